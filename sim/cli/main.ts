@@ -1,0 +1,102 @@
+/**
+ * The `meshsim` command: a thin shell over the library. argv in, library calls, text out.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { stringify } from 'yaml';
+import { scenarioJsonSchema } from '../scenario/index.ts';
+import { CliError, EXIT, reportError } from './errors.ts';
+import { MESHSIM_VERSION } from './outputs.ts';
+import { readScenario } from './read-scenario.ts';
+import { runCommand } from './run-command.ts';
+
+const out = (s: string) => process.stdout.write(s);
+const err = (s: string) => process.stderr.write(s);
+
+/** Runs an action and maps its outcome to an exit code. */
+async function guarded(action: () => unknown): Promise<void> {
+  try {
+    await action();
+    process.exitCode = EXIT.ok;
+  } catch (e) {
+    process.exitCode = reportError(e, err);
+  }
+}
+
+/** Validates each file, printing a line per file; returns how many failed. */
+function validateFiles(files: string[], print: boolean): number {
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const s = readScenario(file);
+      const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
+      err(`${file}: ok (${Object.keys(s.services).length} services, ${pods} pods, ${s.workload.length} workloads, ${s.timeline.length} timeline events, ${s.variants.length} variants)\n`);
+      if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
+    } catch (e) {
+      failed++;
+      reportError(e, err);
+    }
+  }
+  return failed;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('meshsim')
+    .usage('meshsim: a deterministic simulator of service-mesh behaviour\n\nUsage: $0 <command> [options]')
+    .command(
+      'run <file>',
+      'Run a scenario and print its summary',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
+          .option('seeds', { type: 'number', default: 1, describe: 'replications: seeds S, S+1, ... (S = the scenario seed)' })
+          .option('seed', { type: 'number', describe: "override the scenario's seed" })
+          .option('workers', { type: 'number', describe: 'worker threads for several runs (default: cores - 1, at least 1)' })
+          .option('out', { type: 'string', describe: 'directory for summary.json and timeseries.csv' })
+          .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
+          .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
+          .check((a) => {
+            if (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000) throw new CliError('--seeds must be an integer from 1 to 10000');
+            if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 256)) throw new CliError('--workers must be an integer from 1 to 256');
+            if (a.seed !== undefined && (!Number.isSafeInteger(a.seed) || a.seed < 0)) throw new CliError('--seed must be a non-negative integer');
+            return true;
+          }),
+      (a) =>
+        guarded(() =>
+          runCommand(
+            { file: a.file, seeds: a.seeds, seed: a.seed, workers: a.workers, out: a.out, accessLog: a.accessLog, json: a.json, variants: a.variants },
+            out,
+            err,
+          ),
+        ),
+    )
+    .command(
+      'validate <files..>',
+      'Check scenarios; report every problem with file, line and path',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true })
+          .option('print', { type: 'boolean', default: false, describe: 'print the fully defaulted scenario' }),
+      (a) => {
+        process.exitCode = validateFiles(a.files, a.print) > 0 ? EXIT.badInput : EXIT.ok;
+      },
+    )
+    .command('schema', 'Print the JSON Schema of the scenario format', {}, () => guarded(() => out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n')))
+    .demandCommand(1, 'Say which command to run.')
+    .strict()
+    .recommendCommands()
+    .version(MESHSIM_VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, e) => {
+      if (e && !(e instanceof CliError)) throw e;
+      err(`meshsim: ${e?.message ?? msg}\nRun 'meshsim --help' for usage.\n`);
+      process.exit(EXIT.badInput);
+    })
+    .parseAsync();
+}
+
+await main(hideBin(process.argv));

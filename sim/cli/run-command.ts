@@ -1,0 +1,89 @@
+import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, type RunResult, type RunSpec } from '../run/index.ts';
+import type { Scenario } from '../scenario/index.ts';
+import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
+import { CliError } from './errors.ts';
+import { readScenario } from './read-scenario.ts';
+import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
+import { ProgressBar } from './progress-bar.ts';
+import { renderSummary } from './render-summary.ts';
+
+export interface RunArgs {
+  file: string;
+  seeds: number;
+  seed?: number | undefined;
+  workers?: number | undefined;
+  out?: string | undefined;
+  accessLog?: string | undefined;
+  json: boolean;
+  variants: boolean;
+}
+
+/** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
+export async function runCommand(args: RunArgs, stdout: (s: string) => void, stderr: (s: string) => void): Promise<void> {
+  const loaded = readScenario(args.file);
+  const scenario: Scenario = {
+    ...loaded,
+    ...(args.seed !== undefined && { seed: args.seed }),
+    variants: args.variants ? loaded.variants : [],
+  };
+  if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
+  const specs = expandRuns(scenario, args.seeds);
+  const started = process.hrtime.bigint();
+  const { runs, workers } = await execute(scenario, specs, args, stderr);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const merged = args.seeds > 1 ? mergeByVariant(runs) : undefined;
+  if (args.out) {
+    const files = writeFilesAtomically(args.out, {
+      'summary.json': JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n',
+      'timeseries.csv': timeSeriesCsv(runs),
+    });
+    stderr(`wrote ${files.join(', ')}\n`);
+  }
+  if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
+  else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');
+}
+
+/**
+ * One spec runs in process; several run in worker threads (K = --workers, default cores - 1).
+ * An access log needs its callback in this process, so with --access-log every run is in process.
+ */
+async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
+  const bar = new ProgressBar(process.stderr, specs.length);
+  try {
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar), workers: 0 };
+    if (specs.length === 1 && args.workers === undefined) {
+      const spec = specs[0]!;
+      const run = runScenario(scenario, { ...spec, onProgress: (p) => bar.update(0, p.simNs / p.durationNs) });
+      return { runs: [run], workers: 0 };
+    }
+    const workers = Math.min(args.workers ?? defaultWorkerCount(), specs.length);
+    const runs = await runInWorkers(scenario, specs, { workers, onProgress: (p) => bar.update(p.done, p.fraction) });
+    return { runs, workers };
+  } finally {
+    bar.clear();
+    void stderr;
+  }
+}
+
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar): RunResult[] {
+  const writer = new AtomicLineWriter(file);
+  try {
+    const runs = specs.map((spec, i) =>
+      runScenario(scenario, {
+        ...spec,
+        accessLog: (record) => writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined)),
+        onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
+      }),
+    );
+    writer.commit();
+    return runs;
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
+function mergeByVariant(runs: RunResult[]) {
+  const variants = [...new Set(runs.map((r) => r.summary.variant))];
+  return variants.map((v) => mergeReplications(runs.filter((r) => r.summary.variant === v).map((r) => r.summary)));
+}

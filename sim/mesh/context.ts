@@ -1,0 +1,43 @@
+import type { Rng, Scheduler } from '../engine/index.ts';
+import type { MetricsRecorder } from '../metrics/index.ts';
+import type { Scenario } from '../scenario/index.ts';
+import type { NodePool } from './kube/nodes.ts';
+import type { PodNetwork } from './kube/pod-network.ts';
+import type { PodTable } from './kube/pods.ts';
+import type { ServiceModel } from './service-model.ts';
+import type { RequestTable } from './traffic/requests.ts';
+
+/** One finished request, in the fields of Envoy's access log (see run/access-log.ts for the format). */
+export interface AccessLogRecord {
+  /** Unique within the run, in the order requests started. */
+  requestId: number;
+  startNs: number;
+  durationNs: number;
+  responseCode: number;
+  responseFlags: number;
+  upstreamCluster: string;
+  /** Pod IP:port, or '-' when no host was chosen. */
+  upstreamHost: string;
+  upstreamPod: string;
+  downstreamPod: string;
+  /** Attempt number (1: retries are not modelled yet). */
+  attempt: number;
+}
+
+export type AccessLogSink = (record: AccessLogRecord) => void;
+
+/** The world's shared state, handed to each component (models never reach for globals). */
+export interface MeshContext {
+  readonly sim: Scheduler;
+  readonly rng: Rng;
+  readonly scenario: Scenario;
+  readonly services: readonly ServiceModel[];
+  readonly pods: PodTable;
+  readonly nodes: NodePool;
+  readonly network: PodNetwork;
+  readonly requests: RequestTable;
+  readonly metrics: MetricsRecorder;
+  /** Metrics series of workload w is `services.length + w`. */
+  readonly workloadSeriesBase: number;
+  readonly accessLog: AccessLogSink | undefined;
+}

@@ -1,0 +1,195 @@
+import { ResponseFlag } from '../../metrics/index.ts';
+import type { MeshContext } from '../context.ts';
+import { EventKind } from '../event-kinds.ts';
+import {
+  CLIENT_ENDED,
+  CLIENT_OPEN,
+  InvariantError,
+  NONE,
+  UP_DONE,
+  UP_IN_FLIGHT,
+} from '../traffic/requests.ts';
+import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
+import { EnvoyLoadBalancer, NO_HOST } from './load-balancer.ts';
+
+/** Called once per request when its client side ends; `success` means a 2xx response. */
+export type RequestEndedHandler = (request: number, success: boolean) => void;
+
+/**
+ * The client-side sidecar's router filter: picks an upstream host through the cluster's load
+ * balancer, arms the route timeout, sends, and ends the request exactly once with a status code
+ * and Envoy response flags (envoy.md §4.3, §7).
+ */
+export class Router {
+  private readonly ctx: MeshContext;
+  /** Per client pod: its load balancers, one per upstream it calls (created on first use). */
+  private readonly lbs: (EnvoyLoadBalancer | undefined)[][] = [];
+  /**
+   * The LB slot of each upstream for a client: slotOf[clientService + 1][target] (index 0 is
+   * the ingress gateway). Pods of one service call the same upstreams, so slots are per service.
+   */
+  private readonly slotOf: Int32Array[];
+  private readonly slotCount: number[];
+  /** rq_active for every (client, host) pair with requests open. */
+  private readonly active = new ActiveRequestTable();
+  private readonly activeViews: ClientActiveRequests[] = [];
+  onEnded: RequestEndedHandler = () => {};
+
+  constructor(ctx: MeshContext) {
+    this.ctx = ctx;
+    const n = ctx.services.length;
+    const gatewayTargets = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
+    const targets = [gatewayTargets, ...ctx.services.map((s) => s.calls.map((c) => c.target))];
+    this.slotOf = targets.map((ts) => {
+      const slots = new Int32Array(n).fill(-1);
+      let next = 0;
+      for (const t of ts) if (slots[t] === -1) slots[t] = next++;
+      return slots;
+    });
+    this.slotCount = this.slotOf.map((slots) => slots.reduce((m, x) => Math.max(m, x + 1), 0));
+  }
+
+  /**
+   * Sends a request from `client`'s sidecar to `service`. Returns the request id. The request
+   * may end before this returns (no healthy upstream).
+   */
+  send(client: number, service: number, parent: number, call: number, workload: number, workloadClient: number): number {
+    const { requests: rq, sim, metrics } = this.ctx;
+    const r = rq.alloc();
+    rq.client[r] = client;
+    rq.service[r] = service;
+    rq.parent[r] = parent;
+    rq.call[r] = call;
+    rq.workload[r] = workload;
+    rq.workloadClient[r] = workloadClient;
+    rq.startNs[r] = sim.nowNs;
+    rq.host[r] = NONE;
+    metrics.started(service, sim.nowNs);
+    if (workload !== NONE) metrics.started(this.ctx.workloadSeriesBase + workload, sim.nowNs);
+    this.linkOutbound(client, r);
+    const host = this.pickHost(client, service);
+    if (host === NO_HOST) {
+      // envoy.md §1.5 "Zero hosts": the LB returned nothing -> local reply 503, flag UH.
+      this.endClient(r, 503, ResponseFlag.UH);
+      return r;
+    }
+    rq.host[r] = host;
+    rq.upState[r] = UP_IN_FLIGHT;
+    this.active.add(client, host, 1);
+    const line = this.ctx.services[service]!.timeoutLine;
+    // envoy.md §4.3: the route timeout starts once the downstream request is complete (now).
+    if (line) rq.timeoutHandle[r] = line.schedule(EventKind.ROUTE_TIMEOUT, r, rq.gen[r]!);
+    sim.postAfter(this.ctx.network.latencyNs(client, host), EventKind.REQUEST_ARRIVE, r, rq.gen[r]!);
+    return r;
+  }
+
+  /** The upstream side answers (or is reset): the response travels back to the client sidecar. */
+  deliverUpstream(r: number, code: number, flags: number, fromPod: number): void {
+    const rq = this.ctx.requests;
+    rq.upCode[r] = code;
+    rq.upFlags[r] = flags;
+    this.ctx.sim.postAfter(this.ctx.network.latencyNs(fromPod, rq.client[r]!), EventKind.RESPONSE_ARRIVE, r, rq.gen[r]!);
+  }
+
+  onResponseArrive(r: number, gen: number): void {
+    const rq = this.ctx.requests;
+    rq.check(r, gen);
+    rq.upState[r] = UP_DONE;
+    if (rq.clientState[r] === CLIENT_OPEN) this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!);
+    else rq.release(r); // the client gave up earlier (timeout, or it died): discard the response
+  }
+
+  /** envoy.md §4.3: the route timeout answers 504 with flag UT; the upstream work goes on unseen. */
+  onTimeout(r: number, gen: number): void {
+    const rq = this.ctx.requests;
+    rq.check(r, gen);
+    rq.timeoutHandle[r] = 0;
+    this.endClient(r, 504, ResponseFlag.UT);
+  }
+
+  /** The client pod died: its open requests end with no response (code 0, flag DC). */
+  abortOutbound(client: number): void {
+    const pods = this.ctx.pods;
+    while (pods.outHead[client] !== NONE) this.endClient(pods.outHead[client]!, 0, ResponseFlag.DC);
+  }
+
+  /** The one place a request ends. Throws if it ends twice. */
+  endClient(r: number, code: number, flags: number): void {
+    const { requests: rq, sim, metrics } = this.ctx;
+    if (rq.clientState[r] !== CLIENT_OPEN) throw new InvariantError(`request ${r} ended twice`);
+    rq.clientState[r] = CLIENT_ENDED;
+    const handle = rq.timeoutHandle[r]!;
+    if (handle !== 0) this.ctx.services[rq.service[r]!]!.timeoutLine!.cancel(handle);
+    const client = rq.client[r]!;
+    this.unlinkOutbound(client, r);
+    const host = rq.host[r]!;
+    if (host !== NONE) this.active.add(client, host, -1);
+    const start = rq.startNs[r]!;
+    metrics.ended(rq.service[r]!, start, sim.nowNs, code, flags);
+    const workload = rq.workload[r]!;
+    if (workload !== NONE) metrics.ended(this.ctx.workloadSeriesBase + workload, start, sim.nowNs, code, flags);
+    if (this.ctx.accessLog) this.log(r, code, flags);
+    this.onEnded(r, code >= 200 && code < 300);
+    // Never sent (UH) or already answered: both ends are done.
+    if (rq.upState[r] !== UP_IN_FLIGHT) rq.release(r);
+  }
+
+  private pickHost(client: number, service: number): number {
+    const lb = this.loadBalancer(client, service);
+    const panicBefore = lb.panicPicks;
+    const host = lb.chooseHost(this.ctx.services[service]!.endpoints.current, this.activeViews[client]!);
+    if (lb.panicPicks !== panicBefore) this.ctx.metrics.panicPick(service, this.ctx.sim.nowNs);
+    return host;
+  }
+
+  private loadBalancer(client: number, service: number): EnvoyLoadBalancer {
+    const clientSlots = this.ctx.pods.service[client]! + 1;
+    let lbs = this.lbs[client];
+    if (!lbs) {
+      lbs = this.lbs[client] = new Array<EnvoyLoadBalancer | undefined>(this.slotCount[clientSlots]!);
+      this.activeViews[client] = new ClientActiveRequests(this.active, client);
+    }
+    const slot = this.slotOf[clientSlots]![service]!;
+    let lb = lbs[slot];
+    if (!lb) {
+      lb = new EnvoyLoadBalancer({ policy: this.ctx.services[service]!.lbPolicy }, this.ctx.pods.lbRandom[client]!);
+      lbs[slot] = lb;
+    }
+    return lb;
+  }
+
+  private linkOutbound(client: number, r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const head = pods.outHead[client]!;
+    rq.outPrev[r] = NONE;
+    rq.outNext[r] = head;
+    if (head !== NONE) rq.outPrev[head] = r;
+    pods.outHead[client] = r;
+  }
+
+  private unlinkOutbound(client: number, r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const prev = rq.outPrev[r]!;
+    const next = rq.outNext[r]!;
+    if (prev !== NONE) rq.outNext[prev] = next;
+    else pods.outHead[client] = next;
+    if (next !== NONE) rq.outPrev[next] = prev;
+  }
+
+  private log(r: number, code: number, flags: number): void {
+    const { requests: rq, pods, services, sim } = this.ctx;
+    const host = rq.host[r]!;
+    this.ctx.accessLog!({
+      requestId: rq.serial[r]!,
+      startNs: rq.startNs[r]!,
+      durationNs: sim.nowNs - rq.startNs[r]!,
+      responseCode: code,
+      responseFlags: flags,
+      upstreamCluster: services[rq.service[r]!]!.cluster,
+      upstreamHost: host === NONE ? '-' : `${pods.ip(host)}:8080`,
+      upstreamPod: host === NONE ? '-' : pods.names[host]!,
+      downstreamPod: pods.names[rq.client[r]!]!,
+      attempt: 1,
+    });
+  }
+}

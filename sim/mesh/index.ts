@@ -1,0 +1,11 @@
+export { World } from './world.ts';
+export type { WorldOptions, WorldResult } from './world.ts';
+export type { AccessLogRecord, AccessLogSink } from './context.ts';
+export type { TimelineEntry } from './timeline.ts';
+export { RunLimitError, InvariantError } from './traffic/requests.ts';
+export { computePriorityLoad, choosePriority, choicePriority, choiceIsDegraded, isHostSetInPanic, DEFAULT_PRIORITY_LOAD_CONFIG } from './envoy/priority-load.ts';
+export type { PriorityLevel, PriorityLoad, PriorityLoadConfig, PriorityChoice } from './envoy/priority-load.ts';
+export { EnvoyLoadBalancer, NO_HOST } from './envoy/load-balancer.ts';
+export type { LbPolicy, ClusterHosts, PriorityHosts, ActiveRequests, LoadBalancerOptions } from './envoy/load-balancer.ts';
+export { HealthFlag, coarseHealth, isExcluded } from './envoy/health-flags.ts';
+export type { CoarseHealth } from './envoy/health-flags.ts';

@@ -1,0 +1,25 @@
+import { compileDistribution, type DistributionSpec, type Sampler } from '../../engine/index.ts';
+import type { PodTable } from './pods.ts';
+
+/**
+ * One-way latency between two pods: one distribution for pods on the same node (veth and
+ * bridge), another across nodes. Each message draws from its sender's own stream. The
+ * ingress gateway has no node, so its messages always cross nodes.
+ */
+export class PodNetwork {
+  private readonly sameNode: Sampler;
+  private readonly crossNode: Sampler;
+  private readonly pods: PodTable;
+
+  constructor(pods: PodTable, sameNode: DistributionSpec, crossNode: DistributionSpec) {
+    this.pods = pods;
+    this.sameNode = compileDistribution(sameNode);
+    this.crossNode = compileDistribution(crossNode);
+  }
+
+  latencyNs(from: number, to: number): number {
+    const a = this.pods.node[from]!;
+    const sampler = a >= 0 && a === this.pods.node[to] ? this.sameNode : this.crossNode;
+    return sampler.sample(this.pods.netRandom[from]!);
+  }
+}

@@ -1,0 +1,65 @@
+import { compileDistribution, type DelayLine, type Sampler, type Scheduler } from '../engine/index.ts';
+import type { Scenario, Service } from '../scenario/index.ts';
+import { ServiceEndpoints } from './envoy/endpoints.ts';
+import type { LbPolicy } from './envoy/load-balancer.ts';
+
+/** One downstream call a service makes, resolved to ids. */
+export interface CallModel {
+  target: number;
+  probability: number;
+  required: boolean;
+}
+
+/**
+ * A service as the simulation uses it: names resolved to ids, distributions compiled, its
+ * endpoints (EDS) and the route-timeout timer line for requests to it.
+ */
+export interface ServiceModel {
+  id: number;
+  name: string;
+  /** Envoy cluster name, as Istio names outbound clusters. */
+  cluster: string;
+  replicas: number;
+  serviceTime: Sampler;
+  concurrency: number;
+  startupNs: number;
+  /** Route timeout for requests to this service; 0 = none (Istio's default). */
+  timeoutNs: number;
+  timeoutLine: DelayLine | undefined;
+  lbPolicy: LbPolicy;
+  /** Call steps in order; each step lists indexes into `calls` made at once. */
+  steps: number[][];
+  calls: CallModel[];
+  endpoints: ServiceEndpoints;
+}
+
+export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceModel[] {
+  const names = Object.keys(scenario.services);
+  const idOf = new Map(names.map((n, i) => [n, i]));
+  return names.map((name, id) => compileService(name, id, scenario.services[name]!, idOf, sim));
+}
+
+function compileService(name: string, id: number, svc: Service, idOf: Map<string, number>, sim: Scheduler): ServiceModel {
+  const calls: CallModel[] = [];
+  const steps = svc.calls.map((step) =>
+    ('parallel' in step ? step.parallel : [step]).map((c) => {
+      calls.push({ target: idOf.get(c.service)!, probability: c.probability, required: c.required });
+      return calls.length - 1;
+    }),
+  );
+  return {
+    id,
+    name,
+    cluster: `outbound|8080||${name}.default.svc.cluster.local`,
+    replicas: svc.replicas,
+    serviceTime: compileDistribution(svc.app.serviceTime),
+    concurrency: svc.app.concurrency,
+    startupNs: svc.app.startupTime,
+    timeoutNs: svc.timeout,
+    timeoutLine: svc.timeout > 0 ? sim.createDelayLine(svc.timeout) : undefined,
+    lbPolicy: svc.trafficPolicy.loadBalancer.simple,
+    steps,
+    calls,
+    endpoints: new ServiceEndpoints(),
+  };
+}

@@ -1,0 +1,65 @@
+import { formatDurationNs } from '../engine/index.ts';
+import type { TimelineEvent } from '../scenario/index.ts';
+import type { MeshContext } from './context.ts';
+import type { Deployments, PodChange } from './kube/deployment.ts';
+import type { Workloads } from './traffic/workload.ts';
+
+/** One applied timeline action, for the run summary ("what happened when"). */
+export interface TimelineEntry {
+  atNs: number;
+  action: 'scale' | 'kill' | 'rate';
+  description: string;
+}
+
+/** Applies the scenario's timeline actions at their times. */
+export class Timeline {
+  readonly log: TimelineEntry[] = [];
+  private readonly ctx: MeshContext;
+  private readonly deployments: Deployments;
+  private readonly workloads: Workloads;
+  private readonly serviceIndex: (name: string) => number;
+
+  constructor(ctx: MeshContext, deployments: Deployments, workloads: Workloads, serviceIndex: (name: string) => number) {
+    this.ctx = ctx;
+    this.deployments = deployments;
+    this.workloads = workloads;
+    this.serviceIndex = serviceIndex;
+  }
+
+  apply(index: number): void {
+    const e: TimelineEvent = this.ctx.scenario.timeline[index]!;
+    const at = `${formatDurationNs(this.ctx.sim.nowNs)}`;
+    if (e.scale) {
+      const service = this.serviceIndex(e.scale.service);
+      const before = this.deployments.replicas(service).length;
+      const change = this.deployments.scaleTo(service, e.scale.replicas);
+      this.record('scale', `${at} scale ${e.scale.service} ${before} -> ${e.scale.replicas}${describe(change)}`);
+    } else if (e.kill) {
+      const random = this.ctx.rng.stream(`timeline/${index}/kill`);
+      const change = this.deployments.kill(this.serviceIndex(e.kill.service), e.kill, e.kill.replace, random);
+      const missing = (e.kill.pods ?? []).filter((p) => !change.killed.includes(p));
+      const note = missing.length ? ` (not running: ${missing.join(', ')})` : '';
+      this.record('kill', `${at} kill ${e.kill.service}${describe(change)}${note}`);
+    } else if (e.rate) {
+      const w = this.ctx.scenario.workload.findIndex((x) => x.name === e.rate!.workload);
+      this.workloads.setRate(w, e.rate.rate);
+      this.record('rate', `${at} rate ${e.rate.workload} -> ${e.rate.rate}/s`);
+    }
+  }
+
+  private record(action: TimelineEntry['action'], description: string): void {
+    this.log.push({ atNs: this.ctx.sim.nowNs, action, description });
+  }
+}
+
+function describe(c: PodChange): string {
+  const parts: string[] = [];
+  if (c.killed.length) parts.push(`killed ${list(c.killed)}`);
+  if (c.terminating.length) parts.push(`terminating ${list(c.terminating)}`);
+  if (c.created.length) parts.push(`created ${list(c.created)}`);
+  return parts.length ? `: ${parts.join('; ')}` : '';
+}
+
+function list(names: string[]): string {
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+}

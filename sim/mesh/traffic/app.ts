@@ -1,0 +1,180 @@
+import { ResponseFlag } from '../../metrics/index.ts';
+import type { MeshContext } from '../context.ts';
+import type { Router } from '../envoy/router.ts';
+import { EventKind } from '../event-kinds.ts';
+import { GONE, TERMINATING } from '../kube/pods.ts';
+import {
+  InvariantError,
+  JOB_CALLING,
+  JOB_QUEUED,
+  JOB_RESPONDED,
+  JOB_SERVING,
+  NONE,
+} from './requests.ts';
+
+/** Called when a terminating pod has finished its last job and can exit. */
+export type PodDrainedHandler = (pod: number) => void;
+
+/**
+ * The application container of each pod, behind its inbound sidecar: a fixed number of workers
+ * (concurrency) and a FIFO queue in front of them. A request's job is: wait for a worker, do the
+ * service's own work (serviceTime), make its downstream calls step by step, then answer. The
+ * worker stays busy while it waits on downstream calls, as a thread-per-request server does.
+ *
+ * Answers: 200; 500 if a required downstream call failed (the remaining steps are skipped);
+ * a reset (503, UC) to every job when the pod is killed.
+ */
+export class AppServer {
+  private readonly ctx: MeshContext;
+  private readonly router: Router;
+  onDrained: PodDrainedHandler = () => {};
+
+  constructor(ctx: MeshContext, router: Router) {
+    this.ctx = ctx;
+    this.router = router;
+  }
+
+  /** A request reached `host`'s sidecar. */
+  onArrive(r: number, gen: number): void {
+    const { requests: rq, pods, sim } = this.ctx;
+    rq.check(r, gen);
+    const pod = rq.host[r]!;
+    if (pods.phase[pod] === GONE) {
+      // The pod died while the request was on the wire: the connection is reset.
+      this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod);
+      return;
+    }
+    rq.arriveNs[r] = sim.nowNs;
+    this.linkInbound(pod, r);
+    const service = this.ctx.services[pods.service[pod]!]!;
+    if (pods.busy[pod]! < service.concurrency) this.startService(pod, r);
+    else this.enqueue(pod, r);
+  }
+
+  onServiceDone(r: number, gen: number): void {
+    const rq = this.ctx.requests;
+    rq.check(r, gen);
+    rq.serviceHandle[r] = 0;
+    rq.step[r] = -1;
+    rq.failed[r] = 0;
+    this.nextStep(r);
+  }
+
+  /** A downstream call made by job `job` ended (any outcome). */
+  onCallEnded(job: number, call: number, success: boolean): void {
+    const rq = this.ctx.requests;
+    if (rq.jobState[job] !== JOB_CALLING) return; // the job was aborted (its pod died)
+    const pod = rq.host[job]!;
+    if (!success && this.ctx.services[this.ctx.pods.service[pod]!]!.calls[call]!.required) rq.failed[job] = 1;
+    if (--rq.pending[job]! === 0) this.nextStep(job);
+  }
+
+  /** Kills every job at `pod`: each client sees its connection reset (503, UC). */
+  abortJobs(pod: number): void {
+    const { requests: rq, pods, sim } = this.ctx;
+    for (let r = pods.inHead[pod]!; r !== NONE; r = rq.inNext[r]!) {
+      if (rq.serviceHandle[r] !== 0) sim.cancel(rq.serviceHandle[r]!);
+      rq.serviceHandle[r] = 0;
+      rq.jobState[r] = JOB_RESPONDED;
+      this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod);
+    }
+    pods.inHead[pod] = NONE;
+    pods.queueHead[pod] = pods.queueTail[pod] = NONE;
+    pods.busy[pod] = 0;
+    pods.jobs[pod] = 0;
+  }
+
+  private startService(pod: number, r: number): void {
+    const { requests: rq, pods, sim, metrics } = this.ctx;
+    const service = this.ctx.services[pods.service[pod]!]!;
+    pods.busy[pod]!++;
+    rq.jobState[r] = JOB_SERVING;
+    metrics.queueWait(service.id, sim.nowNs, sim.nowNs - rq.arriveNs[r]!);
+    const workNs = service.serviceTime.sample(pods.appRandom[pod]!);
+    // Cancellable: a killed pod's unfinished work must never complete.
+    rq.serviceHandle[r] = sim.after(workNs, EventKind.SERVICE_DONE, r, rq.gen[r]!);
+  }
+
+  /** Runs the job's next call step, or answers when there is none (or a required call failed). */
+  private nextStep(r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const pod = rq.host[r]!;
+    const service = this.ctx.services[pods.service[pod]!]!;
+    for (;;) {
+      const step = ++rq.step[r]!;
+      if (rq.failed[r] === 1 || step >= service.steps.length) {
+        this.respond(pod, r, rq.failed[r] === 1 ? 500 : 200);
+        return;
+      }
+      if (this.issueStep(pod, r, service.steps[step]!, service.calls)) return;
+      // Every call of this step was skipped (probability) or ended at once (UH): go on.
+    }
+  }
+
+  /** Issues one step's calls; returns true if some are still outstanding. */
+  private issueStep(pod: number, r: number, step: number[], calls: MeshContext['services'][number]['calls']): boolean {
+    const rq = this.ctx.requests;
+    const random = this.ctx.pods.appRandom[pod]!;
+    rq.jobState[r] = JOB_CALLING;
+    // One guard count keeps the step open while calls that end at once (UH) are issued.
+    rq.pending[r] = 1;
+    for (const c of step) {
+      const call = calls[c]!;
+      if (call.probability < 1 && random.nextUnit() >= call.probability) continue;
+      rq.pending[r]!++;
+      this.router.send(pod, call.target, r, c, NONE, NONE);
+    }
+    return --rq.pending[r]! > 0;
+  }
+
+  private respond(pod: number, r: number, code: number): void {
+    const { requests: rq, pods } = this.ctx;
+    if (rq.jobState[r] === JOB_RESPONDED) throw new InvariantError(`job ${r} answered twice`);
+    rq.jobState[r] = JOB_RESPONDED;
+    this.unlinkInbound(pod, r);
+    pods.busy[pod]!--;
+    this.router.deliverUpstream(r, code, 0, pod);
+    const next = this.dequeue(pod);
+    if (next !== NONE) this.startService(pod, next);
+    else if (pods.phase[pod] === TERMINATING && pods.jobs[pod] === 0) this.onDrained(pod);
+  }
+
+  private enqueue(pod: number, r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    rq.jobState[r] = JOB_QUEUED;
+    rq.queueNext[r] = NONE;
+    const tail = pods.queueTail[pod]!;
+    if (tail === NONE) pods.queueHead[pod] = r;
+    else rq.queueNext[tail] = r;
+    pods.queueTail[pod] = r;
+  }
+
+  private dequeue(pod: number): number {
+    const { requests: rq, pods } = this.ctx;
+    const head = pods.queueHead[pod]!;
+    if (head === NONE) return NONE;
+    pods.queueHead[pod] = rq.queueNext[head]!;
+    if (pods.queueHead[pod] === NONE) pods.queueTail[pod] = NONE;
+    return head;
+  }
+
+  private linkInbound(pod: number, r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const head = pods.inHead[pod]!;
+    rq.inPrev[r] = NONE;
+    rq.inNext[r] = head;
+    if (head !== NONE) rq.inPrev[head] = r;
+    pods.inHead[pod] = r;
+    pods.jobs[pod]!++;
+  }
+
+  private unlinkInbound(pod: number, r: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const prev = rq.inPrev[r]!;
+    const next = rq.inNext[r]!;
+    if (prev !== NONE) rq.inNext[prev] = next;
+    else pods.inHead[pod] = next;
+    if (next !== NONE) rq.inPrev[next] = prev;
+    pods.jobs[pod]!--;
+  }
+}

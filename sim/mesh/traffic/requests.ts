@@ -1,0 +1,184 @@
+/**
+ * Every in-flight request (one hop: a client sidecar to one upstream pod) as a row of typed
+ * arrays, addressed by a dense id recycled through a free list. A row also carries the server
+ * side's job (queueing, service, downstream calls) because a request is served at most once.
+ *
+ * A row lives until both ends are done: the client side ended (response, timeout, no host,
+ * caller died) and the upstream side finished (its response or reset was delivered back, or it
+ * was never sent). Events carry the row's generation and assert it, so an event can never act
+ * on a recycled row.
+ *
+ * Intrusive doubly-linked lists thread rows through three per-pod lists without allocation:
+ * a pod's inbound jobs, its outbound (client-open) requests, and its app's FIFO queue.
+ */
+
+export const NONE = -1;
+
+// Client-side state.
+export const CLIENT_OPEN = 1;
+export const CLIENT_ENDED = 2;
+// Upstream-side state.
+export const UP_NOT_SENT = 0;
+export const UP_IN_FLIGHT = 1;
+export const UP_DONE = 2;
+// Server job state (at the upstream pod).
+export const JOB_NONE = 0;
+export const JOB_QUEUED = 1;
+export const JOB_SERVING = 2;
+export const JOB_CALLING = 3;
+export const JOB_RESPONDED = 4;
+
+/** Thrown when the model breaks its own invariants (a bug, never a user error). */
+export class InvariantError extends Error {
+  override name = 'InvariantError';
+}
+
+export class RequestTable {
+  capacity: number;
+  live = 0;
+  readonly maxLive: number;
+
+  gen!: Uint32Array;
+  clientState!: Uint8Array;
+  upState!: Uint8Array;
+  jobState!: Uint8Array;
+  /** Proxy (pod id) that sent it. */
+  client!: Int32Array;
+  /** Destination service id. */
+  service!: Int32Array;
+  /** Chosen upstream pod id, NONE if no host. */
+  host!: Int32Array;
+  /** Root requests: the workload index; otherwise NONE. */
+  workload!: Int32Array;
+  /** Closed-loop client id for root requests, else NONE. */
+  workloadClient!: Int32Array;
+  /** The job (request id) waiting for this call, NONE for root requests. */
+  parent!: Int32Array;
+  /** The calling service's flattened call index (for `required`). */
+  call!: Int32Array;
+  /** A number unique over the whole run (rows are recycled; serials are not). */
+  serial!: Float64Array;
+  startNs!: Float64Array;
+  arriveNs!: Float64Array;
+  timeoutHandle!: Float64Array;
+  serviceHandle!: Float64Array;
+  /** Status and flags the upstream side will deliver (app answer or reset). */
+  upCode!: Int16Array;
+  upFlags!: Uint16Array;
+  /** Job progress: current call step, calls outstanding in it, whether a required call failed. */
+  step!: Int16Array;
+  pending!: Int32Array;
+  failed!: Uint8Array;
+  // Intrusive lists.
+  inPrev!: Int32Array;
+  inNext!: Int32Array;
+  outPrev!: Int32Array;
+  outNext!: Int32Array;
+  queueNext!: Int32Array;
+
+  private free: Int32Array;
+  private freeCount = 0;
+  private used = 0;
+  private nextSerial = 0;
+
+  constructor(initialCapacity: number, maxLive: number) {
+    this.capacity = Math.max(16, Math.min(initialCapacity, maxLive));
+    this.maxLive = maxLive;
+    this.allocateArrays(this.capacity);
+    this.free = new Int32Array(this.capacity);
+  }
+
+  /** A fresh row, or throws when the in-flight limit would be exceeded. */
+  alloc(): number {
+    if (this.live >= this.maxLive) throw new RunLimitError(`more than ${this.maxLive} requests in flight at once (limits.maxInFlightRequests)`);
+    let id: number;
+    if (this.freeCount > 0) id = this.free[--this.freeCount]!;
+    else {
+      if (this.used === this.capacity) this.grow();
+      id = this.used++;
+      this.gen[id] = 1;
+    }
+    this.live++;
+    this.serial[id] = this.nextSerial++;
+    this.clientState[id] = CLIENT_OPEN;
+    this.upState[id] = UP_NOT_SENT;
+    this.jobState[id] = JOB_NONE;
+    this.timeoutHandle[id] = 0;
+    this.serviceHandle[id] = 0;
+    this.upCode[id] = 0;
+    this.upFlags[id] = 0;
+    this.inPrev[id] = this.inNext[id] = this.outPrev[id] = this.outNext[id] = this.queueNext[id] = NONE;
+    return id;
+  }
+
+  /** Frees a row whose both ends are done. */
+  release(id: number): void {
+    if (this.clientState[id] !== CLIENT_ENDED || this.upState[id] === UP_IN_FLIGHT) {
+      throw new InvariantError(`request ${id} released while still active`);
+    }
+    this.clientState[id] = 0;
+    this.gen[id] = this.gen[id]! + 1;
+    this.free[this.freeCount++] = id;
+    this.live--;
+  }
+
+  /** Asserts that an event still refers to the row it was scheduled for. */
+  check(id: number, gen: number): void {
+    if (this.gen[id] !== gen) throw new InvariantError(`stale event for request ${id} (gen ${gen}, now ${this.gen[id]})`);
+  }
+
+  /** Row ids in use, for the interval census (O(rows ever used)). */
+  forEachOpenClient(fn: (id: number) => void): void {
+    for (let id = 0; id < this.used; id++) if (this.clientState[id] === CLIENT_OPEN) fn(id);
+  }
+
+  private grow(): void {
+    const cap = Math.min(this.maxLive, this.capacity * 2);
+    this.allocateArrays(cap);
+    const free = new Int32Array(cap);
+    free.set(this.free);
+    this.free = free;
+    this.capacity = cap;
+  }
+
+  private allocateArrays(cap: number): void {
+    const f64 = (old?: Float64Array) => copy(new Float64Array(cap), old);
+    const i32 = (old?: Int32Array) => copy(new Int32Array(cap), old);
+    this.gen = copy(new Uint32Array(cap), this.gen);
+    this.clientState = copy(new Uint8Array(cap), this.clientState);
+    this.upState = copy(new Uint8Array(cap), this.upState);
+    this.jobState = copy(new Uint8Array(cap), this.jobState);
+    this.failed = copy(new Uint8Array(cap), this.failed);
+    this.upCode = copy(new Int16Array(cap), this.upCode);
+    this.upFlags = copy(new Uint16Array(cap), this.upFlags);
+    this.step = copy(new Int16Array(cap), this.step);
+    this.client = i32(this.client);
+    this.service = i32(this.service);
+    this.host = i32(this.host);
+    this.workload = i32(this.workload);
+    this.workloadClient = i32(this.workloadClient);
+    this.parent = i32(this.parent);
+    this.call = i32(this.call);
+    this.pending = i32(this.pending);
+    this.inPrev = i32(this.inPrev);
+    this.inNext = i32(this.inNext);
+    this.outPrev = i32(this.outPrev);
+    this.outNext = i32(this.outNext);
+    this.queueNext = i32(this.queueNext);
+    this.serial = f64(this.serial);
+    this.startNs = f64(this.startNs);
+    this.arriveNs = f64(this.arriveNs);
+    this.timeoutHandle = f64(this.timeoutHandle);
+    this.serviceHandle = f64(this.serviceHandle);
+  }
+}
+
+/** A run-time budget was exceeded; the run stops with this message. */
+export class RunLimitError extends Error {
+  override name = 'RunLimitError';
+}
+
+function copy<T extends { set(a: ArrayLike<number>): void }>(fresh: T, old: ArrayLike<number> | undefined): T {
+  if (old) fresh.set(old);
+  return fresh;
+}

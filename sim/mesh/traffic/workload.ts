@@ -1,0 +1,111 @@
+import { compileDistribution, NS_PER_S, type RandomStream, type Sampler } from '../../engine/index.ts';
+import type { Workload } from '../../scenario/index.ts';
+import type { MeshContext } from '../context.ts';
+import type { Router } from '../envoy/router.ts';
+import { EventKind } from '../event-kinds.ts';
+import { NONE } from './requests.ts';
+
+interface OpenLoopState {
+  target: number;
+  ratePerS: number;
+  poisson: boolean;
+  endNs: number;
+  /** Bumped by a rate change, so the arrival already scheduled at the old rate is dropped. */
+  gen: number;
+  /** Uniform arrivals: time of the k-th arrival is originNs + k / rate, with no drift. */
+  originNs: number;
+  k: number;
+  random: RandomStream;
+}
+
+interface ClosedLoopState {
+  target: number;
+  endNs: number;
+  think: Sampler;
+  random: RandomStream;
+}
+
+/**
+ * Traffic entering the mesh through the ingress gateway. Open loop: arrivals at a rate
+ * (Poisson, or evenly spaced), whatever the mesh does. Closed loop: N clients that each send,
+ * wait for the answer, think, and send again, so load falls when the mesh slows down.
+ */
+export class Workloads {
+  private readonly ctx: MeshContext;
+  private readonly router: Router;
+  private readonly gateway: number;
+  private readonly open: (OpenLoopState | undefined)[] = [];
+  private readonly closed: (ClosedLoopState | undefined)[] = [];
+  /** Closed-loop client id -> workload index. */
+  private readonly clientWorkload: number[] = [];
+
+  constructor(ctx: MeshContext, router: Router, gateway: number) {
+    this.ctx = ctx;
+    this.router = router;
+    this.gateway = gateway;
+  }
+
+  /** Schedules every workload's first arrivals. */
+  start(workloads: readonly Workload[], serviceIndex: (name: string) => number): void {
+    workloads.forEach((w, i) => {
+      const endNs = w.end ?? this.ctx.scenario.duration;
+      const target = serviceIndex(w.to);
+      if ('rate' in w) {
+        const random = this.ctx.rng.stream(`workload/${w.name}/arrivals`);
+        this.open[i] = { target, ratePerS: w.rate, poisson: w.arrival === 'poisson', endNs, gen: 0, originNs: w.start, k: 0, random };
+        this.scheduleArrival(i, w.start);
+      } else {
+        const state = { target, endNs, think: compileDistribution(w.thinkTime), random: this.ctx.rng.stream(`workload/${w.name}/think`) };
+        this.closed[i] = state;
+        for (let c = 0; c < w.clients; c++) {
+          const client = this.clientWorkload.length;
+          this.clientWorkload.push(i);
+          // A first think time spreads the clients out instead of all sending at `start`.
+          this.ctx.sim.post(w.start + state.think.sample(state.random), EventKind.CLIENT_THINK_DONE, client);
+        }
+      }
+    });
+  }
+
+  onArrival(workload: number, gen: number): void {
+    const w = this.open[workload]!;
+    if (gen !== w.gen) return; // superseded by a rate change
+    if (this.ctx.sim.nowNs >= w.endNs) return;
+    this.router.send(this.gateway, w.target, NONE, NONE, workload, NONE);
+    this.scheduleArrival(workload, this.ctx.sim.nowNs);
+  }
+
+  onThinkDone(client: number): void {
+    const workload = this.clientWorkload[client]!;
+    const w = this.closed[workload]!;
+    if (this.ctx.sim.nowNs >= w.endNs) return;
+    this.router.send(this.gateway, w.target, NONE, NONE, workload, client);
+  }
+
+  /** A request this layer sent has ended; a closed-loop client thinks, then sends again. */
+  onRootEnded(r: number): void {
+    const client = this.ctx.requests.workloadClient[r]!;
+    if (client === NONE) return;
+    const w = this.closed[this.clientWorkload[client]!]!;
+    this.ctx.sim.postAfter(w.think.sample(w.random), EventKind.CLIENT_THINK_DONE, client);
+  }
+
+  /** Timeline: a new rate for an open-loop workload, from now on. */
+  setRate(workload: number, ratePerS: number): void {
+    const w = this.open[workload]!;
+    w.ratePerS = ratePerS;
+    w.gen++;
+    w.originNs = this.ctx.sim.nowNs;
+    w.k = 0;
+    this.scheduleArrival(workload, this.ctx.sim.nowNs);
+  }
+
+  private scheduleArrival(workload: number, fromNs: number): void {
+    const w = this.open[workload]!;
+    if (w.ratePerS <= 0) return;
+    let at: number;
+    if (w.poisson) at = fromNs + Math.round((-Math.log(w.random.nextUnit()) * NS_PER_S) / w.ratePerS);
+    else at = w.originNs + Math.round((++w.k * NS_PER_S) / w.ratePerS);
+    if (at < w.endNs) this.ctx.sim.post(at, EventKind.OPEN_LOOP_ARRIVAL, workload, w.gen);
+  }
+}

@@ -1,0 +1,5 @@
+export { Histogram, HISTOGRAM_BUCKETS, bucketIndex, bucketValue } from './histogram.ts';
+export { MetricsRecorder, INTERVAL_COLUMNS } from './recorder.ts';
+export type { IntervalColumn, SeriesKind, SeriesSpec, SeriesTotals, TimeSeries } from './recorder.ts';
+export { ResponseFlag, FLAG_NAMES, flagsToString } from './response-flags.ts';
+export type { ResponseFlagName } from './response-flags.ts';

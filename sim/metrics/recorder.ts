@@ -1,0 +1,197 @@
+/**
+ * Time-bucketed request metrics for a set of named series (one per service, one per workload).
+ * Everything per interval lives in Float64Arrays indexed [series * intervals + interval], so a
+ * run's time series is a handful of typed arrays that transfer to the main thread without copying.
+ */
+import { Histogram } from './histogram.ts';
+import { FLAG_NAMES, ResponseFlag } from './response-flags.ts';
+
+export type SeriesKind = 'service' | 'workload';
+
+export interface SeriesSpec {
+  name: string;
+  kind: SeriesKind;
+}
+
+/** Per-interval columns. Latency columns are in milliseconds; NaN where nothing ended. */
+export const INTERVAL_COLUMNS = [
+  'started',
+  'ended',
+  'success',
+  'inFlight',
+  'latencyMeanMs',
+  'p50Ms',
+  'p90Ms',
+  'p99Ms',
+  'p999Ms',
+  'queueWaitMeanMs',
+  'panicPicks',
+] as const;
+export type IntervalColumn = (typeof INTERVAL_COLUMNS)[number];
+
+export interface TimeSeries {
+  intervalNs: number;
+  intervals: number;
+  series: SeriesSpec[];
+  columns: Record<IntervalColumn, Float64Array>;
+  /** Response counts by status code (string keys, e.g. "503"), per cell. */
+  codes: Record<string, Float64Array>;
+  /** Response counts by Envoy flag name, per cell. */
+  flags: Record<string, Float64Array>;
+}
+
+export interface SeriesTotals {
+  name: string;
+  kind: SeriesKind;
+  /** Requests that ended at or after the warm-up. */
+  requests: number;
+  successes: number;
+  /** Count by status code (a Map: integer keys on an object are slow and order-sensitive). */
+  codes: Map<number, number>;
+  flags: Record<string, number>;
+  latency: Histogram;
+  queueWait: Histogram;
+  panicPicks: number;
+  /** Requests started over the whole run, and those still in flight at its end. */
+  startedTotal: number;
+  inFlightAtEnd: number;
+}
+
+const PERCENTILES = [0.5, 0.9, 0.99, 0.999];
+
+export class MetricsRecorder {
+  readonly intervalNs: number;
+  readonly intervals: number;
+  private readonly series: SeriesSpec[];
+  private readonly warmupNs: number;
+  private readonly columns: Record<IntervalColumn, Float64Array>;
+  private readonly codeCols = new Map<number, Float64Array>();
+  private readonly flagCols: Float64Array[];
+  private readonly current: Histogram[];
+  private readonly queueWaitSum: Float64Array;
+  private readonly queueWaitCount: Float64Array;
+  private readonly totals: SeriesTotals[];
+  private closed = 0; // intervals finalised so far
+
+  constructor(series: SeriesSpec[], durationNs: number, intervalNs: number, warmupNs: number) {
+    this.series = series;
+    this.intervalNs = intervalNs;
+    this.intervals = Math.max(1, Math.ceil(durationNs / intervalNs));
+    this.warmupNs = warmupNs;
+    const cells = series.length * this.intervals;
+    this.columns = Object.fromEntries(INTERVAL_COLUMNS.map((c) => [c, new Float64Array(cells)])) as Record<IntervalColumn, Float64Array>;
+    this.flagCols = FLAG_NAMES.map(() => new Float64Array(cells));
+    this.current = series.map(() => new Histogram());
+    this.queueWaitSum = new Float64Array(series.length);
+    this.queueWaitCount = new Float64Array(series.length);
+    this.totals = series.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      requests: 0,
+      successes: 0,
+      codes: new Map(),
+      flags: {},
+      latency: new Histogram(),
+      queueWait: new Histogram(),
+      panicPicks: 0,
+      startedTotal: 0,
+      inFlightAtEnd: 0,
+    }));
+  }
+
+  private cell(series: number, timeNs: number): number {
+    const i = Math.min(this.intervals - 1, Math.floor(timeNs / this.intervalNs));
+    return series * this.intervals + i;
+  }
+
+  started(series: number, nowNs: number): void {
+    this.columns.started[this.cell(series, nowNs)]! += 1;
+    this.totals[series]!.startedTotal++;
+  }
+
+  /** A request to `series` ended with `code` (0 when no response was sent) and Envoy flag bits. */
+  ended(series: number, startNs: number, endNs: number, code: number, flags: number): void {
+    const cell = this.cell(series, endNs);
+    const latency = endNs - startNs;
+    const success = code >= 200 && code < 300;
+    this.columns.ended[cell]! += 1;
+    if (success) this.columns.success[cell]! += 1;
+    this.columns.latencyMeanMs[cell]! += latency; // a sum until the interval closes
+    this.current[series]!.record(latency);
+    this.codeColumn(code)[cell]! += 1;
+    if (flags !== 0) this.countFlags(cell, flags);
+    if (endNs < this.warmupNs) return;
+    const t = this.totals[series]!;
+    t.requests++;
+    if (success) t.successes++;
+    t.latency.record(latency);
+    t.codes.set(code, (t.codes.get(code) ?? 0) + 1);
+    if (flags !== 0) for (const name of FLAG_NAMES) if (flags & ResponseFlag[name]) t.flags[name] = (t.flags[name] ?? 0) + 1;
+  }
+
+  /** Time a request waited in an app's queue before work on it began. */
+  queueWait(series: number, nowNs: number, waitNs: number): void {
+    this.queueWaitSum[series]! += waitNs;
+    this.queueWaitCount[series]! += 1;
+    if (nowNs >= this.warmupNs) this.totals[series]!.queueWait.record(waitNs);
+  }
+
+  panicPick(series: number, nowNs: number): void {
+    this.columns.panicPicks[this.cell(series, nowNs)]! += 1;
+    if (nowNs >= this.warmupNs) this.totals[series]!.panicPicks++;
+  }
+
+  /**
+   * Closes the interval that ends at `nowNs`; `inFlight[s]` is the number of requests of series
+   * s still open, counted by the caller from its request table (not derived from these counters,
+   * so conservation checks are real).
+   */
+  closeInterval(inFlight: ArrayLike<number>): void {
+    const i = this.closed++;
+    if (i >= this.intervals) return;
+    this.series.forEach((_, s) => {
+      const cell = s * this.intervals + i;
+      const h = this.current[s]!;
+      const c = this.columns;
+      c.inFlight[cell] = inFlight[s]!;
+      c.latencyMeanMs[cell] = h.count > 0 ? c.latencyMeanMs[cell]! / h.count / 1e6 : NaN;
+      const [p50, p90, p99, p999] = h.percentiles(PERCENTILES);
+      c.p50Ms[cell] = p50! / 1e6;
+      c.p90Ms[cell] = p90! / 1e6;
+      c.p99Ms[cell] = p99! / 1e6;
+      c.p999Ms[cell] = p999! / 1e6;
+      const n = this.queueWaitCount[s]!;
+      c.queueWaitMeanMs[cell] = n > 0 ? this.queueWaitSum[s]! / n / 1e6 : NaN;
+      this.queueWaitSum[s] = 0;
+      this.queueWaitCount[s] = 0;
+      h.reset();
+    });
+  }
+
+  /** Closes any remaining interval and returns the time series and per-series totals. */
+  finish(inFlight: ArrayLike<number>): { timeSeries: TimeSeries; totals: SeriesTotals[] } {
+    while (this.closed < this.intervals) this.closeInterval(inFlight);
+    this.totals.forEach((t, s) => (t.inFlightAtEnd = inFlight[s]!));
+    const codes: Record<string, Float64Array> = {};
+    for (const code of [...this.codeCols.keys()].sort((a, b) => a - b)) codes[String(code)] = this.codeCols.get(code)!;
+    const flags: Record<string, Float64Array> = {};
+    FLAG_NAMES.forEach((name, k) => (flags[name] = this.flagCols[k]!));
+    return {
+      timeSeries: { intervalNs: this.intervalNs, intervals: this.intervals, series: this.series, columns: this.columns, codes, flags },
+      totals: this.totals,
+    };
+  }
+
+  private codeColumn(code: number): Float64Array {
+    let col = this.codeCols.get(code);
+    if (!col) {
+      col = new Float64Array(this.series.length * this.intervals);
+      this.codeCols.set(code, col);
+    }
+    return col;
+  }
+
+  private countFlags(cell: number, flags: number): void {
+    for (let k = 0; k < FLAG_NAMES.length; k++) if (flags & ResponseFlag[FLAG_NAMES[k]!]) this.flagCols[k]![cell]! += 1;
+  }
+}

@@ -1,0 +1,75 @@
+import type { SeriesKind, TimeSeries } from '../metrics/index.ts';
+
+/** Latency figures in milliseconds; null where nothing was measured. */
+export interface LatencySummary {
+  meanMs: number | null;
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  maxMs: number | null;
+}
+
+/** One service's (requests to it) or one workload's (requests it sent) results. */
+export interface SeriesSummary {
+  name: string;
+  kind: SeriesKind;
+  /** Requests that ended after the warm-up. */
+  requests: number;
+  successes: number;
+  /** successes / requests; null with no requests. */
+  successRate: number | null;
+  /** Requests per simulated second over the measured window (after warm-up). */
+  ratePerS: number;
+  latency: LatencySummary;
+  /** Time spent in the app's queue before work began (services only). */
+  queueWait: LatencySummary | null;
+  /** By status code ("0" is a request that got no response: its caller went away). */
+  codes: Record<string, number>;
+  /** By Envoy response flag. */
+  flags: Record<string, number>;
+  /** Load-balancer picks made in panic mode (Envoy's lb_healthy_panic). */
+  panicPicks: number;
+  startedTotal: number;
+  inFlightAtEnd: number;
+}
+
+export interface TimelineLogEntry {
+  atS: number;
+  action: string;
+  description: string;
+}
+
+export interface RunSummary {
+  scenario: string;
+  variant: string;
+  seed: number;
+  durationS: number;
+  warmupS: number;
+  services: SeriesSummary[];
+  workloads: SeriesSummary[];
+  timeline: TimelineLogEntry[];
+  events: number;
+  podsCreated: number;
+  /** Ready endpoints per service at the end. */
+  readyAtEnd: Record<string, number>;
+  /** Digest of the engine's event history. */
+  eventDigest: string;
+  /** Digest of this summary (minus the digest itself) and the time series. */
+  digest: string;
+}
+
+/** Everything one run produces. Plain data and typed arrays: it crosses worker boundaries as is. */
+export interface RunResult {
+  summary: RunSummary;
+  timeSeries: TimeSeries;
+}
+
+/** One run to do: a variant of the scenario ("base" for the scenario itself) with a seed. */
+export interface RunSpec {
+  variant: string;
+  seed: number;
+}
+
+/** Name of the unmodified scenario among the variants. */
+export const BASE_VARIANT = 'base';

@@ -1,0 +1,79 @@
+import { EngineError, formatDurationNs } from '../engine/index.ts';
+import { RunLimitError, World, type AccessLogSink } from '../mesh/index.ts';
+import type { Scenario } from '../scenario/index.ts';
+import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
+import { buildRunResult } from './summary.ts';
+
+export interface Progress {
+  events: number;
+  simNs: number;
+  durationNs: number;
+}
+
+export interface RunOptions {
+  /** Defaults to the scenario's seed. */
+  seed?: number;
+  /** "base" (default) or the name of one of the scenario's variants. */
+  variant?: string;
+  /** One record per finished request. */
+  accessLog?: AccessLogSink;
+  /** Called every `progressEvery` events (deterministic: by event count, never by wall time). */
+  onProgress?: (p: Progress) => void;
+  progressEvery?: number;
+}
+
+/** A run stopped for a reason the user can act on: a limit, or a model invariant (a bug). */
+export class RunError extends Error {
+  override name = 'RunError';
+}
+
+/** The scenario a variant name stands for. */
+export function scenarioFor(scenario: Scenario, variant: string): Scenario {
+  if (variant === BASE_VARIANT) return scenario;
+  const v = scenario.variants.find((x) => x.name === variant);
+  if (!v) throw new RunError(`unknown variant '${variant}' (variants: ${[BASE_VARIANT, ...scenario.variants.map((x) => x.name)].join(', ')})`);
+  return v.scenario;
+}
+
+/**
+ * Runs one scenario (or one of its variants) with one seed, in process. Deterministic: the
+ * same scenario, variant and seed give the same result, digest included.
+ */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const variant = options.variant ?? BASE_VARIANT;
+  const target = scenarioFor(scenario, variant);
+  const seed = options.seed ?? scenario.seed;
+  const where = `${scenario.name}${variant === BASE_VARIANT ? '' : `/${variant}`} seed=${seed}`;
+  try {
+    const world = new World(target, seed, options.accessLog ? { accessLog: options.accessLog } : {});
+    const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
+    const maxEvents = target.limits.maxEvents;
+    for (;;) {
+      const left = maxEvents - world.sim.eventsFired;
+      const reason = world.runUntil(target.duration, Math.min(chunk, left));
+      options.onProgress?.({ events: world.sim.eventsFired, simNs: world.sim.nowNs, durationNs: target.duration });
+      if (reason !== 'budget') break;
+      if (world.sim.eventsFired >= maxEvents) {
+        throw new RunLimitError(
+          `stopped at ${formatDurationNs(world.sim.nowNs)} of ${formatDurationNs(target.duration)}: ` +
+            `more than limits.maxEvents (${maxEvents}) events; raise it or shorten the run`,
+        );
+      }
+    }
+    return buildRunResult(target, variant, seed, world.finish());
+  } catch (e) {
+    if (e instanceof RunLimitError || e instanceof EngineError) throw new RunError(`${where}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** Every run a scenario asks for: each seed, and for each seed the base and every variant. */
+export function expandRuns(scenario: Scenario, replications: number): RunSpec[] {
+  const specs: RunSpec[] = [];
+  for (let i = 0; i < replications; i++) {
+    const seed = scenario.seed + i;
+    specs.push({ variant: BASE_VARIANT, seed });
+    for (const v of scenario.variants) specs.push({ variant: v.name, seed });
+  }
+  return specs;
+}

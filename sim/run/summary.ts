@@ -1,0 +1,64 @@
+import { NS_PER_MS, NS_PER_S } from '../engine/index.ts';
+import type { Histogram, SeriesTotals } from '../metrics/index.ts';
+import type { WorldResult } from '../mesh/index.ts';
+import type { Scenario } from '../scenario/index.ts';
+import { canonicalJson, ResultDigest } from './digest.ts';
+import type { LatencySummary, RunResult, RunSummary, SeriesSummary } from './result.ts';
+
+const QS = [0.5, 0.9, 0.99, 0.999];
+
+export function latencySummary(h: Histogram): LatencySummary {
+  if (h.count === 0) return { meanMs: null, p50Ms: null, p90Ms: null, p99Ms: null, p999Ms: null, maxMs: null };
+  const [p50, p90, p99, p999] = h.percentiles(QS).map(ms);
+  return { meanMs: ms(h.mean()), p50Ms: p50!, p90Ms: p90!, p99Ms: p99!, p999Ms: p999!, maxMs: ms(h.max) };
+}
+
+function ms(ns: number): number {
+  return ns / NS_PER_MS;
+}
+
+function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
+  return {
+    name: t.name,
+    kind: t.kind,
+    requests: t.requests,
+    successes: t.successes,
+    successRate: t.requests > 0 ? t.successes / t.requests : null,
+    ratePerS: windowS > 0 ? t.requests / windowS : 0,
+    latency: latencySummary(t.latency),
+    queueWait: t.kind === 'service' ? latencySummary(t.queueWait) : null,
+    codes: Object.fromEntries([...t.codes].sort((a, b) => a[0] - b[0]).map(([c, n]) => [String(c), n])),
+    flags: { ...t.flags },
+    panicPicks: t.panicPicks,
+    startedTotal: t.startedTotal,
+    inFlightAtEnd: t.inFlightAtEnd,
+  };
+}
+
+/** Turns a finished world into the run's result, digest included. */
+export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult): RunResult {
+  const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
+  const series = world.totals.map((t) => seriesSummary(t, windowS));
+  const summary: RunSummary = {
+    scenario: scenario.name,
+    variant,
+    seed,
+    durationS: scenario.duration / NS_PER_S,
+    warmupS: scenario.metrics.warmup / NS_PER_S,
+    services: series.filter((s) => s.kind === 'service'),
+    workloads: series.filter((s) => s.kind === 'workload'),
+    timeline: world.timeline.map((e) => ({ atS: e.atNs / NS_PER_S, action: e.action, description: e.description })),
+    events: world.events,
+    podsCreated: world.podsCreated,
+    readyAtEnd: Object.fromEntries(scenario.services ? Object.keys(scenario.services).map((n, i) => [n, world.readyAtEnd[i]!]) : []),
+    eventDigest: world.digest,
+    digest: '',
+  };
+  const ts = world.timeSeries;
+  const digest = new ResultDigest().addString(canonicalJson(summary));
+  for (const col of Object.values(ts.columns)) digest.addFloats(col);
+  for (const [code, col] of Object.entries(ts.codes)) digest.addString(code).addFloats(col);
+  for (const [flag, col] of Object.entries(ts.flags)) digest.addString(flag).addFloats(col);
+  summary.digest = digest.hex();
+  return { summary, timeSeries: ts };
+}

@@ -1,0 +1,41 @@
+/** One problem in a scenario, located in its file. */
+export interface ScenarioProblem {
+  /** Dotted path to the offending value, e.g. `services.backend.replicas` (empty for the document). */
+  path: string;
+  message: string;
+  /** 1-based; 0 when the problem has no position (e.g. an empty file). */
+  line: number;
+  column: number;
+}
+
+/**
+ * A scenario was rejected. Carries every problem found (not just the first), each with file,
+ * line and path, so a user fixes them in one pass. The CLI prints `format()` and exits 2.
+ */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  readonly file: string;
+  readonly problems: readonly ScenarioProblem[];
+
+  constructor(file: string, problems: readonly ScenarioProblem[]) {
+    super(formatProblems(file, problems));
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** `file:line:column: path: message`, one line per problem, in file order. */
+export function formatProblems(file: string, problems: readonly ScenarioProblem[]): string {
+  return [...problems]
+    .sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path))
+    .map((p) => {
+      const where = p.line > 0 ? `${file}:${p.line}:${p.column}` : file;
+      return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+    })
+    .join('\n');
+}
+
+/** Renders a path array the way users write it in YAML and in variant overrides. */
+export function pathToString(path: readonly PropertyKey[]): string {
+  return path.map((k) => String(k)).join('.');
+}

@@ -1,0 +1,106 @@
+/**
+ * The edge: YAML text in, a validated and defaulted Scenario out, or a ScenarioError listing
+ * every problem with file, line and path. Nothing else in meshsim sees raw input.
+ */
+import { Document, LineCounter, parseDocument } from 'yaml';
+import { ScenarioError, pathToString, type ScenarioProblem } from './errors.ts';
+import { describeIssues, type RawProblem } from './issues.ts';
+import { locate } from './locate.ts';
+import { ScenarioSchema, type ScenarioParsed } from './schema.ts';
+import { checkSemantics } from './semantics.ts';
+import type { Scenario, Variant, Workload } from './scenario.ts';
+import { applyOverrides, pathsOverlap } from './variants.ts';
+
+/** Largest scenario file accepted. */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Parses and validates scenario YAML. `file` names the source in messages and sets the default
+ * scenario name. Throws ScenarioError with every problem found.
+ */
+export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    throw new ScenarioError(file, [{ path: '', line: 0, column: 0, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map(yamlProblem));
+  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError(file, [{ path: '', line: 1, column: 1, message: 'a scenario is a YAML mapping with at least duration, services and workload' }]);
+  }
+  const located = (ps: RawProblem[]) => ps.map((p) => place(p, doc, lines));
+  const base = validate(raw, defaultName(file));
+  if ('problems' in base) throw new ScenarioError(file, located(base.problems));
+  const variants: Variant[] = [];
+  const problems: ScenarioProblem[] = [];
+  for (const [name, v] of Object.entries(base.parsed.variants)) {
+    const result = validateVariant(raw, name, v.set, base.parsed.name ?? defaultName(file));
+    if ('problems' in result) problems.push(...result.problems.map((p) => placeVariant(p, name, v.set, doc, lines)));
+    else variants.push({ name, ...(v.description !== undefined && { description: v.description }), set: v.set, scenario: finish(result.parsed, file, []) });
+  }
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+  return finish(base.parsed, file, variants);
+}
+
+type Validated = { parsed: ScenarioParsed & { name: string } } | { problems: RawProblem[] };
+
+function validate(raw: unknown, fallbackName: string): Validated {
+  const result = ScenarioSchema.safeParse(raw);
+  if (!result.success) return { problems: describeIssues(result.error.issues, ScenarioSchema, raw) };
+  const parsed = { ...result.data, name: result.data.name ?? fallbackName };
+  parsed.workload = parsed.workload.map((w, i) => ({ ...w, name: w.name ?? `w${i}` }));
+  const problems = checkSemantics(parsed);
+  return problems.length > 0 ? { problems } : { parsed };
+}
+
+interface VariantProblem extends RawProblem {
+  /** The override that caused it, when one did. */
+  overrideKey?: string;
+}
+
+function validateVariant(raw: unknown, name: string, set: Record<string, unknown>, baseName: string): { parsed: ScenarioParsed & { name: string } } | { problems: VariantProblem[] } {
+  const withoutVariants = { ...(raw as Record<string, unknown>) };
+  delete withoutVariants.variants;
+  const { value, errors } = applyOverrides(withoutVariants, set);
+  if (errors.length > 0) return { problems: errors.map((e) => ({ path: [], message: e.message, overrideKey: e.key })) };
+  const result = validate(value, baseName);
+  if ('parsed' in result) return { parsed: { ...result.parsed, name: `${baseName}/${name}` } };
+  return {
+    problems: result.problems.map((p) => {
+      const key = Object.keys(set).find((k) => pathsOverlap(k.replace(/\[(\d+)\]/g, '.$1').split('.'), p.path));
+      return key === undefined ? p : { ...p, overrideKey: key };
+    }),
+  };
+}
+
+function finish(parsed: ScenarioParsed & { name: string }, file: string, variants: Variant[]): Scenario {
+  return { ...parsed, file, workload: parsed.workload as Workload[], variants };
+}
+
+function place(p: RawProblem, doc: Document, lines: LineCounter): ScenarioProblem {
+  const pos = p.atKey ? locate(doc, lines, p.path.slice(0, -1), String(p.path[p.path.length - 1])) : locate(doc, lines, p.path);
+  return { path: pathToString(p.path), message: p.message, ...pos };
+}
+
+/** A variant's problem points at the override that caused it, or at the base value it broke. */
+function placeVariant(p: VariantProblem, variant: string, set: Record<string, unknown>, doc: Document, lines: LineCounter): ScenarioProblem {
+  if (p.overrideKey !== undefined && p.overrideKey in set) {
+    const pos = locate(doc, lines, ['variants', variant, 'set', p.overrideKey]);
+    const what = p.path.length > 0 && pathToString(p.path) !== p.overrideKey ? `${pathToString(p.path)}: ` : '';
+    return { path: `variants.${variant}.set.${p.overrideKey}`, message: `${what}${p.message}`, ...pos };
+  }
+  const placed = place(p, doc, lines);
+  return { ...placed, message: `in variant '${variant}': ${placed.message}` };
+}
+
+function yamlProblem(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): ScenarioProblem {
+  const pos = e.linePos?.[0];
+  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return { path: '', message: `invalid YAML: ${first}`, line: pos?.line ?? 0, column: pos?.col ?? 0 };
+}
+
+function defaultName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.ya?ml$/i, '') || 'scenario';
+}

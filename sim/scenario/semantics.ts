@@ -1,0 +1,169 @@
+/**
+ * Checks that need the whole scenario: references between parts (a call to an unknown service),
+ * cycles in the call graph, times past the end of the run, and sizes beyond the explicit limits,
+ * including an estimate of the run's event count so an impossible run is refused up front.
+ */
+import { formatDurationNs } from '../engine/index.ts';
+import type { RawProblem } from './issues.ts';
+import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
+import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
+
+export function checkSemantics(s: ScenarioParsed): RawProblem[] {
+  const problems: RawProblem[] = [];
+  const add = (path: PropertyKey[], message: string) => problems.push({ path, message });
+  checkSizes(s, add);
+  checkCalls(s, add);
+  checkWorkloads(s, add);
+  checkTimeline(s, add);
+  if (problems.length === 0) checkEventBudget(s, add);
+  return problems;
+}
+
+type Add = (path: PropertyKey[], message: string) => void;
+
+export function callsOf(service: ServiceParsed): CallParsed[] {
+  return service.calls.flatMap((step) => ('parallel' in step ? step.parallel : [step]));
+}
+
+function checkSizes(s: ScenarioParsed, add: Add): void {
+  const names = Object.keys(s.services);
+  if (names.length === 0) add(['services'], 'needs at least one service');
+  if (names.length > HARD_LIMITS.services) add(['services'], `has ${names.length} services; the limit is ${HARD_LIMITS.services}`);
+  if (s.duration <= 0) add(['duration'], 'must be > 0');
+  if (s.duration > HARD_LIMITS.durationNs) add(['duration'], `must be at most ${formatDurationNs(HARD_LIMITS.durationNs)}`);
+  if (s.metrics.interval <= 0) add(['metrics', 'interval'], 'must be > 0');
+  else {
+    const cells = Math.ceil(s.duration / s.metrics.interval) * Math.max(1, names.length);
+    if (cells > HARD_LIMITS.timeSeriesCells) {
+      add(['metrics', 'interval'], `gives ${cells} time-series cells (services x intervals), more than the limit ${HARD_LIMITS.timeSeriesCells}; use a longer interval`);
+    }
+  }
+  if (s.metrics.warmup >= s.duration && s.duration > 0) add(['metrics', 'warmup'], 'must be shorter than the duration');
+  if (Object.keys(s.variants).length > HARD_LIMITS.variants) add(['variants'], `at most ${HARD_LIMITS.variants} variants`);
+  const peak = peakPods(s);
+  if (peak > HARD_LIMITS.pods) add(['services'], `would run up to ${peak} pods at once; the limit is ${HARD_LIMITS.pods}`);
+}
+
+/** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
+export function peakPods(s: ScenarioParsed): number {
+  const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
+  for (const e of s.timeline) if (e.scale) peak.set(e.scale.service, Math.max(peak.get(e.scale.service) ?? 0, e.scale.replicas));
+  let total = 0;
+  for (const v of peak.values()) total += v;
+  return total;
+}
+
+function checkCalls(s: ScenarioParsed, add: Add): void {
+  for (const [name, svc] of Object.entries(s.services)) {
+    svc.calls.forEach((step, i) => {
+      const calls = 'parallel' in step ? step.parallel : [step];
+      calls.forEach((call, j) => {
+        const path = 'parallel' in step ? ['services', name, 'calls', i, 'parallel', j, 'service'] : ['services', name, 'calls', i, 'service'];
+        if (!(call.service in s.services)) add(path, unknownService(call.service, s));
+      });
+    });
+  }
+  const cycle = findCycle(s);
+  if (cycle) add(['services', cycle[0]!, 'calls'], `calls form a cycle: ${cycle.join(' -> ')}; requests would recurse forever`);
+}
+
+function unknownService(name: string, s: ScenarioParsed): string {
+  const known = Object.keys(s.services);
+  return `unknown service '${name}' (services: ${known.join(', ')})`;
+}
+
+/** A call cycle as a list of service names, first repeated at the end; undefined if the graph is a DAG. */
+function findCycle(s: ScenarioParsed): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    const svc = s.services[name];
+    for (const call of svc ? callsOf(svc) : []) {
+      const c = call.service in s.services ? visit(call.service) : undefined;
+      if (c) return c;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(s.services)) {
+    const c = visit(name);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+function checkWorkloads(s: ScenarioParsed, add: Add): void {
+  const seen = new Set<string>();
+  s.workload.forEach((w, i) => {
+    if (!(w.to in s.services)) add(['workload', i, 'to'], unknownService(w.to, s));
+    if (w.name !== undefined) {
+      if (seen.has(w.name)) add(['workload', i, 'name'], `duplicate workload name '${w.name}'`);
+      seen.add(w.name);
+    }
+    if (w.start >= s.duration) add(['workload', i, 'start'], `must be before the end of the run (${formatDurationNs(s.duration)})`);
+    if (w.end !== undefined && w.end <= w.start) add(['workload', i, 'end'], 'must be after start');
+    if (w.end !== undefined && w.end > s.duration) add(['workload', i, 'end'], `is after the end of the run (${formatDurationNs(s.duration)})`);
+    if ('rate' in w && w.rate > HARD_LIMITS.ratePerS) add(['workload', i, 'rate'], `must be at most ${HARD_LIMITS.ratePerS}/s`);
+  });
+}
+
+function checkTimeline(s: ScenarioParsed, add: Add): void {
+  s.timeline.forEach((e, i) => {
+    if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
+    const target = e.scale ?? e.kill;
+    const action = e.scale ? 'scale' : 'kill';
+    if (target && !(target.service in s.services)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
+    e.kill?.pods?.forEach((pod, j) => {
+      if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {
+        add(['timeline', i, 'kill', 'pods', j], `pods of ${e.kill!.service} are named ${e.kill!.service}-0, ${e.kill!.service}-1, ...`);
+      }
+    });
+    if (e.rate) checkRateTarget(s, e.rate.workload, ['timeline', i, 'rate', 'workload'], add);
+  });
+}
+
+function checkRateTarget(s: ScenarioParsed, name: string, path: PropertyKey[], add: Add): void {
+  const w = s.workload.find((x) => x.name === name);
+  if (!w) {
+    const names = s.workload.map((x) => x.name).filter((n) => n !== undefined);
+    add(path, `unknown workload '${name}'${names.length ? ` (workloads: ${names.join(', ')})` : ' (give the workload a name)'}`);
+  } else if (!('rate' in w)) add(path, `workload '${name}' is closed-loop; only open-loop (rate) workloads have a rate`);
+}
+
+/**
+ * Open-loop traffic makes the event count predictable: rate x time x hops per request x events
+ * per hop. Closed-loop traffic is bounded by its clients and left to the run-time budget.
+ */
+function checkEventBudget(s: ScenarioParsed, add: Add): void {
+  const hops = new Map<string, number>();
+  const hopsFrom = (name: string): number => {
+    const known = hops.get(name);
+    if (known !== undefined) return known;
+    const svc = s.services[name]!;
+    const h = 1 + callsOf(svc).reduce((acc, c) => acc + c.probability * hopsFrom(c.service), 0);
+    hops.set(name, h);
+    return h;
+  };
+  let total = 0;
+  let worst = -1;
+  let worstEvents = 0;
+  s.workload.forEach((w, i) => {
+    if (!('rate' in w)) return;
+    const seconds = ((w.end ?? s.duration) - w.start) / 1e9;
+    const events = w.rate * seconds * hopsFrom(w.to) * EVENTS_PER_HOP_ESTIMATE;
+    total += events;
+    if (events > worstEvents) [worst, worstEvents] = [i, events];
+  });
+  if (total > s.limits.maxEvents && worst >= 0) {
+    add(
+      ['workload', worst, 'rate'],
+      `this scenario needs about ${total.toExponential(2)} events, more than limits.maxEvents (${s.limits.maxEvents.toExponential(2)}); ` +
+        `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.ts';
+
+/**
+ * ARCHITECTURE.md layers, lowest first. A file may import (at run time) only from its own
+ * layer or a lower one. The one allowed upward edge is `import type` of the validated Scenario
+ * into sim/mesh: the mesh's input contract is the type zod infers in sim/scenario, and type
+ * imports are erased before anything runs.
+ */
+const LAYERS = ['engine', 'metrics', 'mesh', 'scenario', 'run', 'worker', 'cli'];
+const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function layerOf(path: string): string | undefined {
+  const m = /^sim\/([^/]+)\//.exec(path);
+  return m && LAYERS.includes(m[1]!) ? m[1] : undefined;
+}
+
+function resolve(from: string, spec: string): string {
+  const parts = from.split('/').slice(0, -1);
+  for (const seg of spec.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+interface Edge {
+  file: string;
+  target: string;
+  typeOnly: boolean;
+}
+
+function edges(): Edge[] {
+  return sourceFiles('sim').flatMap((f) =>
+    [...f.text.matchAll(IMPORT)].map((m) => {
+      const spec = (m[3] ?? m[4] ?? m[5])!;
+      return { file: f.path, target: spec.startsWith('.') ? resolve(f.path, spec) : spec, typeOnly: Boolean(m[2]) };
+    }),
+  );
+}
+
+describe('layering', () => {
+  const all = edges();
+
+  it('finds the imports it checks', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('imports point down only (mesh may import the Scenario type from scenario)', () => {
+    const bad = all.filter((e) => {
+      const from = layerOf(e.file);
+      const to = layerOf(e.target + '/');
+      if (!from || !to) return false;
+      if (LAYERS.indexOf(to) <= LAYERS.indexOf(from)) return false;
+      return !(from === 'mesh' && to === 'scenario' && e.typeOnly);
+    });
+    expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+
+  it('sim/engine imports nothing of ours outside itself (only seedrandom from outside)', () => {
+    const bad = all.filter((e) => e.file.startsWith('sim/engine/') && !e.target.startsWith('sim/engine') && !e.target.startsWith('seedrandom/'));
+    expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+
+  it('only sim/worker imports comlink or worker_threads; only worker and cli touch node built-ins', () => {
+    const bad = all.filter((e) => {
+      const layer = layerOf(e.file);
+      if (/^comlink|worker_threads/.test(e.target)) return layer !== 'worker';
+      if (e.target.startsWith('node:')) return layer !== 'worker' && layer !== 'cli';
+      return false;
+    });
+    expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+});
