@@ -1,0 +1,41 @@
+// `npm run bench`: prints engine and scenario figures. Benchmarks are not tests: nothing here
+// fails on timing. Each figure is the median of several runs (this machine's timings vary
+// by +-15% between identical runs).
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { holdModel } from './hold-model.ts';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function fmt(n: number, digits = 2): string {
+  return n.toFixed(digits);
+}
+
+console.log(`meshsim bench · node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} · ${availableParallelism()} cores\n`);
+
+console.log('engine hold model (each event schedules one more at now + Exp(1ms) in whole us; median of ' + REPEATS + ')');
+for (const pending of [1e3, 1e5, 1e6]) {
+  const events = pending >= 1e6 ? 4e6 : 3e6;
+  const rates = Array.from({ length: REPEATS }, (_, i) => holdModel(pending, events, i + 1).eventsPerSec);
+  console.log(`  ${String(pending).padStart(8)} pending: ${fmt(median(rates) / 1e6)}M events/s  (runs: ${rates.map((r) => fmt(r / 1e6)).join(', ')})`);
+}
+
+const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['scenarios/scale-4000-pods.yaml', 'scenarios/quickstart.yaml'];
+for (const file of scenarios) {
+  console.log(`\n${file} (base variant, fresh process each run; median of ${REPEATS})`);
+  const runs = Array.from({ length: REPEATS }, () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./run-scenario.ts', import.meta.url).pathname, file], { encoding: 'utf8' });
+    return JSON.parse(out) as { wallMs: number; events: number; simS: number; requests: number; ingress: number; pods: number; maxRssMiB: number };
+  });
+  const r = runs[0]!;
+  const wall = median(runs.map((x) => x.wallMs));
+  console.log(`  ${r.pods} pods · ${r.simS}s simulated · ${(r.ingress / r.simS).toFixed(0)} ingress requests/s · ${(r.requests / r.simS).toFixed(0)} requests/s across the mesh`);
+  console.log(`  wall time ${fmt(wall / 1000)}s  (runs: ${runs.map((x) => fmt(x.wallMs / 1000)).join(', ')})`);
+  console.log(`  ${fmt(r.events / 1e6)}M events · ${fmt(r.events / (wall / 1000) / 1e6)}M events/s · ${fmt(r.requests / (wall / 1000) / 1e3, 0)}k simulated requests per wall second`);
+  console.log(`  peak RSS ${fmt(Math.max(...runs.map((x) => x.maxRssMiB)), 0)} MiB (whole process, including the TypeScript loader)`);
+}

@@ -1,0 +1,109 @@
+/**
+ * meshsim's public library API. The CLI, the browser playground and users' own scripts all
+ * call these same functions.
+ *
+ * This module is platform-neutral (no Node built-ins), so the browser playground can bundle it.
+ * `sim/node.ts` (the package's main entry in Node) adds file loading.
+ *
+ * @example
+ * ```ts
+ * import { loadScenarioFile, runScenario } from 'meshsim';
+ * const scenario = loadScenarioFile('scenarios/quickstart.yaml');
+ * const { summary } = runScenario(scenario, { seed: 42 });
+ * console.log(summary.services.map((s) => `${s.name} ${s.successRate}`));
+ * ```
+ * @packageDocumentation
+ */
+// ---- Scenarios: load and validate ----
+
+export {
+  /**
+   * Parses and validates scenario YAML text. Applies every default, converts units (durations
+   * to integer ns, rates to per second) and validates the scenario's variants too.
+   * @throws ScenarioError listing every problem with file, line, column and path.
+   */
+  parseScenario,
+  /** Rejected scenario: `.problems` has one entry per problem; `.message` prints them all. */
+  ScenarioError,
+  /** Formats problems as `file:line:column: path: message` lines. */
+  formatProblems,
+  /** The JSON Schema (draft 2020-12) of the scenario format, for editors. */
+  scenarioJsonSchema,
+  /** Every explicit size limit a scenario is checked against. */
+  HARD_LIMITS,
+  /** "250ms" -> 250000000; undefined if malformed. */
+  parseDurationNs,
+  /** "2000/s" -> 2000; undefined if malformed. */
+  parseRatePerS,
+} from './scenario/index.ts';
+export type { Scenario, ScenarioProblem, Variant, Workload, Service, Call, CallStep, TimelineEvent } from './scenario/index.ts';
+
+// ---- Runs: one run, variants, replications ----
+
+export {
+  /**
+   * Runs a scenario (or one of its variants, `{variant}`) with one seed, in process.
+   * Same scenario + variant + seed => identical result, digest included.
+   * @throws RunError when a run-time limit (limits.maxEvents, limits.maxInFlightRequests) is hit.
+   */
+  runScenario,
+  /** The (variant, seed) runs a scenario asks for: seeds S..S+n-1, base then each variant. */
+  expandRuns,
+  /** The scenario a variant name stands for ("base" is the scenario itself). */
+  scenarioFor,
+  /** Merges one variant's runs over seeds into means with Student-t 95% intervals. */
+  mergeReplications,
+  /** A run stopped by a limit. */
+  RunError,
+  /** Name of the unmodified scenario among variants. */
+  BASE_VARIANT,
+  /** Formats an access-log record as an Envoy-style JSON line. */
+  formatAccessLogLine,
+} from './run/index.ts';
+export type {
+  RunOptions,
+  Progress,
+  RunResult,
+  RunSummary,
+  RunSpec,
+  SeriesSummary,
+  LatencySummary,
+  TimelineLogEntry,
+  MergedFigure,
+  MergedSeries,
+  MergedVariant,
+} from './run/index.ts';
+export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
+export type { TimeSeries, SeriesSpec, IntervalColumn } from './metrics/index.ts';
+export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString } from './metrics/index.ts';
+
+// ---- Envoy's arithmetic, as pure functions ----
+
+export {
+  /**
+   * Envoy's priority load and panic decision (envoy.md §1.3-1.5): per-priority healthy and
+   * degraded loads (percent) and panic flags, from host counts per priority. Reproduces
+   * Envoy's own test tables exactly.
+   */
+  computePriorityLoad,
+  /** Envoy's choosePriority(hash): which priority (and healthy/degraded list) a hash selects. */
+  choosePriority,
+  choicePriority,
+  choiceIsDegraded,
+  /** Whether one priority level is in panic: (healthy% + degraded%) < threshold, strict. */
+  isHostSetInPanic,
+  DEFAULT_PRIORITY_LOAD_CONFIG,
+  /** One proxy's load balancer for one cluster: ROUND_ROBIN, LEAST_REQUEST (P2C) or RANDOM. */
+  EnvoyLoadBalancer,
+  NO_HOST,
+  /** Envoy's host health flag bits, and the coarse health / exclusion they imply. */
+  HealthFlag,
+  coarseHealth,
+  isExcluded,
+} from './mesh/index.ts';
+export type { PriorityLevel, PriorityLoad, PriorityLoadConfig, LbPolicy, ClusterHosts, PriorityHosts, ActiveRequests } from './mesh/index.ts';
+
+// ---- The engine, for building other models on it ----
+
+export { Scheduler, Rng, compileDistribution } from './engine/index.ts';
+export type { DistributionSpec, RandomStream, Sampler, Handle, StopReason } from './engine/index.ts';
