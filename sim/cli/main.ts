@@ -23,6 +23,10 @@ async function guarded(action: () => unknown): Promise<void> {
   }
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Validates each file, printing a line per file; returns how many failed. */
 function validateFiles(files: string[], print: boolean): number {
   let failed = 0;
@@ -30,7 +34,14 @@ function validateFiles(files: string[], print: boolean): number {
     try {
       const s = readScenario(file);
       const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
-      err(`${file}: ok (${Object.keys(s.services).length} services, ${pods} pods, ${s.workload.length} workloads, ${s.timeline.length} timeline events, ${s.variants.length} variants)\n`);
+      const counts = [
+        plural(Object.keys(s.services).length, 'service'),
+        plural(pods, 'pod'),
+        plural(s.workload.length, 'workload'),
+        plural(s.timeline.length, 'timeline event'),
+        plural(s.variants.length, 'variant'),
+      ];
+      err(`${file}: ok (${counts.join(', ')})\n`);
       if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
     } catch (e) {
       failed++;
@@ -84,6 +95,11 @@ export async function main(argv: string[]): Promise<void> {
       },
     )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => guarded(() => out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n')))
+    .example('$0 run scenarios/quickstart.yaml', 'run the quickstart and print its summary')
+    .example('$0 run scenarios/quickstart.yaml --seeds 8 --out out/', '8 replications in worker threads; write summary.json and timeseries.csv')
+    .example('$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log')
+    .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
+    .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 1 internal error.')
     .demandCommand(1, 'Say which command to run.')
     .strict()
     .recommendCommands()

@@ -65,7 +65,8 @@ export class MetricsRecorder {
   private readonly series: SeriesSpec[];
   private readonly warmupNs: number;
   private readonly columns: Record<IntervalColumn, Float64Array>;
-  private readonly codeCols = new Map<number, Float64Array>();
+  /** Per status code (0..999), its time-series column, created on first use. */
+  private readonly codeCols: (Float64Array | undefined)[] = [];
   private readonly flagCols: Float64Array[];
   private readonly current: Histogram[];
   private readonly queueWaitSum: Float64Array;
@@ -124,9 +125,15 @@ export class MetricsRecorder {
     const t = this.totals[series]!;
     t.requests++;
     if (success) t.successes++;
-    t.latency.record(latency);
+    // NOTE (hot path): whole intervals after the warm-up are merged into the summary histogram
+    // when they close; only the interval that straddles the warm-up records one by one.
+    if (this.intervalStartNs(endNs) < this.warmupNs) t.latency.record(latency);
     t.codes.set(code, (t.codes.get(code) ?? 0) + 1);
     if (flags !== 0) for (const name of FLAG_NAMES) if (flags & ResponseFlag[name]) t.flags[name] = (t.flags[name] ?? 0) + 1;
+  }
+
+  private intervalStartNs(timeNs: number): number {
+    return Math.min(this.intervals - 1, Math.floor(timeNs / this.intervalNs)) * this.intervalNs;
   }
 
   /** Time a request waited in an app's queue before work on it began. */
@@ -160,6 +167,7 @@ export class MetricsRecorder {
       c.p90Ms[cell] = p90! / 1e6;
       c.p99Ms[cell] = p99! / 1e6;
       c.p999Ms[cell] = p999! / 1e6;
+      if (i * this.intervalNs >= this.warmupNs) this.totals[s]!.latency.merge(h);
       const n = this.queueWaitCount[s]!;
       c.queueWaitMeanMs[cell] = n > 0 ? this.queueWaitSum[s]! / n / 1e6 : NaN;
       this.queueWaitSum[s] = 0;
@@ -173,7 +181,9 @@ export class MetricsRecorder {
     while (this.closed < this.intervals) this.closeInterval(inFlight);
     this.totals.forEach((t, s) => (t.inFlightAtEnd = inFlight[s]!));
     const codes: Record<string, Float64Array> = {};
-    for (const code of [...this.codeCols.keys()].sort((a, b) => a - b)) codes[String(code)] = this.codeCols.get(code)!;
+    this.codeCols.forEach((col, code) => {
+      if (col) codes[String(code)] = col;
+    });
     const flags: Record<string, Float64Array> = {};
     FLAG_NAMES.forEach((name, k) => (flags[name] = this.flagCols[k]!));
     return {
@@ -183,12 +193,7 @@ export class MetricsRecorder {
   }
 
   private codeColumn(code: number): Float64Array {
-    let col = this.codeCols.get(code);
-    if (!col) {
-      col = new Float64Array(this.series.length * this.intervals);
-      this.codeCols.set(code, col);
-    }
-    return col;
+    return (this.codeCols[code] ??= new Float64Array(this.series.length * this.intervals));
   }
 
   private countFlags(cell: number, flags: number): void {
