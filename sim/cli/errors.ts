@@ -9,6 +9,21 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** A file or directory the user named cannot be written: bad input (exit 2), not a bug in meshsim. */
+export function cannotWrite(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why: Record<string, string> = {
+    EEXIST: 'a file is in the way of a directory',
+    ENOTDIR: 'a file is in the way of a directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+  };
+  return code && why[code] ? new CliError(`cannot write ${path}: ${why[code]}`) : e;
+}
+
 /**
  * Prints an error the way a user should see it (no stack trace for anything they can fix)
  * and returns the exit code.

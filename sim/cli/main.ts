@@ -109,6 +109,10 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, e) => {
       if (e && !(e instanceof CliError)) throw e;
+      // yargs' recommendCommands says only "Did you mean run?", not what was wrong with what.
+      const typo = /^Did you mean (\S+)\?$/.exec(msg ?? '');
+      const command = argv.find((a) => !a.startsWith('-'));
+      if (typo && command !== undefined) msg = `unknown command '${command}' (did you mean '${typo[1]}'?)`;
       err(`meshsim: ${e?.message ?? msg}\nRun 'meshsim --help' for usage.\n`);
       process.exit(EXIT.badInput);
     })

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { INTERVAL_COLUMNS } from '../metrics/index.ts';
 import type { MergedVariant, RunResult } from '../run/index.ts';
@@ -54,18 +54,22 @@ function num(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(6);
 }
 
-/** Writes each file to a temporary name in `dir`, then renames it: no file is ever half-written. */
+/**
+ * Writes each file to a temporary name in `dir`, then renames them all: no file is ever
+ * half-written, and if any write fails (disk full) the temporary files are removed and none of
+ * the set is renamed, rather than leaving a new summary.json next to an old timeseries.csv.
+ */
 export function writeFilesAtomically(dir: string, files: Record<string, string>): string[] {
   mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const target = join(dir, name);
-    const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-    writeFileSync(tmp, content);
-    renameSync(tmp, target);
-    written.push(target);
+  const staged = Object.entries(files).map(([name, content]) => ({ content, target: join(dir, name), tmp: join(dir, `.${name}.${process.pid}.tmp`) }));
+  try {
+    for (const f of staged) writeFileSync(f.tmp, f.content);
+  } catch (e) {
+    for (const f of staged) rmSync(f.tmp, { force: true });
+    throw e;
   }
-  return written;
+  for (const f of staged) renameSync(f.tmp, f.target);
+  return staged.map((f) => f.target);
 }
 
 /** Streams lines to `file` through a temporary file; `commit` renames it into place, `abort` removes it. */
@@ -75,9 +79,12 @@ export class AtomicLineWriter {
   private readonly target: string;
   private buffer: string[] = [];
   private size = 0;
+  private closed = false;
 
   constructor(file: string) {
     this.target = file;
+    // Refuse a directory now: otherwise the rename fails only after the whole run.
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: 'EISDIR' });
     mkdirSync(dirname(file) || '.', { recursive: true });
     this.tmp = join(dirname(file) || '.', `.${basename(file)}.${process.pid}.tmp`);
     this.fd = openSync(this.tmp, 'w');
@@ -91,13 +98,20 @@ export class AtomicLineWriter {
 
   commit(): void {
     this.flush();
-    closeSync(this.fd);
+    this.close();
     renameSync(this.tmp, this.target);
   }
 
+  /** Removes the temporary file; safe after a failed commit (closing twice threw EBADF and left it behind). */
   abort(): void {
-    closeSync(this.fd);
+    this.close();
     rmSync(this.tmp, { force: true });
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 
   private flush(): void {

@@ -24,6 +24,7 @@ export function renderSummary(input: RenderInput): string {
   const out: string[] = [];
   const seedText = seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} seeds (${seeds[0]}..${seeds[seeds.length - 1]}), mean ±95% CI`;
   out.push(`meshsim · ${scenario.name} · ${scenario.file} · ${seedText} · ${firstSeed[0]!.summary.durationS}s simulated`);
+  if (scenario.description) out.push(...wrap(scenario.description.trim(), 100));
   if (scenario.metrics.warmup > 0) out.push(`(figures exclude the first ${firstSeed[0]!.summary.warmupS}s of warm-up)`);
   for (const kind of ['services', 'workloads'] as const) {
     out.push('', seriesTable(kind, variants, firstSeed, input.merged));
@@ -148,4 +149,18 @@ function timelines(runs: RunResult[]): string[] {
     for (const e of r.summary.timeline) lines.push(`  ${e.description}`);
   }
   return lines.length ? lines : ['timeline: (none)'];
+}
+
+/** Word-wraps prose to `width` columns (the scenario's description under the title). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

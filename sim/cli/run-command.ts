@@ -1,7 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, type RunResult, type RunSpec } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
-import { CliError } from './errors.ts';
+import { CliError, cannotWrite } from './errors.ts';
 import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -28,15 +29,28 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   };
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
   const specs = expandRuns(scenario, args.seeds);
+  // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file).
+  if (args.out) {
+    try {
+      mkdirSync(args.out, { recursive: true });
+    } catch (e) {
+      throw cannotWrite(args.out, e);
+    }
+  }
   const started = process.hrtime.bigint();
   const { runs, workers } = await execute(scenario, specs, args, stderr);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const merged = args.seeds > 1 ? mergeByVariant(runs) : undefined;
   if (args.out) {
-    const files = writeFilesAtomically(args.out, {
-      'summary.json': JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n',
-      'timeseries.csv': timeSeriesCsv(runs),
-    });
+    let files: string[];
+    try {
+      files = writeFilesAtomically(args.out, {
+        'summary.json': JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n',
+        'timeseries.csv': timeSeriesCsv(runs),
+      });
+    } catch (e) {
+      throw cannotWrite(args.out, e);
+    }
     stderr(`wrote ${files.join(', ')}\n`);
   }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
@@ -66,7 +80,12 @@ async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stde
 }
 
 function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar): RunResult[] {
-  const writer = new AtomicLineWriter(file);
+  let writer: AtomicLineWriter;
+  try {
+    writer = new AtomicLineWriter(file);
+  } catch (e) {
+    throw cannotWrite(file, e);
+  }
   try {
     const runs = specs.map((spec, i) =>
       runScenario(scenario, {

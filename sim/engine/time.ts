@@ -32,12 +32,18 @@ export function isValidTimeNs(t: number): boolean {
   return Number.isSafeInteger(t) && t >= 0;
 }
 
-/** A compact human form: 250ns, 12.5us, 3ms, 1.25s, 2m30s. */
+/** A compact human form: 250ns, 12.5us, 3ms, 1.25s, 2m30s, 24h, 1h30m. */
 export function formatDurationNs(ns: number): string {
   if (ns < NS_PER_US) return `${ns}ns`;
   if (ns < NS_PER_MS) return `${trim(ns / NS_PER_US)}us`;
   if (ns < NS_PER_S) return `${trim(ns / NS_PER_MS)}ms`;
   if (ns < 60 * NS_PER_S) return `${trim(ns / NS_PER_S)}s`;
+  const hourNs = 3600 * NS_PER_S;
+  if (ns >= hourNs) {
+    const h = Math.floor(ns / hourNs);
+    const rest = ns - h * hourNs;
+    return rest === 0 ? `${h}h` : `${h}h${formatDurationNs(rest)}`;
+  }
   const totalS = ns / NS_PER_S;
   const m = Math.floor(totalS / 60);
   const s = totalS - m * 60;

@@ -20,19 +20,24 @@ export class ScenarioError extends Error {
   constructor(file: string, problems: readonly ScenarioProblem[]) {
     super(formatProblems(file, problems));
     this.file = file;
-    this.problems = problems;
+    // In file order, like the message: zod reports in schema order (seed before duration), which
+    // made `.problems` and the printed lines disagree.
+    this.problems = sortProblems(problems);
   }
 }
 
 /** `file:line:column: path: message`, one line per problem, in file order. */
 export function formatProblems(file: string, problems: readonly ScenarioProblem[]): string {
-  return [...problems]
-    .sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path))
+  return sortProblems(problems)
     .map((p) => {
       const where = p.line > 0 ? `${file}:${p.line}:${p.column}` : file;
       return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
     })
     .join('\n');
+}
+
+function sortProblems(problems: readonly ScenarioProblem[]): ScenarioProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path));
 }
 
 /** Renders a path array the way users write it in YAML and in variant overrides. */

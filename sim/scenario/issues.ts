@@ -44,7 +44,7 @@ function describe(issue: Issue, base: PropertyKey[], schema: AnySchema, data: un
       return issue.issues.map((inner) => ({ path, atKey: true, message: `bad name '${String(path[path.length - 1])}': ${inner.message}` }));
     case 'invalid_type':
       if (value === undefined) return [{ path, message: 'is required' }];
-      return [{ path, message: isDefault(issue.message) ? `must be ${article(issue.expected)} (got ${kindOf(value)})` : issue.message }];
+      return [{ path, message: isDefault(issue.message) ? `must be ${article(issue.expected)} (got ${kindOf(value)})${quotedHint(issue.expected, value)}` : issue.message }];
     case 'too_small':
       return [{ path, message: bound(issue.origin, issue.inclusive ? '>=' : '>', issue.minimum, 'at least') }];
     case 'too_big':
@@ -119,6 +119,14 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/** `replicas: "3"`, `required: "false"`: the value is right but quoted, so YAML made it text. */
+function quotedHint(expected: string, v: unknown): string {
+  if (typeof v !== 'string') return '';
+  const t = v.trim();
+  const looksRight = expected === 'boolean' ? t === 'true' || t === 'false' : (expected === 'number' || expected === 'int') && t !== '' && Number.isFinite(Number(t));
+  return looksRight ? '; write it without quotes' : '';
+}
+
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -138,7 +146,9 @@ export function suggest(word: string, candidates: readonly string[]): string {
       bestDist = d;
     }
   }
-  return bestDist <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
+  // Two edits turn any two-letter word into any other: a suggestion must keep some letters.
+  const close = bestDist <= Math.max(2, Math.floor(word.length / 3)) && bestDist < Math.min(word.length, best.length);
+  return close ? ` (did you mean '${best}'?)` : '';
 }
 
 function editDistance(a: string, b: string): number {

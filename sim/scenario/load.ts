@@ -10,6 +10,7 @@ import { ScenarioSchema, type ScenarioParsed } from './schema.ts';
 import { checkSemantics } from './semantics.ts';
 import type { Scenario, Variant, Workload } from './scenario.ts';
 import { applyOverrides, pathsOverlap } from './variants.ts';
+import { notAMapping, yamlProblem } from './yaml-errors.ts';
 
 /** Largest scenario file accepted. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -24,11 +25,9 @@ export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map(yamlProblem));
+  if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map((e) => yamlProblem(e, doc, lines)));
   const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError(file, [{ path: '', line: 1, column: 1, message: 'a scenario is a YAML mapping with at least duration, services and workload' }]);
-  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError(file, [notAMapping(raw, doc, lines)]);
   const located = (ps: RawProblem[]) => ps.map((p) => place(p, doc, lines));
   const base = validate(raw, defaultName(file));
   if ('problems' in base) throw new ScenarioError(file, located(base.problems));
@@ -66,9 +65,23 @@ function validateVariant(raw: unknown, name: string, set: Record<string, unknown
   if (errors.length > 0) return { problems: errors.map((e) => ({ path: [], message: e.message, overrideKey: e.key })) };
   const result = validate(value, baseName);
   if ('parsed' in result) return { parsed: { ...result.parsed, name: `${baseName}/${name}` } };
+  // The base is valid, so every problem here comes from an override, but not always at the
+  // override's path: `services.b.calls: [{service: a}]` makes a cycle reported at services.a,
+  // a scale-up makes the pod total too large. Such a problem used to point at the base's line;
+  // now it goes to the override that alone reproduces it (tried only on this error path).
+  const soloProblems = new Map<string, RawProblem[]>();
+  const reproducedBy = (key: string, p: RawProblem): boolean => {
+    if (!soloProblems.has(key)) {
+      const solo = applyOverrides(withoutVariants, { [key]: set[key] });
+      const r = solo.errors.length > 0 ? undefined : validate(solo.value, baseName);
+      soloProblems.set(key, r && 'problems' in r ? r.problems : []);
+    }
+    return soloProblems.get(key)!.some((q) => q.message === p.message && pathToString(q.path) === pathToString(p.path));
+  };
   return {
     problems: result.problems.map((p) => {
-      const key = Object.keys(set).find((k) => pathsOverlap(k.replace(/\[(\d+)\]/g, '.$1').split('.'), p.path));
+      const keys = Object.keys(set);
+      const key = keys.find((k) => pathsOverlap(k.replace(/\[(\d+)\]/g, '.$1').split('.'), p.path)) ?? keys.find((k) => reproducedBy(k, p));
       return key === undefined ? p : { ...p, overrideKey: key };
     }),
   };
@@ -88,16 +101,26 @@ function placeVariant(p: VariantProblem, variant: string, set: Record<string, un
   if (p.overrideKey !== undefined && p.overrideKey in set) {
     const pos = locate(doc, lines, ['variants', variant, 'set', p.overrideKey]);
     const what = p.path.length > 0 && pathToString(p.path) !== p.overrideKey ? `${pathToString(p.path)}: ` : '';
-    return { path: `variants.${variant}.set.${p.overrideKey}`, message: `${what}${p.message}`, ...pos };
+    return { path: `variants.${variant}.set.${p.overrideKey}`, message: `${what}${p.message}${nestedOverrideHint(p.overrideKey, set[p.overrideKey], what !== '')}`, ...pos };
   }
   const placed = place(p, doc, lines);
   return { ...placed, message: `in variant '${variant}': ${placed.message}` };
 }
 
-function yamlProblem(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): ScenarioProblem {
-  const pos = e.linePos?.[0];
-  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  return { path: '', message: `invalid YAML: ${first}`, line: pos?.line ?? 0, column: pos?.col ?? 0 };
+/**
+ * `set: { services: { catalog: { replicas: 8 } } }` (nested, as in Helm values) replaces every
+ * service with one defaulted catalog. When such an override breaks something elsewhere, say so.
+ */
+function nestedOverrideHint(key: string, value: unknown, elsewhere: boolean): string {
+  if (!elsewhere || value === null || typeof value !== 'object' || Array.isArray(value)) return '';
+  let leaf = key;
+  let v: unknown = value;
+  while (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+    const k = Object.keys(v)[0]!;
+    leaf += `.${k}`;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return ` (an override replaces the whole value at its path; to change one field, set it by its dotted path, like ${leaf})`;
 }
 
 function defaultName(file: string): string {

@@ -42,7 +42,9 @@ const DistributionForms = z
 
 /** A duration distribution: a plain duration (constant) or exactly one named form. */
 export const Distribution = z
-  .union([Duration, DistributionForms])
+  // The union's own message is what a value neither form accepts gets (a bare number, a list):
+  // without it, `serviceTime: 5` was "does not match any allowed form", saying nothing of units.
+  .union([Duration, DistributionForms], { error: `${DURATION_HINT}, or one of {constant}, {uniform}, {exponential}, {lognormal}, {empirical}` })
   .transform(toDistributionSpec)
   .meta({
     description:

@@ -4,7 +4,7 @@
  * including an estimate of the run's event count so an impossible run is refused up front.
  */
 import { formatDurationNs } from '../engine/index.ts';
-import type { RawProblem } from './issues.ts';
+import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
@@ -40,8 +40,31 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
   }
   if (s.metrics.warmup >= s.duration && s.duration > 0) add(['metrics', 'warmup'], 'must be shorter than the duration');
   if (Object.keys(s.variants).length > HARD_LIMITS.variants) add(['variants'], `at most ${HARD_LIMITS.variants} variants`);
-  const peak = peakPods(s);
-  if (peak > HARD_LIMITS.pods) add(['services'], `would run up to ${peak} pods at once; the limit is ${HARD_LIMITS.pods}`);
+  checkPeakPods(s, add);
+}
+
+/**
+ * Pods are counted as peakPods does. When the initial replicas are already over the limit the
+ * problem is the services; otherwise it is the first scale action that takes the count over,
+ * and the problem points at it (it used to point at `services`, nowhere near the cause).
+ */
+function checkPeakPods(s: ScenarioParsed, add: Add): void {
+  const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
+  const total = () => [...peak.values()].reduce((a, b) => a + b, 0);
+  const initial = total();
+  if (initial > HARD_LIMITS.pods) {
+    add(['services'], `would run ${initial} pods at once; the limit is ${HARD_LIMITS.pods}`);
+    return;
+  }
+  for (const [i, e] of s.timeline.entries()) {
+    if (!e.scale || !peak.has(e.scale.service)) continue;
+    peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+    const now = total();
+    if (now > HARD_LIMITS.pods) {
+      add(['timeline', i, 'scale', 'replicas'], `would run up to ${now} pods at once (counting each service at its largest size so far); the limit is ${HARD_LIMITS.pods}`);
+      return;
+    }
+  }
 }
 
 /** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
@@ -67,9 +90,11 @@ function checkCalls(s: ScenarioParsed, add: Add): void {
   if (cycle) add(['services', cycle[0]!, 'calls'], `calls form a cycle: ${cycle.join(' -> ')}; requests would recurse forever`);
 }
 
+/** Names the likely intended service when there is one (a typo), else lists them all. */
 function unknownService(name: string, s: ScenarioParsed): string {
   const known = Object.keys(s.services);
-  return `unknown service '${name}' (services: ${known.join(', ')})`;
+  if (known.length === 0) return `unknown service '${name}' (there are no services)`;
+  return `unknown service '${name}'${suggest(name, known) || ` (services: ${known.join(', ')})`}`;
 }
 
 /** A call cycle as a list of service names, first repeated at the end; undefined if the graph is a DAG. */
@@ -131,7 +156,8 @@ function checkRateTarget(s: ScenarioParsed, name: string, path: PropertyKey[], a
   const w = s.workload.find((x) => x.name === name);
   if (!w) {
     const names = s.workload.map((x) => x.name).filter((n) => n !== undefined);
-    add(path, `unknown workload '${name}'${names.length ? ` (workloads: ${names.join(', ')})` : ' (give the workload a name)'}`);
+    const hint = names.length ? suggest(name, names) || ` (workloads: ${names.join(', ')})` : ' (give the workload a name)';
+    add(path, `unknown workload '${name}'${hint}`);
   } else if (!('rate' in w)) add(path, `workload '${name}' is closed-loop; only open-loop (rate) workloads have a rate`);
 }
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { RunResult, RunSpec } from '../run/index.ts';
+import { RunError, type RunResult, type RunSpec } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import type { SimWorkerApi } from './api.ts';
 
@@ -50,7 +50,7 @@ export async function runInWorkers(scenario: Scenario, specs: readonly RunSpec[]
         const api = Comlink.wrap<SimWorkerApi>(nodeEndpoint(worker));
         for (let i = next++; i < specs.length; i = next++) {
           shared[slot] = 0;
-          results[i] = await api.run(scenario, specs[i]!, shared, slot);
+          results[i] = await api.run(scenario, specs[i]!, shared, slot).catch(rethrowTyped);
           shared[slot] = 0;
           done++;
         }
@@ -63,4 +63,14 @@ export async function runInWorkers(scenario: Scenario, specs: readonly RunSpec[]
   }
   options.onProgress?.({ done, total: specs.length, fraction: specs.length });
   return results;
+}
+
+/**
+ * comlink re-creates an error thrown in a worker as a plain Error (name and message kept, class
+ * lost). A run that hit a limit must stay a RunError, so callers (the CLI's exit code 3) can
+ * tell it from a bug.
+ */
+function rethrowTyped(e: unknown): never {
+  if (e instanceof Error && !(e instanceof RunError) && e.name === 'RunError') throw new RunError(e.message, { cause: e });
+  throw e;
 }

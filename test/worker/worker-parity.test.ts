@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandRuns, mergeReplications, runScenario, type RunResult } from '../../sim/run/index.ts';
+import { expandRuns, mergeReplications, RunError, runScenario, type RunResult } from '../../sim/run/index.ts';
 import { runInWorkers } from '../../sim/worker/pool.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 
@@ -58,5 +58,19 @@ describe('worker threads', () => {
     expect(fig.n).toBe(3);
     expect(fig.ci95![1] - fig.mean!).toBeCloseTo((4.303 * sd) / Math.sqrt(3), 12);
     expect(merged.seeds).toEqual([100, 101, 102]);
+  });
+
+  it('a run that hits a limit in a worker rejects with a RunError, as it would in process', async () => {
+    const stuck = scenarioFrom(`
+duration: 10s
+services:
+  slow: { app: { serviceTime: 1h, concurrency: 1 } }
+workload: [{ to: slow, rate: 100/s }]
+limits: { maxInFlightRequests: 50 }
+`);
+    expect(() => runScenario(stuck)).toThrow(RunError);
+    const failure = await runInWorkers(stuck, expandRuns(stuck, 2), { workers: 2 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(RunError);
+    expect((failure as Error).message).toMatch(/limits\.maxInFlightRequests/);
   });
 });
