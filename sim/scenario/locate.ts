@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 export interface Position {
   line: number;
@@ -21,7 +21,7 @@ export function locate(doc: Document, lines: LineCounter, path: readonly Propert
     if (next.value !== undefined) best = offsetOf(next.value) ?? best;
   }
   if (keyOf !== undefined && isMap(node)) {
-    const pair = node.items.find((p) => keyText(p) === keyOf);
+    const pair = node.items.find((p) => keyText(p.key) === keyOf);
     if (pair) best = offsetOf(pair.key) ?? best;
   }
   if (best === undefined) return { line: 0, column: 0 };
@@ -42,7 +42,7 @@ export function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | unde
 
 function childOf(node: unknown, seg: PropertyKey): { key: unknown; value: unknown } | undefined {
   if (isMap(node)) {
-    const pair = node.items.find((p) => keyText(p) === String(seg));
+    const pair = node.items.find((p) => keyText(p.key) === String(seg));
     return pair ? { key: pair.key, value: pair.value } : undefined;
   }
   if (isSeq(node)) {
@@ -52,12 +52,13 @@ function childOf(node: unknown, seg: PropertyKey): { key: unknown; value: unknow
   return undefined;
 }
 
-function keyText(pair: Pair): string {
-  const k = pair.key;
-  return isScalar(k) ? String(k.value) : String(k);
+/** A mapping key as text (a YAML key is a node; plain keys are scalars). */
+export function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
 }
 
-function offsetOf(node: unknown): number | undefined {
+/** Offset in the text where a node starts, if it has a position. */
+export function offsetOf(node: unknown): number | undefined {
   const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
   return range ? range[0] : undefined;
 }

@@ -3,8 +3,9 @@
  * The yaml library reports some mistakes where it noticed them rather than where they are;
  * these functions turn its errors into problems that point at the cause.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { isMap, isSeq, type Document, type LineCounter } from 'yaml';
 import { pathToString, type ScenarioProblem } from './errors.ts';
+import { keyText, offsetOf } from './locate.ts';
 
 const MAPPING_HINT = 'a scenario is a YAML mapping with at least duration, services and workload';
 
@@ -21,9 +22,6 @@ export function notAMapping(raw: unknown, doc: Document, lines: LineCounter): Sc
   return { path: '', line: pos.line, column: pos.col, message: `${MAPPING_HINT} (got ${got})` };
 }
 
-function offsetOf(node: unknown): number | undefined {
-  return (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-}
 
 interface YamlError {
   code: string;
@@ -71,9 +69,6 @@ function walk(node: unknown, path: PropertyKey[], f: Visit): void {
   else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i], f));
 }
 
-function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
-}
 
 /** The innermost flow collection that runs up to `offset` without its closing bracket. */
 function unclosedFlowCollection(doc: Document, offset: number): { start: number; seq: boolean; path: string } | undefined {
