@@ -22,6 +22,11 @@ export interface AccessLogRecord {
   downstreamPod: string;
   /** Attempt number (1: retries are not modelled yet). */
   attempt: number;
+  /** Why it ended so (Envoy's %RESPONSE_CODE_DETAILS% in spirit). */
+  responseCodeDetails: string;
+  /** Container states of the upstream and calling pods when it ended ("app=serving proxy=draining"). */
+  upstreamPodState: string;
+  downstreamPodState: string;
 }
 
 export type AccessLogSink = (record: AccessLogRecord) => void;

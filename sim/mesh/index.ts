@@ -1,5 +1,5 @@
 export { World } from './world.ts';
-export type { WorldOptions, WorldResult } from './world.ts';
+export type { WorldOptions, WorldResult, ProxyStatusSnapshot } from './world.ts';
 export type { AccessLogRecord, AccessLogSink } from './context.ts';
 export type { TimelineEntry } from './timeline.ts';
 export { RunLimitError, InvariantError } from './traffic/requests.ts';

@@ -57,11 +57,12 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
     return;
   }
   for (const [i, e] of s.timeline.entries()) {
-    if (!e.scale || !peak.has(e.scale.service)) continue;
-    peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+    const grown = growPeak(peak, e);
+    if (!grown) continue;
     const now = total();
     if (now > HARD_LIMITS.pods) {
-      add(['timeline', i, 'scale', 'replicas'], `would run up to ${now} pods at once (counting each service at its largest size so far); the limit is ${HARD_LIMITS.pods}`);
+      const path = e.scale ? ['timeline', i, 'scale', 'replicas'] : ['timeline', i, 'rollout'];
+      add(path, `would run up to ${now} pods at once (counting each service at its largest size so far, twice during a rollout); the limit is ${HARD_LIMITS.pods}`);
       return;
     }
   }
@@ -70,14 +71,33 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
 /** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
 export function peakPods(s: ScenarioParsed): number {
   const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
-  for (const e of s.timeline) if (e.scale) peak.set(e.scale.service, Math.max(peak.get(e.scale.service) ?? 0, e.scale.replicas));
+  for (const e of s.timeline) growPeak(peak, e);
   let total = 0;
   for (const v of peak.values()) total += v;
   return total;
 }
 
+/**
+ * A scale action raises its service's peak to its target; a rollout runs old and new pods side
+ * by side (surge, and old pods still terminating), counted as twice the service's peak.
+ */
+function growPeak(peak: Map<string, number>, e: ScenarioParsed['timeline'][number]): boolean {
+  if (e.scale && peak.has(e.scale.service)) {
+    peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+    return true;
+  }
+  if (e.rollout && peak.has(e.rollout.service)) {
+    peak.set(e.rollout.service, 2 * peak.get(e.rollout.service)!);
+    return true;
+  }
+  return false;
+}
+
 function checkCalls(s: ScenarioParsed, add: Add): void {
   for (const [name, svc] of Object.entries(s.services)) {
+    svc.app.startupCalls.forEach((call, i) => {
+      if (!(call.service in s.services)) add(['services', name, 'app', 'startupCalls', i, 'service'], unknownService(call.service, s));
+    });
     svc.calls.forEach((step, i) => {
       const calls = 'parallel' in step ? step.parallel : [step];
       calls.forEach((call, j) => {
@@ -140,8 +160,8 @@ function checkWorkloads(s: ScenarioParsed, add: Add): void {
 function checkTimeline(s: ScenarioParsed, add: Add): void {
   s.timeline.forEach((e, i) => {
     if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
-    const target = e.scale ?? e.kill;
-    const action = e.scale ? 'scale' : 'kill';
+    const target = e.scale ?? e.kill ?? e.rollout;
+    const action = e.scale ? 'scale' : e.kill ? 'kill' : 'rollout';
     if (target && !(target.service in s.services)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
     e.kill?.pods?.forEach((pod, j) => {
       if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {
