@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { INTERVAL_COLUMNS } from '../metrics/index.ts';
-import type { MergedVariant, RunResult } from '../run/index.ts';
+import { evaluateExpectations, type MergedVariant, type RunResult } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 
 export const MESHSIM_VERSION = '0.1.0';
@@ -16,6 +16,7 @@ export function summaryDocument(scenario: Scenario, runs: RunResult[], merged: M
     variants: [...new Set(runs.map((r) => r.summary.variant))],
     runs: runs.map((r) => r.summary),
     ...(merged && { merged }),
+    ...(scenario.expect.length > 0 && { expectations: evaluateExpectations(scenario, runs) }),
   };
 }
 

@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Called every `progressEvery` events (deterministic: by event count, never by wall time). */
   onProgress?: (p: Progress) => void;
   progressEvery?: number;
+  /** Record every proxy's config status at these times (`istioctl proxy-status`). */
+  proxyStatusAtNs?: readonly number[];
 }
 
 /** A run stopped for a reason the user can act on: a limit, or a model invariant (a bug). */
@@ -45,7 +47,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const seed = options.seed ?? scenario.seed;
   const where = `${scenario.name}${variant === BASE_VARIANT ? '' : `/${variant}`} seed=${seed}`;
   try {
-    const world = new World(target, seed, options.accessLog ? { accessLog: options.accessLog } : {});
+    const world = new World(target, seed, {
+      ...(options.accessLog && { accessLog: options.accessLog }),
+      ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
+    });
     const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
     const maxEvents = target.limits.maxEvents;
     for (;;) {

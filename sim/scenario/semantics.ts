@@ -6,6 +6,7 @@
 import { formatDurationNs } from '../engine/index.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
+import { parseMetric } from './metric-names.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
 export function checkSemantics(s: ScenarioParsed): RawProblem[] {
@@ -15,6 +16,7 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   checkCalls(s, add);
   checkWorkloads(s, add);
   checkTimeline(s, add);
+  checkExpectations(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
   return problems;
 }
@@ -212,4 +214,27 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
         `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
     );
   }
+}
+
+/** Each expectation names a real figure, real variants, and a window inside the run. */
+function checkExpectations(s: ScenarioParsed, add: Add): void {
+  const services = Object.keys(s.services);
+  const workloads = s.workload.map((w, i) => w.name ?? `w${i}`);
+  const variants = ['base', ...Object.keys(s.variants)];
+  s.expect.forEach((e, i) => {
+    const windowed = e.from !== undefined || e.to !== undefined;
+    const ref = parseMetric(e.metric, services, workloads, windowed);
+    if (typeof ref === 'string') add(['expect', i, 'metric'], ref);
+    const named = e.variant === undefined ? [] : typeof e.variant === 'string' ? [e.variant] : e.variant;
+    named.forEach((v, j) => {
+      if (!variants.includes(v)) {
+        const path = typeof e.variant === 'string' ? ['expect', i, 'variant'] : ['expect', i, 'variant', j];
+        add(path, `unknown variant '${v}'${suggest(v, variants) || ` (variants: ${variants.join(', ')})`}`);
+      }
+    });
+    if (e.atLeast !== undefined && e.atMost !== undefined && e.atLeast > e.atMost) add(['expect', i, 'atMost'], 'must be >= atLeast');
+    if (e.from !== undefined && e.from >= s.duration) add(['expect', i, 'from'], `must be before the end of the run (${formatDurationNs(s.duration)})`);
+    if (e.to !== undefined && e.to > s.duration) add(['expect', i, 'to'], `is after the end of the run (${formatDurationNs(s.duration)})`);
+    if (e.from !== undefined && e.to !== undefined && e.to <= e.from) add(['expect', i, 'to'], 'must be after from');
+  });
 }
