@@ -31,6 +31,9 @@ export interface AccessLogRecord {
 
 export type AccessLogSink = (record: AccessLogRecord) => void;
 
+/** One step of a pod's lifecycle ("app started", "proxy LIVE", "SIGTERM app", "pod Ready", ...). */
+export type PodEventSink = (atNs: number, pod: string, event: string) => void;
+
 /** The world's shared state, handed to each component (models never reach for globals). */
 export interface MeshContext {
   readonly sim: Scheduler;
@@ -45,4 +48,6 @@ export interface MeshContext {
   /** Metrics series of workload w is `services.length + w`. */
   readonly workloadSeriesBase: number;
   readonly accessLog: AccessLogSink | undefined;
+  /** Receives every pod lifecycle step, if given (tests, the playground's pod view). */
+  readonly podEvents: PodEventSink | undefined;
 }

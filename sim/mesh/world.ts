@@ -1,7 +1,7 @@
 import { Rng, Scheduler, type StopReason } from '../engine/index.ts';
 import { MetricsRecorder, type SeriesSpec, type SeriesTotals, type TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
-import type { AccessLogSink, MeshContext } from './context.ts';
+import type { AccessLogSink, MeshContext, PodEventSink } from './context.ts';
 import { ProxyConfigs } from './envoy/proxy-config.ts';
 import { Router } from './envoy/router.ts';
 import { EventKind } from './event-kinds.ts';
@@ -22,6 +22,8 @@ import { Workloads } from './traffic/workload.ts';
 export interface WorldOptions {
   /** Receives one record per finished request (Envoy access log), if given. */
   accessLog?: AccessLogSink;
+  /** Receives every pod lifecycle step (container starts, readiness, signals, exits). */
+  podEvents?: PodEventSink;
   /** Times at which to record every proxy's config status (like `istioctl proxy-status`). */
   proxyStatusAtNs?: readonly number[];
 }
@@ -92,6 +94,7 @@ export class World {
       metrics: new MetricsRecorder(series, scenario.duration, scenario.metrics.interval, scenario.metrics.warmup),
       workloadSeriesBase: services.length,
       accessLog: options.accessLog,
+      podEvents: options.podEvents,
     };
     this.serviceIds = new Map(services.map((s) => [s.name, s.id]));
     this.censusCounts = new Float64Array(series.length);

@@ -1,5 +1,5 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
-import { RunLimitError, World, type AccessLogSink } from '../mesh/index.ts';
+import { RunLimitError, World, type AccessLogSink, type PodEventSink } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
 import { buildRunResult } from './summary.ts';
@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Called every `progressEvery` events (deterministic: by event count, never by wall time). */
   onProgress?: (p: Progress) => void;
   progressEvery?: number;
+  /** Receives every pod lifecycle step: (time, pod, "app started" | "proxy LIVE" | "SIGTERM app" | ...). */
+  podEvents?: PodEventSink;
   /** Record every proxy's config status at these times (`istioctl proxy-status`). */
   proxyStatusAtNs?: readonly number[];
 }
@@ -50,6 +52,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const world = new World(target, seed, {
       ...(options.accessLog && { accessLog: options.accessLog }),
       ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
+      ...(options.podEvents && { podEvents: options.podEvents }),
     });
     const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
     const maxEvents = target.limits.maxEvents;

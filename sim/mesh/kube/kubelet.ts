@@ -63,6 +63,12 @@ export class Kubelet {
     this.hooks = hooks;
   }
 
+  /** Reports a lifecycle step to the world's pod-event sink, if any. */
+  private trace(pod: number, event: string): void {
+    const sink = this.ctx.podEvents;
+    if (sink) sink(this.ctx.sim.nowNs, this.ctx.pods.names[pod]!, event);
+  }
+
   private lifecycle(pod: number): PodLifecycle {
     return this.ctx.services[this.ctx.pods.service[pod]!]!.lifecycle;
   }
@@ -83,6 +89,7 @@ export class Kubelet {
   start(pod: number): void {
     this.ensure(pod);
     const lc = this.lifecycle(pod);
+    this.trace(pod, 'proxy started');
     this.ctx.sim.postAfter(lc.proxyStartNs, EventKind.PROXY_BOOTED, pod);
     // classic: the kubelet starts the containers one after another without waiting (§1.1).
     if (lc.startup === 'classic') this.startApp(pod);
@@ -90,6 +97,7 @@ export class Kubelet {
 
   onProxyBooted(pod: number): void {
     if (this.ctx.pods.proxy[pod] !== PROXY_STARTING) return;
+    this.trace(pod, 'proxy asks istiod for config');
     this.hooks.connectProxy(pod);
     const timeoutNs = this.lifecycle(pod).initialFetchTimeoutNs;
     if (timeoutNs > 0) this.ctx.sim.postAfter(timeoutNs, EventKind.PROXY_INITIAL_FETCH_TIMEOUT, pod);
@@ -107,6 +115,7 @@ export class Kubelet {
   private proxyLive(pod: number): void {
     const { pods, sim } = this.ctx;
     pods.proxy[pod] = PROXY_LIVE;
+    this.trace(pod, 'proxy LIVE');
     const created = pods.createdNs[pod]!;
     const now = sim.nowNs;
     sim.post(probePassNs(created, ISTIO_PROXY_STARTUP_PROBE, now), EventKind.PROXY_PROBE_PASSED, pod);
@@ -119,6 +128,7 @@ export class Kubelet {
     const pods = this.ctx.pods;
     if (pods.phase[pod] !== STARTING && pods.phase[pod] !== READY) return;
     pods.proxyReady[pod] = 1;
+    this.trace(pod, 'proxy ready');
     // native: the sidecar is "started" once its startup probe passes; then the app starts (§1.3).
     if (this.lifecycle(pod).startup === 'native' && pods.app[pod] === APP_WAITING && pods.restarts[pod] === 0) this.startApp(pod);
     this.updateReady(pod);
@@ -134,6 +144,7 @@ export class Kubelet {
     const pods = this.ctx.pods;
     const lc = this.lifecycle(pod);
     pods.app[pod] = APP_STARTING;
+    this.trace(pod, 'app started');
     this.appStartNs[pod] = this.ctx.sim.nowNs;
     this.startupFailed[pod] = 0;
     this.startupPending[pod] = lc.startupCalls.length;
@@ -165,6 +176,7 @@ export class Kubelet {
     const pods = this.ctx.pods;
     if (epoch !== pods.appEpoch[pod] || pods.app[pod] !== APP_STARTING) return;
     pods.app[pod] = APP_SERVING;
+    this.trace(pod, 'app serving');
     const probe = this.lifecycle(pod).readinessProbe;
     if (!probe) return this.onAppProbePassed(pod, epoch);
     this.ctx.sim.post(probePassNs(this.appStartNs[pod]!, probe, this.ctx.sim.nowNs), EventKind.APP_PROBE_PASSED, pod, epoch);
@@ -174,12 +186,14 @@ export class Kubelet {
     const pods = this.ctx.pods;
     if (epoch !== pods.appEpoch[pod] || pods.app[pod] !== APP_SERVING) return;
     pods.appReady[pod] = 1;
+    this.trace(pod, 'app ready');
     this.updateReady(pod);
   }
 
   /** A required startup call failed: the app exits with an error; CrashLoopBackOff (§7b incidents). */
   private crash(pod: number): void {
     const pods = this.ctx.pods;
+    this.trace(pod, 'app crashed (a required startup call failed)');
     pods.app[pod] = APP_WAITING;
     pods.appReady[pod] = 0;
     pods.appEpoch[pod]!++;
@@ -196,6 +210,7 @@ export class Kubelet {
     const ready = pods.proxyReady[pod] === 1 && pods.appReady[pod] === 1;
     if (ready === (phase === READY)) return;
     pods.phase[pod] = ready ? READY : STARTING;
+    this.trace(pod, ready ? 'pod Ready' : 'pod not Ready');
     if (ready) pods.readySinceNs[pod] = this.ctx.sim.nowNs;
     this.hooks.podChanged(pod);
   }
@@ -208,14 +223,20 @@ export class Kubelet {
     if (pods.phase[pod] === TERMINATING || pods.phase[pod] === GONE) return;
     const lc = this.lifecycle(pod);
     pods.phase[pod] = TERMINATING;
+    this.trace(pod, 'pod deleted');
     this.hooks.podChanged(pod);
     if (lc.graceNs === 0) return this.kill(pod);
     sim.postAfter(lc.graceNs, EventKind.POD_GRACE_EXPIRED, pod);
-    this.afterPreStop(pod, APP, lc.appPreStopNs);
+    // Sidecar preStop hooks run at once, in parallel with the app's (KEP-753, §1.3).
     if (lc.startup === 'native') {
       // Istio's native-sidecar preStop is `pilot-agent request POST drain` (§1.3, §3.4).
-      if (pods.proxy[pod] === PROXY_LIVE) pods.proxy[pod] = PROXY_DRAINING;
-    } else this.afterPreStop(pod, PROXY, lc.proxyPreStopNs);
+      if (pods.proxy[pod] === PROXY_LIVE) {
+        pods.proxy[pod] = PROXY_DRAINING;
+        this.trace(pod, 'proxy draining (preStop drain)');
+      }
+    }
+    this.afterPreStop(pod, APP, lc.appPreStopNs);
+    if (lc.startup !== 'native') this.afterPreStop(pod, PROXY, lc.proxyPreStopNs);
   }
 
   private afterPreStop(pod: number, container: number, preStopNs: number): void {
@@ -226,6 +247,7 @@ export class Kubelet {
   onSigterm(pod: number, container: number): void {
     const pods = this.ctx.pods;
     if (pods.phase[pod] !== TERMINATING) return;
+    this.trace(pod, container === PROXY ? 'SIGTERM proxy' : 'SIGTERM app');
     if (container === PROXY) return this.sigtermProxy(pod);
     if (pods.app[pod] === APP_SERVING) {
       const delayNs = this.lifecycle(pod).shutdownDelayNs;
@@ -240,6 +262,7 @@ export class Kubelet {
     if (pods.proxy[pod] === PROXY_EXITED) return;
     if (pods.proxy[pod] === PROXY_STARTING || this.lifecycle(pod).startup === 'native') return this.proxyExited(pod);
     pods.proxy[pod] = PROXY_DRAINING;
+    this.trace(pod, 'proxy draining');
     this.ctx.sim.postAfter(this.lifecycle(pod).drainNs, EventKind.PROXY_DRAIN_DONE, pod);
   }
 
@@ -251,6 +274,7 @@ export class Kubelet {
   private stopAccepting(pod: number): void {
     const pods = this.ctx.pods;
     pods.app[pod] = APP_STOPPING;
+    this.trace(pod, 'app stops accepting');
     pods.appReady[pod] = 0;
     if (pods.jobs[pod] === 0) this.appExited(pod);
   }
@@ -267,6 +291,7 @@ export class Kubelet {
   private appExited(pod: number): void {
     const pods = this.ctx.pods;
     pods.app[pod] = APP_EXITED;
+    this.trace(pod, 'app exited');
     pods.appReady[pod] = 0;
     pods.appEpoch[pod]!++;
     // native: the sidecar gets SIGTERM once the last app container has exited, and exits at once (§3.4).
@@ -277,6 +302,7 @@ export class Kubelet {
   private proxyExited(pod: number): void {
     const pods = this.ctx.pods;
     pods.proxy[pod] = PROXY_EXITED;
+    this.trace(pod, 'proxy exited');
     pods.proxyReady[pod] = 0;
     this.hooks.disconnectProxy(pod);
     // Envoy is killed: requests it was relaying in are reset, and the app's calls out are cut (§3.3).
@@ -290,6 +316,7 @@ export class Kubelet {
     const pods = this.ctx.pods;
     if (pods.phase[pod] !== TERMINATING || pods.app[pod] !== APP_EXITED || pods.proxy[pod] !== PROXY_EXITED) return;
     pods.phase[pod] = GONE;
+    this.trace(pod, 'pod gone');
     this.hooks.podGone(pod);
   }
 
@@ -311,6 +338,7 @@ export class Kubelet {
     const pods = this.ctx.pods;
     if (pods.phase[pod] === GONE) return;
     const wasTerminating = pods.phase[pod] === TERMINATING;
+    this.trace(pod, 'SIGKILL');
     pods.phase[pod] = GONE; // first, so nothing the kill triggers treats the pod as alive
     pods.app[pod] = APP_EXITED;
     pods.appEpoch[pod]!++;
