@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
+          .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
           .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .check((a) => {
             for (const t of (a.proxyStatus as unknown[] | undefined) ?? []) if (parseDurationNs(String(t)) === undefined) throw new CliError(`--proxy-status takes a time with a unit, like 31s or 1500ms (got '${t}')`);
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
               accessLog: a.accessLog,
               json: a.json,
               variants: a.variants,
+              checkInvariants: a.checkInvariants,
               proxyStatusAtNs: (a.proxyStatus as unknown[] | undefined)?.map((t) => parseDurationNs(String(t))!),
             },
             out,

@@ -19,6 +19,8 @@ export interface RunArgs {
   variants: boolean;
   /** --proxy-status: times (ns) at which to record every proxy's config status. */
   proxyStatusAtNs?: number[] | undefined;
+  /** --check-invariants: run the world's checkers after every timeline action and at the end. */
+  checkInvariants?: boolean | undefined;
 }
 
 /** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
@@ -68,9 +70,11 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
 export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
   const bar = new ProgressBar(process.stderr, specs.length);
   try {
-    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs), workers: 0 };
-    if (args.proxyStatusAtNs?.length) {
-      const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, proxyStatusAtNs: args.proxyStatusAtNs!, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs, args.checkInvariants), workers: 0 };
+    if (args.proxyStatusAtNs?.length || args.checkInvariants) {
+      // Both need the world in this process (a status callback, a check that throws here).
+      const extra = { ...(args.proxyStatusAtNs && { proxyStatusAtNs: args.proxyStatusAtNs }), ...(args.checkInvariants && { checkInvariants: true }) };
+      const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, ...extra, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
       return { runs, workers: 0 };
     }
     if (specs.length === 1 && args.workers === undefined) {
@@ -87,7 +91,7 @@ export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArg
   }
 }
 
-function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined): RunResult[] {
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined, checkInvariants: boolean | undefined): RunResult[] {
   let writer: AtomicLineWriter;
   try {
     writer = new AtomicLineWriter(file);
@@ -99,6 +103,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
       runScenario(scenario, {
         ...spec,
         ...(proxyStatusAtNs && { proxyStatusAtNs }),
+        ...(checkInvariants && { checkInvariants }),
         accessLog: (record) => writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined)),
         onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
       }),

@@ -155,6 +155,19 @@ export class Istiod {
     return this.pending[proxy] !== undefined;
   }
 
+  /** Nothing left to propagate: no change waiting for a push, no push queued or in flight. */
+  idle(): boolean {
+    return this.dirty.size === 0 && this.debouncer.batchStartNs < 0 && this.queue.waiting === 0 && this.queue.inFlight === 0;
+  }
+
+  pushesInFlight(): number {
+    return this.queue.inFlight;
+  }
+
+  pushThrottle(): number {
+    return this.queue.throttle;
+  }
+
   get connectedProxies(): readonly number[] {
     return this.connected;
   }
