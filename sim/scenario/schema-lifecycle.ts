@@ -118,7 +118,7 @@ export const Mesh = z.strictObject({
 // ---------- rollouts ----------
 
 /** Kubernetes IntOrString: a count or a percentage of the desired replicas. */
-const IntOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'a count (2) or a percentage (25%)' });
+const IntOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/, { error: 'must be a count (2) or a percentage (25%)' })], { error: 'must be a count (2) or a percentage (25%)' });
 
 export const Rollout = z
   .strictObject({
