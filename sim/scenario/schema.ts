@@ -43,7 +43,7 @@ const App = z.strictObject({
   concurrency: z.int().min(1).max(100_000).default(32).meta({
     description: 'Requests a pod works on at once (threads/workers); the rest wait in a FIFO queue. Default 32 (a modelling choice).',
   }),
-  startupTime: Duration.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests.' }),
+  startupTime: Distribution.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests; sampled per container start.' }),
   ...AppLifecycle,
 });
 

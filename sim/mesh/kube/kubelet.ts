@@ -90,7 +90,7 @@ export class Kubelet {
     this.ensure(pod);
     const lc = this.lifecycle(pod);
     this.trace(pod, 'proxy started');
-    this.ctx.sim.postAfter(lc.proxyStartNs, EventKind.PROXY_BOOTED, pod);
+    this.ctx.sim.postAfter(lc.proxyStart.sample(this.ctx.pods.appRandom[pod]!), EventKind.PROXY_BOOTED, pod);
     // classic: the kubelet starts the containers one after another without waiting (§1.1).
     if (lc.startup === 'classic') this.startApp(pod);
   }
@@ -169,7 +169,7 @@ export class Kubelet {
 
   private warmUp(pod: number): void {
     const svc = this.ctx.services[this.ctx.pods.service[pod]!]!;
-    this.ctx.sim.postAfter(svc.startupNs, EventKind.APP_SERVING, pod, this.ctx.pods.appEpoch[pod]!);
+    this.ctx.sim.postAfter(svc.startup.sample(this.ctx.pods.appRandom[pod]!), EventKind.APP_SERVING, pod, this.ctx.pods.appEpoch[pod]!);
   }
 
   onAppServing(pod: number, epoch: number): void {
