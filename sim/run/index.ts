@@ -6,3 +6,7 @@ export { BASE_VARIANT } from './result.ts';
 export type { RunResult, RunSummary, RunSpec, SeriesSummary, LatencySummary, TimelineLogEntry } from './result.ts';
 export { canonicalJson, ResultDigest } from './digest.ts';
 export { formatAccessLogLine } from './access-log.ts';
+export { expandSweepRuns, shardOfRun, shardRuns, scenarioOfRun, sweepSeeds, sweepVariants } from './sweep-runs.ts';
+export type { ShardSpec, SweepRunSpec } from './sweep-runs.ts';
+export { SWEEP_METRICS, SweepError, mergeSweepPartials, runRecord, sweepHeader, sweepPartial, sweepResult } from './sweep-result.ts';
+export type { SweepHeader, SweepMetric, SweepPartial, SweepResult, SweepRow, SweepRunRecord } from './sweep-result.ts';

@@ -1,0 +1,1 @@
+export function writeReport(path: string, _x: unknown): string { return path; }
