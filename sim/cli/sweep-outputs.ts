@@ -104,5 +104,5 @@ export function runsLine(result: SweepResult, wallMs: number | undefined, worker
   const events = result.runs.reduce((a, r) => a + r.summary.events, 0);
   const where = workers === undefined ? '' : workers > 0 ? `, ${workers} worker thread${workers === 1 ? '' : 's'}` : ', in process';
   const wall = wallMs === undefined ? '' : ` · ${(wallMs / 1000).toFixed(2)}s wall${where}`;
-  return `${formatCount(h.runs)} runs (${h.points.length} points x ${h.variants.length} variants x ${h.seeds.length} seeds) · ${formatCount(events)} events · digest ${result.digest}${wall}`;
+  return `${formatCount(h.runs)} runs (${h.points.length} points x ${h.variants.length} variant${h.variants.length === 1 ? '' : 's'} x ${h.seeds.length} seed${h.seeds.length === 1 ? '' : 's'}) · ${formatCount(events)} events · digest ${result.digest}${wall}`;
 }

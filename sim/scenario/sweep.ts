@@ -121,9 +121,8 @@ function mergeAxes(fromFile: SweepAxis[], fromCli: { path: string; values: unkno
 function checkSize(file: string, axes: SweepAxis[], seeds: number, variants: number, input: PlanInput): void {
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   const runs = points * (1 + variants) * seeds;
-  const at = (path: PropertyKey[]) => locate(input.doc, input.lines, path);
-  const fail = (message: string) => {
-    throw new ScenarioError(file, [{ path: 'sweep', message, ...at(['sweep']) }]);
+    const fail = (message: string) => {
+    throw new ScenarioError(file, [{ path: 'sweep', message, ...locate(input.doc, input.lines, [], 'sweep') }]);
   };
   if (axes.length > HARD_LIMITS.sweepPaths) fail(`sweeps ${axes.length} paths; the limit is ${HARD_LIMITS.sweepPaths}`);
   for (const a of axes) {
@@ -141,7 +140,7 @@ function placeProblem(p: { path: PropertyKey[]; message: string; variant?: strin
   const axis = axes.find((a) => pathsOverlap(parseOverridePath(a.path), p.path)) ?? axes[0];
   const where = pathToString(p.path);
   const inVariant = p.variant !== undefined ? ` with variant '${p.variant}'` : '';
-  if (!axis) return { path: 'sweep', message: `${where ? `${where}: ` : ''}${p.message}${inVariant}`, ...locate(input.doc, input.lines, ['sweep']) };
+  if (!axis) return { path: 'sweep', message: `${where ? `${where}: ` : ''}${p.message}${inVariant}`, ...locate(input.doc, input.lines, [], 'sweep') };
   const k = axis.values.indexOf(settings[axis.path]);
   const covers = pathToString(parseOverridePath(axis.path)) === where;
   const message = `${covers ? '' : `at ${pointLabel(settings)}${inVariant}: ${where ? `${where}: ` : ''}`}${p.message}${covers ? inVariant : ''}`;
