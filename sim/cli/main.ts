@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('workers', { type: 'number', describe: 'worker threads for several runs (default: cores - 1, at least 1)' })
           .option('out', { type: 'string', describe: 'directory for summary.json and timeseries.csv' })
           .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
+          .option('report', { type: 'string', describe: 'write a self-contained HTML report (summary table and charts)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
           .check((a) => {
@@ -79,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
       (a) =>
         guarded(() =>
           runCommand(
-            { file: a.file, seeds: a.seeds, seed: a.seed, workers: a.workers, out: a.out, accessLog: a.accessLog, json: a.json, variants: a.variants },
+            { file: a.file, seeds: a.seeds, seed: a.seed, workers: a.workers, out: a.out, accessLog: a.accessLog, report: a.report, json: a.json, variants: a.variants },
             out,
             err,
           ),
@@ -141,6 +142,7 @@ export async function main(argv: string[]): Promise<void> {
     .example('$0 run scenarios/quickstart.yaml', 'run the quickstart and print its summary')
     .example('$0 run scenarios/quickstart.yaml --seeds 8 --out out/', '8 replications in worker threads; write summary.json and timeseries.csv')
     .example('$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log')
+    .example('$0 run scenarios/quickstart.yaml --report report.html', 'write an HTML report with charts')
     .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
     .example('$0 sweep my.yaml --set services.catalog.replicas=3,5,8 --seeds 10 --out out/', 'a grid x 10 seeds; write sweep.json and sweep.csv')
     .example('$0 sweep my.yaml --shard 2/3 --out part/ && $0 merge part/', 'run shard 2 of 3, and merge the shards once all are done')

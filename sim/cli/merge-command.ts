@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeSweepPartials, type SweepPartial } from '../run/index.ts';
 import { CliError } from './errors.ts';
+import { checkReportPath } from './report-file.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { emitSweep } from './sweep-command.ts';
 import { PARTIAL_FILE } from './sweep-outputs.ts';
@@ -15,6 +16,7 @@ export interface MergeArgs {
 
 /** `meshsim merge DIR...`: the shards' partial results, merged into the whole sweep's result. */
 export function mergeCommand(args: MergeArgs, stdout: (s: string) => void, stderr: (s: string) => void): void {
+  if (args.report) checkReportPath(args.report);
   const files = args.inputs.flatMap(partialFilesIn);
   const partials = files.map((file) => ({ name: file, partial: readPartial(file) }));
   emitSweep(mergeSweepPartials(partials), { out: args.out, report: args.report, json: args.json }, stdout, stderr);

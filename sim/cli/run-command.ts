@@ -7,6 +7,7 @@ import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
+import { checkReportPath, writeReport } from './report-file.ts';
 
 export interface RunArgs {
   file: string;
@@ -15,6 +16,7 @@ export interface RunArgs {
   workers?: number | undefined;
   out?: string | undefined;
   accessLog?: string | undefined;
+  report?: string | undefined;
   json: boolean;
   variants: boolean;
 }
@@ -37,6 +39,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       throw cannotWrite(args.out, e);
     }
   }
+  if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
   const { runs, workers } = await execute(scenario, specs, args, stderr);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -52,6 +55,10 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       throw cannotWrite(args.out, e);
     }
     stderr(`wrote ${files.join(', ')}\n`);
+  }
+  if (args.report) {
+    const input = { scenario: { name: scenario.name, file: scenario.file, description: scenario.description }, runs, merged };
+    stderr(`wrote ${writeReport(args.report, { kind: 'run', input })}\n`);
   }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');

@@ -18,7 +18,7 @@ import { CliError, cannotWrite } from './errors.ts';
 import { writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { readScenarioText } from './read-scenario.ts';
-import { writeReport } from './report-file.ts';
+import { checkReportPath, writeReport } from './report-file.ts';
 import { parseSetOption, parseShardOption } from './set-option.ts';
 import { partialDocument, partialFileName, renderSweepTable, runsLine, sweepCsv, sweepDocument } from './sweep-outputs.ts';
 
@@ -44,6 +44,7 @@ export async function sweepCommand(args: SweepArgs, stdout: (s: string) => void,
   const text = readScenarioText(args.file);
   const plan = adjustPlan(parseSweep(text, args.file, { grid, ...(args.seeds !== undefined && { seeds: args.seeds }) }), args);
   if (args.out) makeDir(args.out);
+  if (args.report) checkReportPath(args.report);
   const all = expandSweepRuns(plan);
   const mine = shard ? shardRuns(all, shard) : all;
   const started = process.hrtime.bigint();
