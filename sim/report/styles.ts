@@ -22,6 +22,7 @@ td .delta { color: var(--muted); font-size: 12px; margin-left: 4px; }
 .legend.small { font-size: 12px; gap: 2px 12px; margin: 0 0 0 58px; }
 .legend .swatch.dashed { border-top-style: dashed; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 8px 20px; }
+.charts.four { grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }
 figure.chart { margin: 0; }
 figure.chart figcaption { font-size: 13px; font-weight: 600; margin: 4px 0 0 4px; }
 figure.chart svg { width: 100%; height: auto; display: block; overflow: visible; }

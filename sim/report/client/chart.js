@@ -37,8 +37,15 @@
     });
     var lo = opts.yMin !== undefined ? opts.yMin : Math.min(0, d3.min(all) || 0);
     var hi = opts.yMax !== undefined ? opts.yMax : d3.max(all) || 1;
+    if (opts.yMin !== undefined) all = all.filter(function (v) { return v >= opts.yMin; });
+    if (opts.yMax === undefined && all.length > 0) hi = Math.max(d3.max(all), lo + 1e-9);
     if (hi <= lo) hi = lo + 1;
     var y = d3.scaleLinear().domain([lo, hi]).nice(5).range([H - M.bottom, M.top]);
+    if (opts.yMax !== undefined) y.domain([y.domain()[0], opts.yMax]);
+    // A CI band can reach past what the metric can be (a success rate above 100%): clip it to the axis.
+    var clampY = function (v) {
+      return y(Math.max(y.domain()[0], Math.min(y.domain()[1], v)));
+    };
     if (opts.shade && opts.shade[1] > opts.shade[0]) {
       svg.append('rect').attr('class', 'warmup').attr('x', x(opts.shade[0])).attr('y', M.top).attr('width', x(opts.shade[1]) - x(opts.shade[0])).attr('height', H - M.top - M.bottom);
     }
@@ -67,10 +74,10 @@
             return xOf(i);
           })
           .y0(function (b) {
-            return y(b[0]);
+            return clampY(b[0]);
           })
           .y1(function (b) {
-            return y(b[1]);
+            return clampY(b[1]);
           });
         svg.append('path').attr('d', area(l.band)).attr('fill', l.color).attr('fill-opacity', 0.15).attr('stroke', 'none');
       }

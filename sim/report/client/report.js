@@ -15,6 +15,7 @@
   var num = d3.format(',.4~r');
   var axisNum = d3.format('~s');
   function ms(v) {
+    if (v === 0) return '0';
     if (v >= 1000) return +(v / 1000).toPrecision(3) + 's';
     if (v >= 1) return +v.toPrecision(3) + 'ms';
     return +(v * 1000).toPrecision(3) + 'µs';
@@ -69,7 +70,7 @@
         lat.push({ name: v + ' p99', color: color(v), values: s.variants[v].p99Ms });
         lat.push({ name: v + ' p50', color: color(v), dash: '4 3', values: s.variants[v].p50Ms });
       });
-      MeshsimChart.lineChart(box, 'Latency p50 (dashed) and p99, ms', lat, opts({ yFormat: axisNum, tipFormat: ms }));
+      MeshsimChart.lineChart(box, 'Latency p50 (dashed) and p99', lat, opts({ yFormat: ms, tipFormat: ms }));
       var keys = [];
       data.variants.forEach(function (v) {
         Object.keys(s.variants[v].errors).forEach(function (k) {
@@ -102,10 +103,10 @@
   }
 
   var SWEEP_CHARTS = [
-    { metric: 'successRate', title: 'Success rate', yFormat: pct, tip: pct2, yMin: 0 },
-    { metric: 'ratePerS', title: 'Requests per second', yFormat: axisNum, tip: num },
-    { metric: 'p50Ms', title: 'Latency p50, ms', yFormat: axisNum, tip: ms },
-    { metric: 'p99Ms', title: 'Latency p99, ms', yFormat: axisNum, tip: ms },
+    { metric: 'successRate', title: 'Success rate', yFormat: pct, tip: pct2, yMin: 0, yMax: 1 },
+    { metric: 'ratePerS', title: 'Requests per second', yFormat: axisNum, tip: num, yMin: 0 },
+    { metric: 'p50Ms', title: 'Latency p50', yFormat: ms, tip: ms, yMin: 0 },
+    { metric: 'p99Ms', title: 'Latency p99', yFormat: ms, tip: ms, yMin: 0 },
   ];
 
   function renderSweep(data) {
@@ -139,6 +140,7 @@
     var ordered = data.series.filter(function (s) { return s.kind === 'workload'; }).concat(data.series.filter(function (s) { return s.kind !== 'workload'; }));
     ordered.forEach(function (s) {
       var box = section('#charts', s.name, s.kind === 'workload' ? 'workload' : 'service');
+      box.classList.add('four');
       SWEEP_CHARTS.forEach(function (c) {
         var chartLines = lines.map(function (l) {
           var values = [];
@@ -158,6 +160,7 @@
           yFormat: c.yFormat,
           tipFormat: c.tip,
           yMin: c.yMin,
+          yMax: c.yMax,
         });
       });
     });
