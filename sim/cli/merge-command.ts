@@ -19,6 +19,9 @@ export function mergeCommand(args: MergeArgs, stdout: (s: string) => void, stder
   if (args.report) checkReportPath(args.report);
   const files = args.inputs.flatMap(partialFilesIn);
   const partials = files.map((file) => ({ name: file, partial: readPartial(file) }));
+  // Math.exp and Math.log are only specified approximately: bit-identity holds per Node.js version.
+  const nodes = [...new Set(partials.map((p) => (p.partial as SweepPartial & { node?: string }).node ?? 'unknown'))];
+  if (nodes.length > 1) stderr(`meshsim: warning: the shards ran on different Node.js versions (${nodes.join(', ')}); results are bit-identical only on one version\n`);
   emitSweep(mergeSweepPartials(partials), { out: args.out, report: args.report, json: args.json }, stdout, stderr);
 }
 

@@ -27,8 +27,9 @@ export function sweepDocument(result: SweepResult): string {
     }, null, 2) + '\n';
 }
 
+/** A shard's partial result; `node` lets merge warn about shards run on different Node.js versions. */
 export function partialDocument(partial: SweepPartial): string {
-  return JSON.stringify({ meshsim: MESHSIM_VERSION, ...partial }) + '\n';
+  return JSON.stringify({ meshsim: MESHSIM_VERSION, node: process.version, ...partial }) + '\n';
 }
 
 /** The tidy table: one row per grid point x variant x series x metric, a column per swept path. */
