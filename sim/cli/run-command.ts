@@ -29,6 +29,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     ...(args.seed !== undefined && { seed: args.seed }),
     variants: args.variants ? loaded.variants : [],
   };
+  if (loaded.sweep) stderr(`note: ${args.file} has a sweep: block; this runs the scenario as written (meshsim sweep runs the grid)\n`);
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
   const specs = expandRuns(scenario, args.seeds);
   // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file).

@@ -94,6 +94,7 @@ describe('meshsim sweep', () => {
   it.each([
     [['--shard', '1/3'], 'meshsim: --shard needs --out DIR: the directory its partial result is written to\n'],
     [['--shard', '4/3', '--out', 'x'], 'meshsim: --shard 4/3: expected i/n with 1 <= i <= n <= 100000 (e.g. --shard 2/3); shards are numbered from 1\n'],
+    [['--shard', '1/3', '--out', 'x', '--report', 'r.html'], 'meshsim: --report shows the whole sweep: give it to meshsim merge once every shard is done\n'],
     [['--set', 'services.backend.replicas'], 'meshsim: --set services.backend.replicas: expected path=value1,value2,... (e.g. --set services.catalog.replicas=3,5,8)\n'],
     [['--set', 'services.backend.replicas=1,-2'], `${file}: --set services.backend.replicas=-2: must be >= 0\n1 problem in ${file}; nothing was run.\n`],
   ])('bad arguments %j exit 2 with a message and nothing run', async (args, message) => {
@@ -112,6 +113,12 @@ describe('meshsim sweep', () => {
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe(message);
     }
+  });
+
+  it('meshsim run on a file with a sweep block runs the scenario as written, and says so', async () => {
+    const r = ok(await meshsim('run', file, '--json'));
+    expect(r.stderr).toBe(`note: ${file} has a sweep: block; this runs the scenario as written (meshsim sweep runs the grid)\n`);
+    expect(JSON.parse(r.stdout).runs.map((x: { variant: string; seed: number }) => `${x.variant}/${x.seed}`)).toEqual(['base/3', 'wider/3']);
   });
 
   it('merge refuses a file that is not a partial result', async () => {
