@@ -91,14 +91,30 @@ export function runRecord(spec: SweepRunSpec, summary: RunSummary): SweepRunReco
 /** The result from every run of the sweep (any order; each run exactly once). */
 export function sweepResult(header: SweepHeader, records: readonly SweepRunRecord[]): SweepResult {
   const runs = [...records].sort((a, b) => a.index - b.index);
+  const perPoint = header.seeds.length * header.variants.length;
   runs.forEach((r, i) => {
     if (r.index !== i) throw new SweepError(`run ${i} of ${header.runs} is missing`);
+    // The canonical order (sweep-runs.ts): point, then seed, then variant.
+    const point = header.points[Math.floor(i / perPoint)]?.index;
+    const seed = header.seeds[Math.floor(i / header.variants.length) % header.seeds.length];
+    const variant = header.variants[i % header.variants.length];
+    if (r.point !== point || r.seed !== seed || r.variant !== variant || r.summary.seed !== seed || r.summary.variant !== variant) {
+      throw new SweepError(`run ${i} should be point ${point}, seed ${seed}, variant ${variant}; got point ${r.point}, seed ${r.seed}, variant ${r.variant}`);
+    }
   });
   if (runs.length !== header.runs) throw new SweepError(`${header.runs - runs.length} of ${header.runs} runs are missing`);
+  const byCell = new Map<string, RunSummary[]>();
+  for (const r of runs) {
+    const key = `${r.point}\u0000${r.variant}`;
+    const cell = byCell.get(key);
+    if (cell) cell.push(r.summary);
+    else byCell.set(key, [r.summary]);
+  }
   const table: SweepRow[] = [];
   for (const point of header.points) {
     for (const variant of header.variants) {
-      const summaries = runs.filter((r) => r.point === point.index && r.variant === variant).map((r) => r.summary);
+      const summaries = byCell.get(`${point.index}\u0000${variant}`);
+      if (!summaries) throw new SweepError(`no runs for grid point ${point.index}, variant ${variant}`);
       const merged = mergeReplications(summaries);
       for (const s of [...merged.services, ...merged.workloads]) table.push(...rowsOf(point.index, point.settings, variant, s));
     }

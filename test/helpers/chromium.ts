@@ -26,8 +26,8 @@ const FLAGS = [
 ];
 
 /** The page's DOM after its scripts ran. */
-export async function dumpDom(file: string): Promise<string> {
-  const r = await chromium(['--dump-dom', `file://${file}`]);
+export async function dumpDom(file: string, hash = ''): Promise<string> {
+  const r = await chromium(['--dump-dom', `file://${file}${hash}`]);
   return r.stdout;
 }
 

@@ -96,6 +96,12 @@ describe('meshsim run --report', () => {
     // 3 series x (success, rate, latency, codes and flags, histogram)
     expect(dom.match(/<svg /g)).toHaveLength(15);
     expect(dom.match(/<g class="mark">/g)).toHaveLength(2 * 12); // 2 timeline actions on each of the 12 time charts
+    const hovered = await dumpDom(report, '#hover-selftest');
+    expect(hovered).toContain('<body data-rendered="ok">');
+    // Every time chart's readout shows the interval and each line's value; the histograms have none.
+    const tips = [...hovered.matchAll(/<g class="tip" transform="[^"]+" style="">(.*?)<\/g>/g)].map((m) => [...m[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]));
+    expect(tips).toHaveLength(12);
+    expect(tips[0]).toEqual(['1.5s', expect.stringMatching(/^base: \d+(\.\d+)?%$/), expect.stringMatching(/^bigger: \d+(\.\d+)?%$/)]);
     const png = join(dir, 'run.png');
     await screenshot(report, png);
     expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));

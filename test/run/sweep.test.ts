@@ -139,6 +139,8 @@ describe('sweep results', () => {
     const forged = { name: 'forged.json', partial: { ...parts[1]!.partial, runs: [{ ...run, summary: { ...run.summary, digest: 'ffffffffffffffff' } }] } };
     expect(() => mergeSweepPartials([...parts, forged])).toThrow(SweepError);
     expect(() => mergeSweepPartials([])).toThrow('no partial results to merge');
+    const swapped = records.map((r) => (r.index === 1 ? { ...r, variant: 'base' } : r));
+    expect(() => sweepResult(header, swapped)).toThrow('run 1 should be point 0, seed 11, variant wider; got point 0, seed 11, variant base');
   });
 
   it('the fingerprint changes with the grid, the seeds and the scenario, but not with where the file is', () => {

@@ -175,10 +175,19 @@
     document.body.setAttribute('data-rendered', errors.length > 0 ? 'error' : 'ok');
   }
 
+  /** With #hover-selftest in the URL: hover the middle of every chart once (a headless browser checks the readouts). */
+  function hoverSelfTest() {
+    document.querySelectorAll('figure.chart svg > rect[fill="transparent"]').forEach(function (rect) {
+      var box = rect.getBoundingClientRect();
+      rect.dispatchEvent(new MouseEvent('mousemove', { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true }));
+    });
+  }
+
   try {
     var data = JSON.parse(document.getElementById('meshsim-data').textContent);
     if (data.kind === 'run') renderRun(data);
     else renderSweep(data);
+    if (location.hash === '#hover-selftest') hoverSelfTest();
   } catch (e) {
     errors.push(String((e && e.stack) || e));
   }
