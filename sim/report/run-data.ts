@@ -99,7 +99,11 @@ function variantSeries(r: RunResult, s: number, group: number, points: number, s
     if (sums.some((v) => v > 0)) errors[`flag ${flag}`] = sums.map((v) => clean(v / stepS));
   }
   const pods: Record<string, (number | null)[]> = {};
-  for (const [name, col] of Object.entries(ts.columns)) if (name.startsWith('pods')) pods[name] = cells(col, 'max').map(clean);
+  for (const [name, col] of Object.entries(ts.columns)) {
+    if (!name.startsWith('pods')) continue;
+    const values = cells(col, 'max');
+    if (values.some((v) => v > 0)) pods[name] = values.map(clean); // workloads have no pods
+  }
   const bins = r.latencyBins[s]!;
   return {
     success: success.map((v, i) => (ended[i]! > 0 ? clean(v / ended[i]!) : null)),

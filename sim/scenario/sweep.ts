@@ -5,7 +5,7 @@
  * each of the scenario's variants is applied on top of it: a variant is "the same run with the
  * fix", at every point. Every point x variant is checked before anything runs.
  */
-import type { Document, LineCounter } from 'yaml';
+import { stringify, type Document, type LineCounter } from 'yaml';
 import type { ScenarioProblem } from './errors.ts';
 import { ScenarioError, pathToString } from './errors.ts';
 import { HARD_LIMITS } from './limits.ts';
@@ -75,9 +75,9 @@ export function gridSettings(axes: readonly { path: string; values: readonly unk
   return points;
 }
 
-/** A value as a user writes it in a label or a table cell. */
+/** A value as a user writes it in YAML, on one line: `3`, `2000/s`, `{ exponential: { mean: 5ms } }`. */
 export function formatSetting(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? v : stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();
 }
 
 export function pointLabel(settings: Record<string, unknown>): string {

@@ -63,6 +63,17 @@ describe('the run report', () => {
     expect(runChartData(runs).marks).toEqual([{ atS: 1, label: 'scale', description: 'base: 1s scale db 1 -> 3: created db-1, db-2\nmore: 1s scale db 2 -> 3: created db-2' }]);
   });
 
+  it('charts pod-count columns (podsReady, ...) for the series that have pods, when the model records them', () => {
+    const ts = runs[0]!.timeSeries;
+    const podsReady = new Float64Array(ts.series.length * ts.intervals);
+    const db = ts.series.findIndex((x) => x.name === 'db');
+    for (let i = 0; i < ts.intervals; i++) podsReady[db * ts.intervals + i] = i < 10 ? 1 : 3;
+    const withPods = { ...runs[0]!, timeSeries: { ...ts, columns: { ...ts.columns, podsReady } } };
+    const data = runChartData([withPods]);
+    expect(data.series[db]!.variants.base!.pods).toEqual({ podsReady: [...Array(10).fill(1), ...Array(10).fill(3)] });
+    expect(data.series.find((x) => x.name === 'users')!.variants.base!.pods).toEqual({});
+  });
+
   it('groups intervals beyond MAX_CHART_POINTS, keeping the counts', () => {
     const long = scenarioFrom(YAML.replace('duration: 2s', 'duration: 4s').replace('interval: 100ms', 'interval: 2ms'));
     const run = runScenario(long);

@@ -86,12 +86,17 @@
       });
       var errSvg = MeshsimChart.lineChart(box, 'Non-2xx codes and Envoy flags, per second', errs, opts({ yFormat: axisNum, tipFormat: num, legend: true }));
       if (errs.length === 0) errSvg.append('text').attr('x', 250).attr('y', 110).attr('text-anchor', 'middle').text('no non-2xx responses');
-      var podKeys = Object.keys(s.variants[data.variants[0]].pods || {});
+      var podKeys = [];
+      data.variants.forEach(function (v) {
+        Object.keys(s.variants[v].pods).forEach(function (k) {
+          if (podKeys.indexOf(k) < 0) podKeys.push(k);
+        });
+      });
       if (podKeys.length > 0) {
         var pods = [];
         data.variants.forEach(function (v) {
           podKeys.forEach(function (k, i) {
-            pods.push({ name: v + ' ' + k, color: KEY_COLORS[i % KEY_COLORS.length], dash: dash(v), values: s.variants[v].pods[k] });
+            if (s.variants[v].pods[k]) pods.push({ name: (data.variants.length > 1 ? v + ' ' : '') + k, color: KEY_COLORS[i % KEY_COLORS.length], dash: dash(v), values: s.variants[v].pods[k] });
           });
         });
         MeshsimChart.lineChart(box, 'Pods', pods, opts({ yFormat: axisNum, tipFormat: num, legend: true }));
