@@ -1,23 +1,28 @@
 /**
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in CI logs,
- * pipes or files), and at most 10 times a second.
+ * pipes or files), and at most 10 times a second. With `logLines` (a sweep's shard in a batch
+ * job, whose log is a file), a non-terminal stderr gets a line at every tenth of the runs instead.
  */
 export class ProgressBar {
   private readonly stream: NodeJS.WriteStream;
   private readonly total: number;
   private readonly enabled: boolean;
+  private readonly logLines: boolean;
   private lastDraw = 0;
+  private loggedTenths = 0;
   private readonly startMs = nowMs();
   private drawn = false;
 
-  constructor(stream: NodeJS.WriteStream, total: number) {
+  constructor(stream: NodeJS.WriteStream, total: number, options: { logLines?: boolean } = {}) {
     this.stream = stream;
     this.total = total;
     this.enabled = Boolean(stream.isTTY) && !process.env.CI;
+    this.logLines = Boolean(options.logLines) && !stream.isTTY && !process.env.CI && total > 1;
   }
 
   /** `done` runs finished; `units` progress in runs, partial runs included (0..total). */
   update(done: number, units: number): void {
+    if (this.logLines) this.logLine(done);
     if (!this.enabled) return;
     const now = nowMs();
     if (now - this.lastDraw < 100 && units < this.total) return;
@@ -29,6 +34,14 @@ export class ProgressBar {
     const eta = etaText(now - this.startMs, f);
     this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}%${runs}${eta} \x1b[K`);
     this.drawn = true;
+  }
+
+  private logLine(done: number): void {
+    const tenths = Math.floor((done * 10) / this.total);
+    if (tenths <= this.loggedTenths) return;
+    this.loggedTenths = tenths;
+    const eta = etaText(nowMs() - this.startMs, done / this.total);
+    this.stream.write(`meshsim: ${done}/${this.total} runs done (${Math.round((done / this.total) * 100)}%)${eta}\n`);
   }
 
   clear(): void {

@@ -91,7 +91,7 @@ function adjustPlan(plan: SweepPlan, args: SweepArgs): SweepPlan {
 
 /** One run in process; more in worker threads (K = --workers, default cores - 1). Keeps summaries only. */
 async function executeSweep(plan: SweepPlan, runs: SweepRunSpec[], workersArg: number | undefined): Promise<{ summaries: RunSummary[]; workers: number }> {
-  const bar = new ProgressBar(process.stderr, runs.length);
+  const bar = new ProgressBar(process.stderr, runs.length, { logLines: true });
   try {
     if (runs.length === 0) return { summaries: [], workers: 0 };
     if (runs.length === 1 && workersArg === undefined) {

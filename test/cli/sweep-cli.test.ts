@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meshsim, type CliResult } from '../helpers/meshsim-cli.ts';
+import { bin, meshsim, runProcess, type CliResult } from '../helpers/meshsim-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +68,14 @@ describe('meshsim sweep', () => {
     expect(r.stdout).toMatch(/^services\.backend\.app\.concurrency\s+variant\s+workload\s+req\/s\s+success\s+p50\s+p99\s+p99\.9$/m);
     expect(r.stdout).toMatch(/^4\s+wider\s+users\s+\d+ ±[\d.]+\s+[\d.]+% ±[\d.]+%/m);
     expect(r.stdout).toMatch(/^8 runs \(2 points x 2 variants x 2 seeds\) · [\d,]+ events · digest [0-9a-f]{16} · [\d.]+s wall, 1 worker thread$/m);
+  });
+
+  it('logs progress lines (runs done, ETA) to a stderr that is not a terminal, outside CI: a batch job\'s log', async () => {
+    const r = ok(await runProcess(process.execPath, [bin, 'sweep', file, '--workers', '1'], { CI: '' }));
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^meshsim: [1-8]\/8 runs done \(\d+%\)( · ETA \d+s)?$/);
+    expect(lines[lines.length - 1]).toBe('meshsim: 8/8 runs done (100%)');
   });
 
   it('shards 1/3, 2/3, 3/3 merged give byte-identical files to the unsharded sweep, whatever the workers', async () => {

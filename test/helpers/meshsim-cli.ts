@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin', 'meshsim.js');
+export const bin = join(repoRoot, 'bin', 'meshsim.js');
 
 export interface CliResult {
   code: number | null;
