@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeSweepPartials, type SweepPartial } from '../run/index.ts';
+import { mergeSweepPartials, type SweepPartial, type SweepRunRecord } from '../run/index.ts';
 import { CliError } from './errors.ts';
 import { checkReportPath } from './report-file.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
@@ -46,6 +46,17 @@ function readPartial(file: string): SweepPartial {
   if (d?.kind !== 'meshsim-sweep-partial' || !d.header || !d.shard || !Array.isArray(d.runs)) {
     throw new CliError(`${file} is not a partial sweep result (written by meshsim sweep --shard)`);
   }
+  const bad = d.runs.findIndex((r) => !isRunRecord(r));
+  if (bad >= 0) throw new CliError(`${file}: runs.${bad} is not a run record (index, point, variant, seed, summary); the file is damaged`);
   if (d.meshsim !== MESHSIM_VERSION) throw new CliError(`${file} was written by meshsim ${d.meshsim}; this is ${MESHSIM_VERSION}, whose results may differ`);
   return d as SweepPartial;
+}
+
+function isRunRecord(r: unknown): boolean {
+  const x = r as Partial<SweepRunRecord> | null;
+  return (
+    typeof x === 'object' && x !== null && Number.isInteger(x.index) && Number.isInteger(x.point) && typeof x.variant === 'string' &&
+    Number.isInteger(x.seed) && typeof x.summary === 'object' && x.summary !== null && typeof x.summary.digest === 'string' &&
+    Array.isArray(x.summary.services) && Array.isArray(x.summary.workloads)
+  );
 }
