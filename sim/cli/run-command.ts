@@ -7,6 +7,7 @@ import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
+import { checkReportPath, writeReport } from './report-file.ts';
 
 export interface RunArgs {
   file: string;
@@ -15,6 +16,7 @@ export interface RunArgs {
   workers?: number | undefined;
   out?: string | undefined;
   accessLog?: string | undefined;
+  report?: string | undefined;
   json: boolean;
   variants: boolean;
   /** --proxy-status: times (ns) at which to record every proxy's config status. */
@@ -31,6 +33,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     ...(args.seed !== undefined && { seed: args.seed }),
     variants: args.variants ? loaded.variants : [],
   };
+  if (loaded.sweep) stderr(`note: ${args.file} has a sweep: block; this runs the scenario as written (meshsim sweep runs the grid)\n`);
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
   if (args.proxyStatusAtNs?.length && args.seeds > 1) throw new CliError('--proxy-status shows one run per variant; use it with --seeds 1');
   for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
@@ -43,6 +46,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       throw cannotWrite(args.out, e);
     }
   }
+  if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
   const { runs, workers } = await execute(scenario, specs, args, stderr);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -58,6 +62,10 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       throw cannotWrite(args.out, e);
     }
     stderr(`wrote ${files.join(', ')}\n`);
+  }
+  if (args.report) {
+    const input = { scenario: { name: scenario.name, file: scenario.file, description: scenario.description }, runs, merged };
+    stderr(`wrote ${writeReport(args.report, { kind: 'run', input })}\n`);
   }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');

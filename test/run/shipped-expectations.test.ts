@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateExpectations, runScenario, type RunResult } from '../../sim/run/index.ts';
-import { parseScenario, type Scenario } from '../../sim/scenario/index.ts';
+import { parseScenario, parseSweep, type Scenario } from '../../sim/scenario/index.ts';
 
 const load = (file: string): Scenario => parseScenario(readFileSync(`scenarios/${file}`, 'utf8'), `scenarios/${file}`);
 const runAll = (s: Scenario): RunResult[] => ['base', ...s.variants.map((v) => v.name)].map((variant) => runScenario(s, { variant }));
@@ -41,5 +41,14 @@ describe('shipped incident scenarios are self-checking', () => {
       const baseSeesFix = evaluateExpectations(s, relabel(runs, fix, 'base')).filter((r) => r.variant === 'base');
       expect(baseSeesFix.every((r) => !r.pass)).toBe(true);
     }
+  });
+});
+
+describe('expectations and sweeps', () => {
+  it('a sweep over a scenario whose expectations name its variants validates, and every point keeps them', () => {
+    const text = readFileSync('scenarios/rolling-deploy-503s.yaml', 'utf8');
+    const plan = parseSweep(text, 'rolling.yaml', { grid: [{ path: 'services.api.replicas', values: [6, 8] }] });
+    expect(plan.points).toHaveLength(2);
+    for (const p of plan.points) expect(p.scenario.expect).toHaveLength(5);
   });
 });
