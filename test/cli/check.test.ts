@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectNoStackTrace, runMeshsim } from '../helpers/cli.ts';
+import { expectNoStackTrace, meshsim as runMeshsim } from '../helpers/meshsim-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

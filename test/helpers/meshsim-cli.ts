@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const bin = join(repoRoot, 'bin', 'meshsim.js');
@@ -29,4 +30,10 @@ export function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv 
 /** The real bin/meshsim.js in a child process, as a user or a CI script runs it. */
 export function meshsim(...args: string[]): Promise<CliResult> {
   return runProcess(process.execPath, [bin, ...args]);
+}
+
+/** No stack trace in either stream: every user-facing failure is a message. */
+export function expectNoStackTrace(r: CliResult): void {
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stdout).not.toMatch(/^\s+at /m);
 }

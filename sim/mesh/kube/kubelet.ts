@@ -16,6 +16,7 @@ import {
   STARTING,
   TERMINATING,
 } from './pods.ts';
+import { grownFor } from '../typed-arrays.ts';
 import { crashLoopBackOffNs, ISTIO_PROXY_STARTUP_PROBE, PILOT_AGENT_WAIT_PERIOD_NS, pollPassNs, probePassNs } from './probes.ts';
 
 /** What the kubelet needs from the rest of the world. */
@@ -355,17 +356,8 @@ export class Kubelet {
   }
 
   private ensure(pod: number): void {
-    if (pod < this.appStartNs.length) return;
-    let n = this.appStartNs.length;
-    while (n <= pod) n *= 2;
-    const a = new Float64Array(n);
-    a.set(this.appStartNs);
-    this.appStartNs = a;
-    const b = new Int32Array(n);
-    b.set(this.startupPending);
-    this.startupPending = b;
-    const c = new Uint8Array(n);
-    c.set(this.startupFailed);
-    this.startupFailed = c;
+    this.appStartNs = grownFor(this.appStartNs, pod);
+    this.startupPending = grownFor(this.startupPending, pod);
+    this.startupFailed = grownFor(this.startupFailed, pod);
   }
 }
