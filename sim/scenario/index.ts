@@ -1,5 +1,6 @@
 export { parseScenario, MAX_SCENARIO_BYTES } from './load.ts';
 export { ScenarioError, formatProblems } from './errors.ts';
+export { decodeScenarioBytes } from './encoding.ts';
 export type { ScenarioProblem } from './errors.ts';
 export type { Scenario, Variant, Workload } from './scenario.ts';
 export type { CallParsed as Call, CallStepParsed as CallStep, ServiceParsed as Service, TimelineEventParsed as TimelineEvent } from './schema.ts';

@@ -186,8 +186,13 @@ const ClosedLoop = z.strictObject({
   end: Duration.optional(),
 });
 
+const WORKLOAD_FORMS = 'rate (open loop, e.g. rate: 100/s) or clients (closed loop, e.g. clients: 50)';
 const Workload = z.union([OpenLoop, ClosedLoop], {
-  error: 'a workload has either rate (open loop, e.g. rate: 100/s) or clients (closed loop, e.g. clients: 50), not both',
+  error: (iss) => {
+    const w = iss.input !== null && typeof iss.input === 'object' ? (iss.input as Record<string, unknown>) : undefined;
+    if (w && 'rate' in w && 'clients' in w) return `a workload has either ${WORKLOAD_FORMS}, not both`;
+    return w ? `a workload needs ${WORKLOAD_FORMS}; it has neither` : `a workload is a mapping with ${WORKLOAD_FORMS}`;
+  },
 });
 
 // ---------- timeline ----------

@@ -8,6 +8,8 @@ import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
+// Service names are looked up with Object.hasOwn, never `in`: `in` also finds Object.prototype's
+// members, so `calls: [{ service: constructor }]` (a valid DNS label) passed as a known service.
 export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   const problems: RawProblem[] = [];
   const add = (path: PropertyKey[], message: string) => problems.push({ path, message });
@@ -82,7 +84,7 @@ function checkCalls(s: ScenarioParsed, add: Add): void {
       const calls = 'parallel' in step ? step.parallel : [step];
       calls.forEach((call, j) => {
         const path = 'parallel' in step ? ['services', name, 'calls', i, 'parallel', j, 'service'] : ['services', name, 'calls', i, 'service'];
-        if (!(call.service in s.services)) add(path, unknownService(call.service, s));
+        if (!Object.hasOwn(s.services, call.service)) add(path, unknownService(call.service, s));
       });
     });
   }
@@ -108,7 +110,7 @@ function findCycle(s: ScenarioParsed): string[] | undefined {
     stack.push(name);
     const svc = s.services[name];
     for (const call of svc ? callsOf(svc) : []) {
-      const c = call.service in s.services ? visit(call.service) : undefined;
+      const c = Object.hasOwn(s.services, call.service) ? visit(call.service) : undefined;
       if (c) return c;
     }
     stack.pop();
@@ -125,7 +127,7 @@ function findCycle(s: ScenarioParsed): string[] | undefined {
 function checkWorkloads(s: ScenarioParsed, add: Add): void {
   const seen = new Set<string>();
   s.workload.forEach((w, i) => {
-    if (!(w.to in s.services)) add(['workload', i, 'to'], unknownService(w.to, s));
+    if (!Object.hasOwn(s.services, w.to)) add(['workload', i, 'to'], unknownService(w.to, s));
     if (w.name !== undefined) {
       if (seen.has(w.name)) add(['workload', i, 'name'], `duplicate workload name '${w.name}'`);
       seen.add(w.name);
@@ -142,7 +144,7 @@ function checkTimeline(s: ScenarioParsed, add: Add): void {
     if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
     const target = e.scale ?? e.kill;
     const action = e.scale ? 'scale' : 'kill';
-    if (target && !(target.service in s.services)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
+    if (target && !Object.hasOwn(s.services, target.service)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
     e.kill?.pods?.forEach((pod, j) => {
       if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {
         add(['timeline', i, 'kill', 'pods', j], `pods of ${e.kill!.service} are named ${e.kill!.service}-0, ${e.kill!.service}-1, ...`);

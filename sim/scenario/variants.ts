@@ -24,12 +24,21 @@ export function applyOverrides(raw: unknown, set: Record<string, unknown>): { va
   return { value, errors };
 }
 
+/**
+ * Segments that would reach into JavaScript's object machinery instead of the scenario:
+ * `set: { __proto__.x: 1 }` used to write `x` onto Object.prototype, for every object in the
+ * process (the playground runs many scenarios in one). No scenario field has these names.
+ */
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function setPath(root: unknown, path: (string | number)[], v: unknown): string | undefined {
   if (path.length === 0) return 'is an empty path';
+  const unsafe = path.findIndex((seg) => UNSAFE_SEGMENTS.has(String(seg)));
+  if (unsafe >= 0) return `cannot set ${describe(path, unsafe)}: '${path[unsafe]}' is not a scenario field`;
   let node = root as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
-    let next = node[seg];
+    let next = Object.hasOwn(node, seg) ? node[seg] : undefined;
     if (next === undefined || next === null) {
       if (Array.isArray(node)) return `cannot set ${describe(path, i)}: index ${seg} is past the end of the list`;
       next = typeof path[i + 1] === 'number' ? [] : {};
