@@ -239,6 +239,10 @@ const Limits = z
   .strictObject({
     maxEvents: z.int().min(1).max(HARD_LIMITS.maxEvents).default(2_000_000_000),
     maxInFlightRequests: z.int().min(1).max(HARD_LIMITS.maxInFlightRequests).default(5_000_000),
+    maxMemoryMb: z.int().min(1).max(HARD_LIMITS.maxMemoryMb).default(2048).meta({
+      description: "Memory the run may use by meshsim's estimate (time series, pods, requests in flight, pending events), in MiB.",
+    }),
+    maxAccessLogMb: z.int().min(1).max(HARD_LIMITS.maxAccessLogMb).default(1024).meta({ description: 'Largest access log --access-log may write, in MiB.' }),
   })
   .meta({ description: 'Run-time budgets: the run stops with a clear message when one is exceeded.' });
 

@@ -6,6 +6,7 @@
 import { formatDurationNs } from '../engine/index.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
+import { formatMb, staticMemoryEstimate, BYTES_PER_MB } from './memory-estimate.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
 // Service names are looked up with Object.hasOwn, never `in`: `in` also finds Object.prototype's
@@ -18,6 +19,7 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   checkWorkloads(s, add);
   checkTimeline(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
+  if (problems.length === 0) checkMemory(s, add);
   return problems;
 }
 
@@ -35,9 +37,14 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
   if (s.duration > HARD_LIMITS.durationNs) add(['duration'], `must be at most ${formatDurationNs(HARD_LIMITS.durationNs)}`);
   if (s.metrics.interval <= 0) add(['metrics', 'interval'], 'must be > 0');
   else {
-    const cells = Math.ceil(s.duration / s.metrics.interval) * Math.max(1, names.length);
+    // Workloads are series too (the recorder keeps one per service and one per workload).
+    const cells = Math.ceil(s.duration / s.metrics.interval) * Math.max(1, names.length + s.workload.length);
     if (cells > HARD_LIMITS.timeSeriesCells) {
-      add(['metrics', 'interval'], `gives ${cells} time-series cells (services x intervals), more than the limit ${HARD_LIMITS.timeSeriesCells}; use a longer interval`);
+      add(
+        ['metrics', 'interval'],
+        `gives ${cells} time-series cells (services and workloads x intervals), more than the limit ${HARD_LIMITS.timeSeriesCells}; ` +
+          'the limit is fixed: use a longer metrics.interval or a shorter duration',
+      );
     }
   }
   if (s.metrics.warmup >= s.duration && s.duration > 0) add(['metrics', 'warmup'], 'must be shorter than the duration');
@@ -70,7 +77,7 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
 }
 
 /** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
-export function peakPods(s: ScenarioParsed): number {
+export function peakPods(s: Pick<ScenarioParsed, 'services' | 'timeline'>): number {
   const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
   for (const e of s.timeline) if (e.scale) peak.set(e.scale.service, Math.max(peak.get(e.scale.service) ?? 0, e.scale.replicas));
   let total = 0;
@@ -194,4 +201,18 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
         `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
     );
   }
+}
+
+/**
+ * The memory a run needs before its first request (time series, histograms, pods), against
+ * limits.maxMemoryMb. What grows during the run is checked as it runs (sim/run).
+ */
+function checkMemory(s: ScenarioParsed, add: Add): void {
+  const m = staticMemoryEstimate(s, peakPods(s));
+  if (m.totalBytes <= s.limits.maxMemoryMb * BYTES_PER_MB) return;
+  add(
+    ['limits', 'maxMemoryMb'],
+    `this scenario needs about ${formatMb(m.totalBytes)} before it starts (time series ${formatMb(m.timeSeriesBytes)}, histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}), ` +
+      `more than limits.maxMemoryMb (${s.limits.maxMemoryMb}); use a longer metrics.interval or fewer pods, or raise limits.maxMemoryMb if the machine has the memory`,
+  );
 }
