@@ -22,6 +22,8 @@ export interface AccessLogRecord {
   downstreamPod: string;
   /** Attempt number (1: retries are not modelled yet). */
   attempt: number;
+  /** Still open when the run ended: no response yet (code 0), duration up to the end. */
+  inFlightAtEnd?: true;
 }
 
 export type AccessLogSink = (record: AccessLogRecord) => void;

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/index.ts';
 import type { AccessLogSink, MeshContext } from './context.ts';
 import { Router } from './envoy/router.ts';
 import { EventKind } from './event-kinds.ts';
+import { logInFlightAtEnd } from './envoy/in-flight-log.ts';
 import { Deployments } from './kube/deployment.ts';
 import { NodePool } from './kube/nodes.ts';
 import { PodNetwork } from './kube/pod-network.ts';
@@ -87,6 +88,7 @@ export class World {
 
   finish(): WorldResult {
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
+    logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
       timeSeries,
       totals,

@@ -5,7 +5,8 @@ import type { AccessLogRecord } from '../mesh/index.ts';
  * One Envoy-style JSON access-log line (the keys of Envoy's default JSON format where they
  * exist: start_time, duration, response_code, response_flags, upstream_host,
  * upstream_cluster). Simulated time 0 is printed as 1970-01-01T00:00:00Z. Extra keys give the
- * pod names, the attempt number and the exact duration in nanoseconds.
+ * pod names, the attempt number and the exact duration in nanoseconds. A request still open when
+ * the run ended has `in_flight_at_end: true`, response_code 0 and its duration so far.
  */
 export function formatAccessLogLine(r: AccessLogRecord, variant?: string): string {
   return JSON.stringify({
@@ -20,6 +21,7 @@ export function formatAccessLogLine(r: AccessLogRecord, variant?: string): strin
     downstream_pod: r.downstreamPod,
     attempt: r.attempt,
     request_id: r.requestId,
+    ...(r.inFlightAtEnd && { in_flight_at_end: true }),
     ...(variant !== undefined && { variant }),
   });
 }

@@ -1,10 +1,10 @@
 /**
  * The run-time limits, checked as a run goes. Each stops the run with a message that names the
- * limit, the value that crossed it and what to change. They are checked at fixed multiples of
+ * limit, the value that crossed it and what to change (run-one.ts adds when it stopped). They are checked at fixed multiples of
  * CHECK_EVERY_EVENTS fired events, so whether and where a run stops never depends on how often
  * progress is reported.
  */
-import { formatDurationNs, type StopReason } from '../engine/index.ts';
+import type { StopReason } from '../engine/index.ts';
 import { RunLimitError, type World } from '../mesh/index.ts';
 import { BYTES_PER_MB, formatMb, HARD_LIMITS, peakPods, staticMemoryEstimate, type Scenario } from '../scenario/index.ts';
 
@@ -36,25 +36,24 @@ export class RunLimits {
   /** Throws RunLimitError when a limit is crossed; call after each chunk and at the end. */
   check(world: World, reason: StopReason): void {
     const { sim } = world;
-    const { limits, duration } = this.scenario;
-    const when = `stopped at ${formatDurationNs(sim.nowNs)} of ${formatDurationNs(duration)}`;
+    const { limits } = this.scenario;
     const bytes = this.memoryBytes(world);
     this.peakBytes = Math.max(this.peakBytes, bytes);
     if (bytes > limits.maxMemoryMb * BYTES_PER_MB) {
       throw new RunLimitError(
-        `${when}: the memory estimate reached ${formatMb(bytes)} (${world.ctx.requests.capacity} request slots, ${formatMb(sim.allocatedBytes)} of pending events), ` +
+        `the memory estimate reached ${formatMb(bytes)} (${world.ctx.requests.capacity} request slots, ${formatMb(sim.allocatedBytes)} of pending events), ` +
           `more than limits.maxMemoryMb (${limits.maxMemoryMb}); raise limits.maxMemoryMb (at most ${HARD_LIMITS.maxMemoryMb}) if the machine has the memory, or lower the load`,
       );
     }
     if (reason === 'budget' && sim.eventsFired >= limits.maxEvents) {
       throw new RunLimitError(
-        `${when}: more than limits.maxEvents (${limits.maxEvents}) events; raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)}) or shorten the run`,
+        `more than limits.maxEvents (${limits.maxEvents}) events; raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)}) or shorten the run`,
       );
     }
     if (sim.eventsFired % CHECK_EVERY_EVENTS === 0 && sim.eventsFired > 0) {
       // Time never goes back, so the same time at two checks means every event between them
       // happened at one instant: simulated time has stopped and would never reach the end.
-      if (sim.nowNs === this.lastCheckNs) throw new RunLimitError(`${when}: ${stalled(CHECK_EVERY_EVENTS)}`);
+      if (sim.nowNs === this.lastCheckNs) throw new RunLimitError(stalled(CHECK_EVERY_EVENTS));
       this.lastCheckNs = sim.nowNs;
     }
   }

@@ -1,4 +1,4 @@
-import { EngineError } from '../engine/index.ts';
+import { EngineError, formatDurationNs } from '../engine/index.ts';
 import { RunLimitError, World, type AccessLogSink } from '../mesh/index.ts';
 import { RunLimits } from './run-limits.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -45,8 +45,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const target = scenarioFor(scenario, variant);
   const seed = options.seed ?? scenario.seed;
   const where = `${scenario.name}${variant === BASE_VARIANT ? '' : `/${variant}`} seed=${seed}`;
+  let world: World | undefined;
   try {
-    const world = new World(target, seed, options.accessLog ? { accessLog: options.accessLog } : {});
+    world = new World(target, seed, options.accessLog ? { accessLog: options.accessLog } : {});
     const limits = new RunLimits(target);
     const every = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
     let nextProgress = every;
@@ -62,7 +63,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     }
     return buildRunResult(target, variant, seed, world.finish(), limits.peakBytes);
   } catch (e) {
-    if (e instanceof RunLimitError || e instanceof EngineError) throw new RunError(`${where}: ${e.message}`, { cause: e });
+    if (e instanceof RunLimitError || e instanceof EngineError) {
+      const when = !world ? '' : world.sim.nowNs >= target.duration ? 'stopped at the end of the run: ' : `stopped at ${formatDurationNs(world.sim.nowNs)} of ${formatDurationNs(target.duration)}: `;
+      throw new RunError(`${where}: ${when}${e.message}`, { cause: e });
+    }
     throw e;
   }
 }
