@@ -25,15 +25,16 @@ export function applyOverrides(raw: unknown, set: Record<string, unknown>): { va
 }
 
 /**
- * Segments that would reach into JavaScript's object machinery instead of the scenario:
  * `set: { __proto__.x: 1 }` used to write `x` onto Object.prototype, for every object in the
- * process (the playground runs many scenarios in one). No scenario field has these names.
+ * process (the playground runs many scenarios in one): assigning to `__proto__` calls its
+ * setter. No scenario field has that name. (`constructor` is a valid service name; the walk
+ * below reads own properties only, so it creates a plain field instead of reaching the prototype.)
  */
-const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+const UNSAFE_SEGMENT = '__proto__';
 
 function setPath(root: unknown, path: (string | number)[], v: unknown): string | undefined {
   if (path.length === 0) return 'is an empty path';
-  const unsafe = path.findIndex((seg) => UNSAFE_SEGMENTS.has(String(seg)));
+  const unsafe = path.findIndex((seg) => seg === UNSAFE_SEGMENT);
   if (unsafe >= 0) return `cannot set ${describe(path, unsafe)}: '${path[unsafe]}' is not a scenario field`;
   let node = root as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
