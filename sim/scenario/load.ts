@@ -11,7 +11,7 @@ import { checkSemantics } from './semantics.ts';
 import type { Scenario, Variant, Workload } from './scenario.ts';
 import { applyOverrides, pathsOverlap } from './variants.ts';
 import { notAMapping, yamlProblem } from './yaml-errors.ts';
-import { aliasProblems, controlCharacterProblem, nestingProblem, normalizeLineBreaks } from './yaml-guards.ts';
+import { structureProblems, controlCharacterProblem, nestingProblem, normalizeLineBreaks } from './yaml-guards.ts';
 
 /** Largest scenario file accepted. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -25,7 +25,7 @@ export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
     throw new ScenarioError(file, [{ path: '', line: 0, column: 0, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }]);
   }
   const { doc, lines } = parseYaml(normalizeLineBreaks(text), file);
-  // aliasProblems has checked every alias and bounded the expansion, more precisely than the
+  // structureProblems has checked every alias and bounded the expansion, more precisely than the
   // library's own heuristic (which threw a bare ReferenceError), so that one is off.
   const raw: unknown = doc.toJS({ maxAliasCount: -1 });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError(file, [notAMapping(raw, doc, lines)]);
@@ -53,7 +53,7 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
   if (before) throw new ScenarioError(file, [before]);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map((e) => yamlProblem(e, doc, lines)));
-  const aliases = aliasProblems(doc, lines);
+  const aliases = structureProblems(doc, lines);
   if (aliases.length > 0) throw new ScenarioError(file, aliases);
   return { doc, lines };
 }

@@ -91,14 +91,17 @@ function tooDeepBlock(text: string): number | undefined {
 }
 
 /**
- * Aliases checked before the document becomes JavaScript values (the yaml library threw a bare
- * ReferenceError for the first two, which meshsim reported as an internal error):
+ * Keys that are mappings or lists (`? [a, b]`, `{ {x: 1}: 2 }`): JavaScript objects have only
+ * string keys, so the library turned the whole collection into one multi-line key, which then
+ * filled messages. And aliases, checked before the document becomes JavaScript values (the
+ * yaml library threw a bare ReferenceError for the first two, which meshsim reported as an
+ * internal error):
  * - an alias whose anchor is not defined before it (`x: *a` with no `&a` above);
  * - an alias inside the value its anchor names (a cycle: infinitely deep);
  * - aliases that expand the document past MAX_YAML_VALUES values or MAX_YAML_DEPTH levels.
  * Anchors are resolved as YAML does (the latest `&a` before the alias), in one pass.
  */
-export function aliasProblems(doc: Document, lines: LineCounter): ScenarioProblem[] {
+export function structureProblems(doc: Document, lines: LineCounter): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const anchors = new Map<string, unknown>();
   const size = new Map<unknown, { values: number; depth: number }>();
@@ -114,6 +117,7 @@ export function aliasProblems(doc: Document, lines: LineCounter): ScenarioProble
   // values in order. Depth is already bounded by nestingProblem, so recursion is safe here.
   const measure = (node: unknown): { values: number; depth: number } => {
     if (isPair(node)) {
+      if (isMap(node.key) || isSeq(node.key)) problemAt(node.key, 'invalid YAML: a key must be a name, not a mapping or a list (is a `?` or a `{` misplaced?)');
       const k = measure(node.key);
       const v = measure(node.value);
       return { values: k.values + v.values, depth: Math.max(k.depth, v.depth) };
