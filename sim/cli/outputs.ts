@@ -81,6 +81,9 @@ export class AtomicLineWriter {
   private buffer: string[] = [];
   private size = 0;
   private closed = false;
+  /** Bytes and lines written so far (counted as UTF-16 code units: the lines are ASCII JSON). */
+  bytes = 0;
+  lines = 0;
 
   constructor(file: string) {
     this.target = file;
@@ -94,6 +97,8 @@ export class AtomicLineWriter {
   line(text: string): void {
     this.buffer.push(text);
     this.size += text.length + 1;
+    this.bytes += text.length + 1;
+    this.lines++;
     if (this.size > 1 << 16) this.flush();
   }
 

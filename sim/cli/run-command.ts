@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, type RunResult, type RunSpec } from '../run/index.ts';
-import type { Scenario } from '../scenario/index.ts';
+import { formatDurationNs } from '../engine/index.ts';
+import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, RunError, type RunResult, type RunSpec } from '../run/index.ts';
+import { BYTES_PER_MB, HARD_LIMITS, type Scenario } from '../scenario/index.ts';
 import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
 import { CliError, cannotWrite } from './errors.ts';
+import { checkCanCreateDirectory } from './output-dir.ts';
 import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -38,14 +39,9 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   if (args.proxyStatusAtNs?.length && args.seeds > 1) throw new CliError('--proxy-status shows one run per variant; use it with --seeds 1');
   for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
   const specs = expandRuns(scenario, args.seeds);
-  // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file).
-  if (args.out) {
-    try {
-      mkdirSync(args.out, { recursive: true });
-    } catch (e) {
-      throw cannotWrite(args.out, e);
-    }
-  }
+  // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file),
+  // but create nothing yet: a run stopped at a limit used to leave an empty directory behind.
+  if (args.out) checkCanCreateDirectory(args.out);
   if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
   const { runs, workers } = await execute(scenario, specs, args, stderr);
@@ -106,13 +102,17 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
   } catch (e) {
     throw cannotWrite(file, e);
   }
+  const limitBytes = scenario.limits.maxAccessLogMb * BYTES_PER_MB;
   try {
     const runs = specs.map((spec, i) =>
       runScenario(scenario, {
         ...spec,
         ...(proxyStatusAtNs && { proxyStatusAtNs }),
         ...(checkInvariants && { checkInvariants }),
-        accessLog: (record) => writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined)),
+        accessLog: (record) => {
+          writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined));
+          if (writer.bytes > limitBytes) throw accessLogTooLarge(scenario, writer.lines, record.startNs + record.durationNs);
+        },
         onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
       }),
     );
@@ -122,6 +122,15 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
     writer.abort();
     throw e;
   }
+}
+
+/** The access log passed limits.maxAccessLogMb: the run stops (exit 3) and the log is removed. */
+function accessLogTooLarge(scenario: Scenario, lines: number, atNs: number): RunError {
+  const mb = scenario.limits.maxAccessLogMb;
+  return new RunError(
+    `${scenario.name}: stopped at ${formatDurationNs(atNs)} of ${formatDurationNs(scenario.duration)}: the access log passed limits.maxAccessLogMb (${mb}) after ${lines} lines; ` +
+      `raise limits.maxAccessLogMb (at most ${HARD_LIMITS.maxAccessLogMb}), or shorten the run or lower its rate`,
+  );
 }
 
 export function mergeByVariant(runs: RunResult[]) {

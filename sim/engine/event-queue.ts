@@ -80,6 +80,13 @@ export class EventQueue {
     return this.count;
   }
 
+  /** Bytes the buckets hold. Buckets only grow, so this is also the run's high-water mark. */
+  get allocatedBytes(): number {
+    let bytes = 0;
+    for (const d of this.data) bytes += d.byteLength;
+    return bytes;
+  }
+
   /** Time of the smallest entry. Only meaningful when `size > 0`. */
   peekTime(): number {
     if (this.read === this.lens[0]) this.refill();

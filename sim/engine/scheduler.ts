@@ -76,6 +76,11 @@ export class Scheduler {
     this.queue = new EventQueue(Math.max(64, options.initialCapacity ?? 1024));
   }
 
+  /** Bytes of the pending-event storage; it only grows, so this is the run's high-water mark. */
+  get allocatedBytes(): number {
+    return this.queue.allocatedBytes + this.tags.byteLength + this.freeSlots.byteLength;
+  }
+
   /** Live (not cancelled) pending events. */
   get pending(): number {
     return this.live;

@@ -27,6 +27,8 @@ export interface AccessLogRecord {
   /** Container states of the upstream and calling pods when it ended ("app=serving proxy=draining"). */
   upstreamPodState: string;
   downstreamPodState: string;
+  /** Still open when the run ended: no response yet (code 0), duration up to the end. */
+  inFlightAtEnd?: true;
 }
 
 export type AccessLogSink = (record: AccessLogRecord) => void;

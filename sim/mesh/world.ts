@@ -7,6 +7,7 @@ import { Router } from './envoy/router.ts';
 import { runCheckers, type CheckPoint } from './checkers/checkers.ts';
 import type { WorldInspection } from './checkers/inspection.ts';
 import { EventKind } from './event-kinds.ts';
+import { logInFlightAtEnd } from './envoy/access-log-record.ts';
 import { Istiod, type PushRecord } from './istio/istiod.ts';
 import { proxyStatusRows, type ProxyStatusRow } from './istio/proxy-status.ts';
 import { Deployments } from './kube/deployment.ts';
@@ -138,6 +139,7 @@ export class World {
     this.check('end');
     this.podCensus();
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
+    logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
       timeSeries,
       totals,

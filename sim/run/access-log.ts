@@ -7,7 +7,8 @@ import type { AccessLogRecord } from '../mesh/index.ts';
  * upstream_cluster). Simulated time 0 is printed as 1970-01-01T00:00:00Z. Extra keys give the
  * pod names and their container states when the request ended, why it ended so
  * (response_code_details, in the spirit of Envoy's %RESPONSE_CODE_DETAILS%), the attempt number
- * and the exact duration in nanoseconds.
+ * and the exact duration in nanoseconds. A request still open when the run ended has
+ * `in_flight_at_end: true`, response_code 0 and its duration so far.
  */
 export function formatAccessLogLine(r: AccessLogRecord, variant?: string): string {
   return JSON.stringify({
@@ -25,6 +26,7 @@ export function formatAccessLogLine(r: AccessLogRecord, variant?: string): strin
     downstream_pod_state: r.downstreamPodState,
     attempt: r.attempt,
     request_id: r.requestId,
+    ...(r.inFlightAtEnd && { in_flight_at_end: true }),
     ...(variant !== undefined && { variant }),
   });
 }

@@ -93,6 +93,8 @@ export interface RunSummary {
   timeline: TimelineLogEntry[];
   events: number;
   podsCreated: number;
+  /** meshsim's estimate of the memory the run held at its peak, in MiB (checked against limits.maxMemoryMb). */
+  memoryEstimateMb: number;
   /** Ready endpoints per service at the end. */
   readyAtEnd: Record<string, number>;
   controlPlane: ControlPlaneSummary;

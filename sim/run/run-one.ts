@@ -1,5 +1,6 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
 import { RunLimitError, World, type AccessLogSink, type PodEventSink } from '../mesh/index.ts';
+import { RunLimits } from './run-limits.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
 import { buildRunResult } from './summary.ts';
@@ -50,30 +51,33 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const target = scenarioFor(scenario, variant);
   const seed = options.seed ?? scenario.seed;
   const where = `${scenario.name}${variant === BASE_VARIANT ? '' : `/${variant}`} seed=${seed}`;
+  let world: World | undefined;
   try {
-    const world = new World(target, seed, {
+    world = new World(target, seed, {
       ...(options.accessLog && { accessLog: options.accessLog }),
       ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
       ...(options.podEvents && { podEvents: options.podEvents }),
       ...(options.checkInvariants && { checkInvariants: true }),
     });
-    const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
-    const maxEvents = target.limits.maxEvents;
+    const limits = new RunLimits(target);
+    const every = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
+    let nextProgress = every;
     for (;;) {
-      const left = maxEvents - world.sim.eventsFired;
-      const reason = world.runUntil(target.duration, Math.min(chunk, left));
-      options.onProgress?.({ events: world.sim.eventsFired, simNs: world.sim.nowNs, durationNs: target.duration });
-      if (reason !== 'budget') break;
-      if (world.sim.eventsFired >= maxEvents) {
-        throw new RunLimitError(
-          `stopped at ${formatDurationNs(world.sim.nowNs)} of ${formatDurationNs(target.duration)}: ` +
-            `more than limits.maxEvents (${maxEvents}) events; raise it or shorten the run`,
-        );
+      const fired = world.sim.eventsFired;
+      const reason = world.runUntil(target.duration, Math.min(limits.nextChunk(fired), nextProgress - fired));
+      limits.check(world, reason);
+      if (reason !== 'budget' || world.sim.eventsFired >= nextProgress) {
+        options.onProgress?.({ events: world.sim.eventsFired, simNs: world.sim.nowNs, durationNs: target.duration });
+        nextProgress = world.sim.eventsFired + every;
       }
+      if (reason !== 'budget') break;
     }
-    return buildRunResult(target, variant, seed, world.finish());
+    return buildRunResult(target, variant, seed, world.finish(), limits.peakBytes);
   } catch (e) {
-    if (e instanceof RunLimitError || e instanceof EngineError) throw new RunError(`${where}: ${e.message}`, { cause: e });
+    if (e instanceof RunLimitError || e instanceof EngineError) {
+      const when = !world ? '' : world.sim.nowNs >= target.duration ? 'stopped at the end of the run: ' : `stopped at ${formatDurationNs(world.sim.nowNs)} of ${formatDurationNs(target.duration)}: `;
+      throw new RunError(`${where}: ${when}${e.message}`, { cause: e });
+    }
     throw e;
   }
 }

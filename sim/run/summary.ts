@@ -40,7 +40,7 @@ function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
 }
 
 /** Turns a finished world into the run's result, digest included. */
-export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult): RunResult {
+export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
   const series = world.totals.map((t) => seriesSummary(t, windowS));
   const summary: RunSummary = {
@@ -54,6 +54,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
     timeline: world.timeline.map((e) => ({ atS: e.atNs / NS_PER_S, action: e.action, description: e.description })),
     events: world.events,
     podsCreated: world.podsCreated,
+    memoryEstimateMb: Math.round((memoryEstimateBytes / (1024 * 1024)) * 10) / 10,
     readyAtEnd: Object.fromEntries(Object.keys(scenario.services).map((n, i) => [n, world.readyAtEnd[i]!])),
     controlPlane: controlPlaneSummary(world, Object.keys(scenario.services)),
     rollouts: Object.fromEntries(

@@ -31,9 +31,17 @@ export function formatProblems(file: string, problems: readonly ScenarioProblem[
   return sortProblems(problems)
     .map((p) => {
       const where = p.line > 0 ? `${file}:${p.line}:${p.column}` : file;
-      return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+      return p.path ? `${where}: ${oneLine(p.path)}: ${oneLine(p.message)}` : `${where}: ${oneLine(p.message)}`;
     })
     .join('\n');
+}
+
+/**
+ * A problem is one line: a key or value quoted from the file may hold a line break or a control
+ * character (`"a\nb": 1`), which would split the problem or reach the terminal raw.
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 function sortProblems(problems: readonly ScenarioProblem[]): ScenarioProblem[] {

@@ -78,7 +78,12 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: PropertyKey[],
       bestPenalty = p;
     }
   });
-  if (best < 0 || allOnlyKeys || bestPenalty >= 100) return [{ path, message: issue.message === 'Invalid input' ? 'does not match any allowed form' : issue.message }];
+  // Every branch missing its own required key means the input has none of the keys that
+  // define the forms ({to: a} is neither open nor closed loop): the union's message names them all.
+  const noneOfTheForms = issue.errors.every((branch) => branch.some((e) => e.code === 'invalid_type' && e.path.length === 1 && valueAt(data, [...path, ...e.path]) === undefined));
+  if (best < 0 || allOnlyKeys || bestPenalty >= 100 || (noneOfTheForms && issue.message !== 'Invalid input')) {
+    return [{ path, message: issue.message === 'Invalid input' ? 'does not match any allowed form' : issue.message }];
+  }
   const branchSchema = options[best] ?? schema;
   return issue.errors[best]!.flatMap((e) => describe(e, path, branchSchema, data));
 }

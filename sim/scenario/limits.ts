@@ -29,6 +29,8 @@ export const HARD_LIMITS = {
   timeSeriesCells: 5_000_000,
   maxEvents: 100_000_000_000,
   maxInFlightRequests: 50_000_000,
+  maxMemoryMb: 1_048_576,
+  maxAccessLogMb: 1_048_576,
 } as const;
 
 /**

@@ -12,6 +12,7 @@ import type { Scenario, Variant, Workload } from './scenario.ts';
 import { planSweep, type PointProblem, type PointValidation, type SweepOverrides, type SweepPlan } from './sweep.ts';
 import { applyOverrides, parseOverridePath, pathsOverlap } from './variants.ts';
 import { notAMapping, yamlProblem } from './yaml-errors.ts';
+import { structureProblems, controlCharacterProblem, nestingProblem, normalizeLineBreaks } from './yaml-guards.ts';
 
 /** Largest scenario file accepted. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -37,10 +38,10 @@ function parseAll(text: string, file: string, overrides: SweepOverrides | undefi
   if (text.length > MAX_SCENARIO_BYTES) {
     throw new ScenarioError(file, [{ path: '', line: 0, column: 0, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }]);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map((e) => yamlProblem(e, doc, lines)));
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const { doc, lines } = parseYaml(normalizeLineBreaks(text), file);
+  // structureProblems has checked every alias and bounded the expansion, more precisely than the
+  // library's own heuristic (which threw a bare ReferenceError), so that one is off.
+  const raw: unknown = doc.toJS({ maxAliasCount: -1 });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError(file, [notAMapping(raw, doc, lines)]);
   const located = (ps: RawProblem[]) => ps.map((p) => place(p, doc, lines));
   const base = validate(raw, defaultName(file));
@@ -79,6 +80,21 @@ function pointValidator(raw: unknown, settings: Record<string, unknown>, scenari
   }
   if (problems.length > 0) return { problems };
   return { scenario: finish({ ...point.parsed, name: scenario.name, expect: scenario.expect }, scenario.file, variants) };
+}
+
+/** YAML text to a document, or a ScenarioError; nothing past this sees malformed YAML. */
+function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  // The guards need line positions before the parser runs: count lines once, up front.
+  lines.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
+  const before = controlCharacterProblem(text, lines) ?? nestingProblem(text, lines);
+  if (before) throw new ScenarioError(file, [before]);
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map((e) => yamlProblem(e, doc, lines)));
+  const aliases = structureProblems(doc, lines);
+  if (aliases.length > 0) throw new ScenarioError(file, aliases);
+  return { doc, lines };
 }
 
 type Validated = { parsed: ScenarioParsed & { name: string } } | { problems: RawProblem[] };
@@ -140,7 +156,7 @@ function place(p: RawProblem, doc: Document, lines: LineCounter): ScenarioProble
 
 /** A variant's problem points at the override that caused it, or at the base value it broke. */
 function placeVariant(p: VariantProblem, variant: string, set: Record<string, unknown>, doc: Document, lines: LineCounter): ScenarioProblem {
-  if (p.overrideKey !== undefined && p.overrideKey in set) {
+  if (p.overrideKey !== undefined && Object.hasOwn(set, p.overrideKey)) {
     const pos = locate(doc, lines, ['variants', variant, 'set', p.overrideKey]);
     const what = p.path.length > 0 && pathToString(p.path) !== p.overrideKey ? `${pathToString(p.path)}: ` : '';
     return { path: `variants.${variant}.set.${p.overrideKey}`, message: `${what}${p.message}${nestedOverrideHint(p.overrideKey, set[p.overrideKey], what !== '')}`, ...pos };

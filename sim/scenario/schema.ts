@@ -105,8 +105,13 @@ const ClosedLoop = z.strictObject({
   end: Duration.optional(),
 });
 
+const WORKLOAD_FORMS = 'rate (open loop, e.g. rate: 100/s) or clients (closed loop, e.g. clients: 50)';
 const Workload = z.union([OpenLoop, ClosedLoop], {
-  error: 'a workload has either rate (open loop, e.g. rate: 100/s) or clients (closed loop, e.g. clients: 50), not both',
+  error: (iss) => {
+    const w = iss.input !== null && typeof iss.input === 'object' ? (iss.input as Record<string, unknown>) : undefined;
+    if (w && 'rate' in w && 'clients' in w) return `a workload has either ${WORKLOAD_FORMS}, not both`;
+    return w ? `a workload needs ${WORKLOAD_FORMS}; it has neither` : `a workload is a mapping with ${WORKLOAD_FORMS}`;
+  },
 });
 
 // ---------- timeline ----------
@@ -164,6 +169,10 @@ const Limits = z
   .strictObject({
     maxEvents: z.int().min(1).max(HARD_LIMITS.maxEvents).default(2_000_000_000),
     maxInFlightRequests: z.int().min(1).max(HARD_LIMITS.maxInFlightRequests).default(5_000_000),
+    maxMemoryMb: z.int().min(1).max(HARD_LIMITS.maxMemoryMb).default(2048).meta({
+      description: "Memory the run may use by meshsim's estimate (time series, pods, requests in flight, pending events), in MiB.",
+    }),
+    maxAccessLogMb: z.int().min(1).max(HARD_LIMITS.maxAccessLogMb).default(1024).meta({ description: 'Largest access log --access-log may write, in MiB.' }),
   })
   .meta({ description: 'Run-time budgets: the run stops with a clear message when one is exceeded.' });
 

@@ -7,8 +7,11 @@ import { formatDurationNs } from '../engine/index.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import { parseMetric } from './metric-names.ts';
+import { formatMb, staticMemoryEstimate, BYTES_PER_MB } from './memory-estimate.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
+// Service names are looked up with Object.hasOwn, never `in`: `in` also finds Object.prototype's
+// members, so `calls: [{ service: constructor }]` (a valid DNS label) passed as a known service.
 export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   const problems: RawProblem[] = [];
   const add = (path: PropertyKey[], message: string) => problems.push({ path, message });
@@ -18,6 +21,7 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   checkTimeline(s, add);
   checkExpectations(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
+  if (problems.length === 0) checkMemory(s, add);
   return problems;
 }
 
@@ -35,9 +39,14 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
   if (s.duration > HARD_LIMITS.durationNs) add(['duration'], `must be at most ${formatDurationNs(HARD_LIMITS.durationNs)}`);
   if (s.metrics.interval <= 0) add(['metrics', 'interval'], 'must be > 0');
   else {
-    const cells = Math.ceil(s.duration / s.metrics.interval) * Math.max(1, names.length);
+    // Workloads are series too (the recorder keeps one per service and one per workload).
+    const cells = Math.ceil(s.duration / s.metrics.interval) * Math.max(1, names.length + s.workload.length);
     if (cells > HARD_LIMITS.timeSeriesCells) {
-      add(['metrics', 'interval'], `gives ${cells} time-series cells (services x intervals), more than the limit ${HARD_LIMITS.timeSeriesCells}; use a longer interval`);
+      add(
+        ['metrics', 'interval'],
+        `gives ${cells} time-series cells (services and workloads x intervals), more than the limit ${HARD_LIMITS.timeSeriesCells}; ` +
+          'the limit is fixed: use a longer metrics.interval or a shorter duration',
+      );
     }
   }
   if (s.metrics.warmup >= s.duration && s.duration > 0) add(['metrics', 'warmup'], 'must be shorter than the duration');
@@ -71,7 +80,7 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
 }
 
 /** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
-export function peakPods(s: ScenarioParsed): number {
+export function peakPods(s: Pick<ScenarioParsed, 'services' | 'timeline'>): number {
   const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
   for (const e of s.timeline) growPeak(peak, e);
   let total = 0;
@@ -98,13 +107,13 @@ function growPeak(peak: Map<string, number>, e: ScenarioParsed['timeline'][numbe
 function checkCalls(s: ScenarioParsed, add: Add): void {
   for (const [name, svc] of Object.entries(s.services)) {
     svc.app.startupCalls.forEach((call, i) => {
-      if (!(call.service in s.services)) add(['services', name, 'app', 'startupCalls', i, 'service'], unknownService(call.service, s));
+      if (!Object.hasOwn(s.services, call.service)) add(['services', name, 'app', 'startupCalls', i, 'service'], unknownService(call.service, s));
     });
     svc.calls.forEach((step, i) => {
       const calls = 'parallel' in step ? step.parallel : [step];
       calls.forEach((call, j) => {
         const path = 'parallel' in step ? ['services', name, 'calls', i, 'parallel', j, 'service'] : ['services', name, 'calls', i, 'service'];
-        if (!(call.service in s.services)) add(path, unknownService(call.service, s));
+        if (!Object.hasOwn(s.services, call.service)) add(path, unknownService(call.service, s));
       });
     });
   }
@@ -130,7 +139,7 @@ function findCycle(s: ScenarioParsed): string[] | undefined {
     stack.push(name);
     const svc = s.services[name];
     for (const call of svc ? callsOf(svc) : []) {
-      const c = call.service in s.services ? visit(call.service) : undefined;
+      const c = Object.hasOwn(s.services, call.service) ? visit(call.service) : undefined;
       if (c) return c;
     }
     stack.pop();
@@ -147,7 +156,7 @@ function findCycle(s: ScenarioParsed): string[] | undefined {
 function checkWorkloads(s: ScenarioParsed, add: Add): void {
   const seen = new Set<string>();
   s.workload.forEach((w, i) => {
-    if (!(w.to in s.services)) add(['workload', i, 'to'], unknownService(w.to, s));
+    if (!Object.hasOwn(s.services, w.to)) add(['workload', i, 'to'], unknownService(w.to, s));
     if (w.name !== undefined) {
       if (seen.has(w.name)) add(['workload', i, 'name'], `duplicate workload name '${w.name}'`);
       seen.add(w.name);
@@ -164,7 +173,7 @@ function checkTimeline(s: ScenarioParsed, add: Add): void {
     if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
     const target = e.scale ?? e.kill ?? e.rollout;
     const action = e.scale ? 'scale' : e.kill ? 'kill' : 'rollout';
-    if (target && !(target.service in s.services)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
+    if (target && !Object.hasOwn(s.services, target.service)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
     e.kill?.pods?.forEach((pod, j) => {
       if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {
         add(['timeline', i, 'kill', 'pods', j], `pods of ${e.kill!.service} are named ${e.kill!.service}-0, ${e.kill!.service}-1, ...`);
@@ -237,4 +246,18 @@ function checkExpectations(s: ScenarioParsed, add: Add): void {
     if (e.to !== undefined && e.to > s.duration) add(['expect', i, 'to'], `is after the end of the run (${formatDurationNs(s.duration)})`);
     if (e.from !== undefined && e.to !== undefined && e.to <= e.from) add(['expect', i, 'to'], 'must be after from');
   });
+}
+
+/**
+ * The memory a run needs before its first request (time series, histograms, pods), against
+ * limits.maxMemoryMb. What grows during the run is checked as it runs (sim/run).
+ */
+function checkMemory(s: ScenarioParsed, add: Add): void {
+  const m = staticMemoryEstimate(s, peakPods(s));
+  if (m.totalBytes <= s.limits.maxMemoryMb * BYTES_PER_MB) return;
+  add(
+    ['limits', 'maxMemoryMb'],
+    `this scenario needs about ${formatMb(m.totalBytes)} before it starts (time series ${formatMb(m.timeSeriesBytes)}, histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}), ` +
+      `more than limits.maxMemoryMb (${s.limits.maxMemoryMb}); use a longer metrics.interval or fewer pods, or raise limits.maxMemoryMb if the machine has the memory`,
+  );
 }

@@ -24,12 +24,22 @@ export function applyOverrides(raw: unknown, set: Record<string, unknown>): { va
   return { value, errors };
 }
 
+/**
+ * `set: { __proto__.x: 1 }` used to write `x` onto Object.prototype, for every object in the
+ * process (the playground runs many scenarios in one): assigning to `__proto__` calls its
+ * setter. No scenario field has that name. (`constructor` is a valid service name; the walk
+ * below reads own properties only, so it creates a plain field instead of reaching the prototype.)
+ */
+const UNSAFE_SEGMENT = '__proto__';
+
 function setPath(root: unknown, path: (string | number)[], v: unknown): string | undefined {
   if (path.length === 0) return 'is an empty path';
+  const unsafe = path.findIndex((seg) => seg === UNSAFE_SEGMENT);
+  if (unsafe >= 0) return `cannot set ${describe(path, unsafe)}: '${path[unsafe]}' is not a scenario field`;
   let node = root as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
-    let next = node[seg];
+    let next = Object.hasOwn(node, seg) ? node[seg] : undefined;
     if (next === undefined || next === null) {
       if (Array.isArray(node)) return `cannot set ${describe(path, i)}: index ${seg} is past the end of the list`;
       next = typeof path[i + 1] === 'number' ? [] : {};

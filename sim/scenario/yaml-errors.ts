@@ -36,6 +36,8 @@ interface YamlError {
  * - an unclosed `{` or `[` is reported on the next line at lower indentation ("Flow map in block
  *   collection must be sufficiently indented and end with a }"): point at the bracket instead;
  * - a duplicate key is "Map keys must be unique": name the key, its path, and the first one.
+ * A second document ("Source contains multiple documents; please use YAML.parseAllDocuments()")
+ * is said in the user's terms.
  */
 export function yamlProblem(e: YamlError, doc: Document, lines: LineCounter): ScenarioProblem {
   const pos = e.linePos?.[0];
@@ -49,6 +51,10 @@ export function yamlProblem(e: YamlError, doc: Document, lines: LineCounter): Sc
       const where = pos ? ` before line ${pos.line}` : '';
       return { path: open.path, line: at.line, column: at.col, message: `invalid YAML: this '${o}' is never closed (expected '${c}'${where})` };
     }
+  }
+  if (e.code === 'MULTIPLE_DOCS') {
+    // The library's message names its own API (parseAllDocuments); say what it means for the file.
+    return { ...plain, message: "invalid YAML: a second document starts here ('---'); a scenario file holds one document" };
   }
   if (e.code === 'DUPLICATE_KEY') {
     const dup = duplicateKey(doc, e.pos[0]);

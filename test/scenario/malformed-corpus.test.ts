@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatProblems, parseScenario, scenarioJsonSchema, type ScenarioProblem } from '../../sim/scenario/index.ts';
+import { ScenarioError, decodeScenarioBytes, formatProblems, parseScenario, scenarioJsonSchema, type ScenarioProblem } from '../../sim/scenario/index.ts';
 import { ScenarioSchema } from '../../sim/scenario/schema.ts';
 
 const corpusDir = fileURLToPath(new URL('./corpus/', import.meta.url));
@@ -42,9 +42,10 @@ function expectationOf(name: string, text: string): Expectation {
   return { prefix: m[1] !== undefined, line: Number(m[2]), column: Number(m[3]), path: m[4] === '(document)' ? '' : m[4]!, message: m[5]! };
 }
 
-function rejection(text: string, file: string): ScenarioError {
+/** Validates the file's bytes as the CLI does: decoded as UTF-8 (a file that is not is rejected), then parsed. */
+function rejection(bytes: Uint8Array, file: string): ScenarioError {
   try {
-    parseScenario(text, file);
+    parseScenario(decodeScenarioBytes(bytes, file), file);
   } catch (e) {
     if (e instanceof ScenarioError) return e;
     throw new Error(`${file}: threw ${String(e)} instead of a ScenarioError`);
@@ -67,12 +68,13 @@ describe('malformed scenario corpus', () => {
   });
 
   describe.each(corpusFiles)('%s', (name) => {
-    const text = readFileSync(corpusDir + name, 'utf8');
+    const bytes = readFileSync(corpusDir + name);
+    const text = bytes.toString('utf8'); // lossy for the not-UTF-8 case; used for its expect line and line count
     const file = `corpus/${name}`;
 
     it('is rejected with the expected problem at the exact line, column and path', () => {
       const want = expectationOf(name, text);
-      const { problems } = rejection(text, file);
+      const { problems } = rejection(bytes, file);
       const here = problems.filter((p) => p.line === want.line && p.column === want.column && p.path === want.path);
       const matches = (p: ScenarioProblem) => (want.prefix ? p.message.startsWith(want.message) : p.message === want.message);
       expect(
@@ -82,7 +84,7 @@ describe('malformed scenario corpus', () => {
     });
 
     it('locates every problem on a line of the file (line 0 only when the file has no content)', () => {
-      const { problems } = rejection(text, file);
+      const { problems } = rejection(bytes, file);
       const lineCount = text.split('\n').length;
       expect(problems.length).toBeGreaterThan(0);
       for (const p of problems) {
@@ -95,7 +97,7 @@ describe('malformed scenario corpus', () => {
     });
 
     it('formats each problem as file:line:column: path: message', () => {
-      const e = rejection(text, file);
+      const e = rejection(bytes, file);
       for (const p of e.problems) {
         const where = p.line > 0 ? `${file}:${p.line}:${p.column}:` : `${file}:`;
         expect(e.message).toContain(`${where} ${p.path ? `${p.path}: ` : ''}${p.message}`);
@@ -134,7 +136,7 @@ describe('a scenario with several mistakes', () => {
   ].join('\n');
 
   it('reports every mistake, one problem each, in file order', () => {
-    const e = rejection(text, 'many.yaml');
+    const e = rejection(new TextEncoder().encode(text), 'many.yaml');
     expect(e.problems.map((p) => [p.line, p.path])).toEqual([
       [1, 'duration'],
       [2, 'seed'],

@@ -10,6 +10,7 @@ import {
   UP_IN_FLIGHT,
 } from '../traffic/requests.ts';
 import { INGRESS_SERVICE, STARTING } from '../kube/pods.ts';
+import { accessLogRecord } from './access-log-record.ts';
 import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
 import { EnvoyLoadBalancer, NO_HOST, type ClusterHosts } from './load-balancer.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
@@ -217,22 +218,6 @@ export class Router {
   }
 
   private log(r: number, code: number, flags: number): void {
-    const { requests: rq, pods, services, sim } = this.ctx;
-    const host = rq.host[r]!;
-    this.ctx.accessLog!({
-      requestId: rq.serial[r]!,
-      startNs: rq.startNs[r]!,
-      durationNs: sim.nowNs - rq.startNs[r]!,
-      responseCode: code,
-      responseFlags: flags,
-      upstreamCluster: services[rq.service[r]!]!.cluster,
-      upstreamHost: host === NONE ? '-' : `${pods.ip(host)}:8080`,
-      upstreamPod: host === NONE ? '-' : pods.names[host]!,
-      downstreamPod: pods.names[rq.client[r]!]!,
-      attempt: 1,
-      responseCodeDetails: DETAIL_TEXT[rq.detail[r]!]!,
-      upstreamPodState: host === NONE ? '-' : pods.containerStates(host),
-      downstreamPodState: pods.containerStates(rq.client[r]!),
-    });
+    this.ctx.accessLog!(accessLogRecord(this.ctx, r, code, flags, DETAIL_TEXT[this.ctx.requests.detail[r]!]!, this.ctx.sim.nowNs));
   }
 }

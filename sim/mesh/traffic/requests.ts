@@ -93,7 +93,9 @@ export class RequestTable {
 
   /** A fresh row, or throws when the in-flight limit would be exceeded. */
   alloc(): number {
-    if (this.live >= this.maxLive) throw new RunLimitError(`more than ${this.maxLive} requests in flight at once (limits.maxInFlightRequests)`);
+    if (this.live >= this.maxLive) throw new RunLimitError(
+        `more than limits.maxInFlightRequests (${this.maxLive}) requests in flight at once; raise limits.maxInFlightRequests, or give the overloaded service more pods or a timeout`,
+      );
     let id: number;
     if (this.freeCount > 0) id = this.free[--this.freeCount]!;
     else {

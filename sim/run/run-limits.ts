@@ -1,0 +1,73 @@
+/**
+ * The run-time limits, checked as a run goes. Each stops the run with a message that names the
+ * limit, the value that crossed it and what to change (run-one.ts adds when it stopped). They are checked at fixed multiples of
+ * CHECK_EVERY_EVENTS fired events, so whether and where a run stops never depends on how often
+ * progress is reported.
+ */
+import type { StopReason } from '../engine/index.ts';
+import { RunLimitError, type World } from '../mesh/index.ts';
+import { BYTES_PER_MB, formatMb, HARD_LIMITS, peakPods, staticMemoryEstimate, type Scenario } from '../scenario/index.ts';
+
+export const CHECK_EVERY_EVENTS = 1 << 20;
+
+/**
+ * Bytes per row of the request table (sim/mesh/traffic/requests.ts): one Uint32, four Uint8,
+ * three Int16/Uint16, thirteen Int32 and five Float64 columns, plus its free-list slot.
+ */
+export const BYTES_PER_REQUEST_ROW = 4 + 4 + 6 + 52 + 40 + 4;
+
+export class RunLimits {
+  private readonly scenario: Scenario;
+  private readonly staticBytes: number;
+  private lastCheckNs = -1;
+  /** Highest memory estimate seen at a check (all its parts only grow). */
+  peakBytes = 0;
+
+  constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    this.staticBytes = staticMemoryEstimate(scenario, peakPods(scenario)).totalBytes;
+  }
+
+  /** Events to run before the next check, at most `maxEvents - fired`. */
+  nextChunk(fired: number): number {
+    return Math.min(CHECK_EVERY_EVENTS - (fired % CHECK_EVERY_EVENTS), this.scenario.limits.maxEvents - fired);
+  }
+
+  /** Throws RunLimitError when a limit is crossed; call after each chunk and at the end. */
+  check(world: World, reason: StopReason): void {
+    const { sim } = world;
+    const { limits } = this.scenario;
+    const bytes = this.memoryBytes(world);
+    this.peakBytes = Math.max(this.peakBytes, bytes);
+    if (bytes > limits.maxMemoryMb * BYTES_PER_MB) {
+      throw new RunLimitError(
+        `the memory estimate reached ${formatMb(bytes)} (${world.ctx.requests.capacity} request slots, ${formatMb(sim.allocatedBytes)} of pending events), ` +
+          `more than limits.maxMemoryMb (${limits.maxMemoryMb}); raise limits.maxMemoryMb (at most ${HARD_LIMITS.maxMemoryMb}) if the machine has the memory, or lower the load`,
+      );
+    }
+    if (reason === 'budget' && sim.eventsFired >= limits.maxEvents) {
+      throw new RunLimitError(
+        `more than limits.maxEvents (${limits.maxEvents}) events; raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)}) or shorten the run`,
+      );
+    }
+    if (sim.eventsFired % CHECK_EVERY_EVENTS === 0 && sim.eventsFired > 0) {
+      // Time never goes back, so the same time at two checks means every event between them
+      // happened at one instant: simulated time has stopped and would never reach the end.
+      if (sim.nowNs === this.lastCheckNs) throw new RunLimitError(stalled(CHECK_EVERY_EVENTS));
+      this.lastCheckNs = sim.nowNs;
+    }
+  }
+
+  /** What the run holds: the fixed part, request rows and event storage (both only grow). */
+  private memoryBytes(world: World): number {
+    return this.staticBytes + world.ctx.requests.capacity * BYTES_PER_REQUEST_ROW + world.sim.allocatedBytes;
+  }
+}
+
+function stalled(events: number): string {
+  return (
+    `simulated time stopped advancing (${events} events in a row at the same instant), so the run would never end. ` +
+    'This is what a closed-loop workload with thinkTime 0 does when its requests fail at once (a service with no pods answers 503 UH instantly): ' +
+    'give the workload a thinkTime, or the service pods'
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Valid scenarios, composed from one arbitrary per part of the schema (services, workload,
+ * timeline, variants, metrics, limits, cluster), each in its own file: a new scenario field
+ * gets its own arbitrary and one line here. Every scenario this yields must be accepted by the
+ * validator (a property checks it), and each runs in milliseconds.
+ */
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { EVENTS_PER_HOP_ESTIMATE } from '../../../sim/scenario/limits.ts';
+import { clusterArb } from './cluster.ts';
+import { limitsArb, metricsArb } from './limits.ts';
+import { servicesArb, type ServicesPart } from './services.ts';
+import { timelineArb } from './timeline.ts';
+import { durationArb, MAX_RATE_PER_S } from './units.ts';
+import { variantsArb } from './variants.ts';
+import { workloadArb } from './workload.ts';
+
+export interface GeneratedScenario {
+  /** The scenario as data (YAML-ready). */
+  data: Record<string, unknown>;
+  /** The same, as YAML text in one of several styles. */
+  yaml: string;
+}
+
+/** Longest simulated run generated. */
+export const MAX_DURATION_NS = 1_000_000_000;
+
+export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
+  .record({ duration: durationArb(MAX_DURATION_NS, 1_000_000), services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
+  .chain(({ duration, services, seed }) =>
+    workloadArb(services.names, duration.value).chain((w) => {
+      const openIndexes = w.workload.flatMap((x, i) => ('rate' in x ? [i] : []));
+      const minEvents = openIndexes.length * MAX_RATE_PER_S * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE;
+      return fc
+        .record(
+          {
+            name: fc.stringMatching(/^[A-Za-z][-_.A-Za-z0-9]{0,12}$/),
+            description: fc.string({ maxLength: 30 }),
+            seed: fc.constant(seed),
+            metrics: metricsArb(duration.value),
+            cluster: clusterArb,
+            timeline: timelineArb(services.names, w.openLoop, duration.value),
+            variants: variantsArb(services.names, openIndexes),
+            limits: limitsArb(minEvents),
+          },
+          { requiredKeys: [] },
+        )
+        .chain((optional) => {
+          const data: Record<string, unknown> = { ...optional, duration: duration.text, services: services.services, workload: w.workload };
+          if (data.seed === undefined) delete data.seed;
+          return yamlStyleArb.map((style) => ({ data, yaml: style(data) }));
+        });
+    }),
+  );
+
+/** Requests one ingress request can cause, with every call made (probability taken as 1). */
+function maxHops(part: ServicesPart): number {
+  const memo = new Map<string, number>();
+  const hops = (name: string): number => {
+    if (memo.has(name)) return memo.get(name)!;
+    const calls = (part.services[name]!.calls as ({ service: string } | { parallel: { service: string }[] })[] | undefined) ?? [];
+    const h = 1 + calls.flatMap((c) => ('parallel' in c ? c.parallel : [c])).reduce((a, c) => a + hops(c.service), 0);
+    memo.set(name, h);
+    return h;
+  };
+  return Math.max(...part.names.map(hops));
+}
+
+/** Block style, flow style, and block with keys in a different order: the same scenario each time. */
+const yamlStyleArb: fc.Arbitrary<(data: Record<string, unknown>) => string> = fc.constantFrom(
+  (d) => stringify(d),
+  (d) => stringify(d, { collectionStyle: 'flow' }),
+  (d) => stringify(Object.fromEntries(Object.entries(d).reverse()), { indent: 4 }),
+);

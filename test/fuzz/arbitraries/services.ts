@@ -1,0 +1,51 @@
+/**
+ * `services:` (schema.ts Service): replicas, app, calls, timeout and traffic policy, with a call
+ * graph that is always a DAG (service i calls only services after it), so every generated
+ * scenario is valid. Calls may be single or parallel steps, optional and probabilistic.
+ */
+import fc from 'fast-check';
+import { distributionArb } from './distribution.ts';
+import { serviceNameArb } from './names.ts';
+import { durationArb } from './units.ts';
+
+export interface ServicesPart {
+  names: string[];
+  services: Record<string, Record<string, unknown>>;
+}
+
+const appArb = fc.record(
+  {
+    serviceTime: distributionArb(30_000_000),
+    concurrency: fc.integer({ min: 1, max: 8 }),
+    startupTime: durationArb(500_000_000).map((d) => d.text),
+  },
+  { requiredKeys: [] },
+);
+
+const trafficPolicyArb = fc.record(
+  { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }) },
+  { requiredKeys: [] },
+);
+
+const callArb = (to: fc.Arbitrary<string>) =>
+  fc.record({ service: to, probability: fc.constantFrom(0, 0.5, 1), required: fc.boolean() }, { requiredKeys: ['service'] });
+
+/** The body of service `i` of `names`: its calls go only to later services. */
+function serviceArb(names: string[], i: number): fc.Arbitrary<Record<string, unknown>> {
+  const later = names.slice(i + 1);
+  const step = later.length === 0 ? fc.constant(undefined) : fc.oneof(callArb(fc.constantFrom(...later)), fc.array(callArb(fc.constantFrom(...later)), { minLength: 1, maxLength: 2 }).map((parallel) => ({ parallel })));
+  return fc.record(
+    {
+      replicas: fc.integer({ min: 0, max: 4 }),
+      app: appArb,
+      calls: later.length === 0 ? fc.constant([]) : fc.array(step, { maxLength: 2 }),
+      timeout: durationArb(200_000_000).map((d) => d.text),
+      trafficPolicy: trafficPolicyArb,
+    },
+    { requiredKeys: [] },
+  );
+}
+
+export const servicesArb: fc.Arbitrary<ServicesPart> = fc
+  .uniqueArray(serviceNameArb, { minLength: 1, maxLength: 5 })
+  .chain((names) => fc.tuple(...names.map((_, i) => serviceArb(names, i))).map((bodies) => ({ names, services: Object.fromEntries(names.map((n, i) => [n, bodies[i]!])) })));

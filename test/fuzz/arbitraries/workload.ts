@@ -1,0 +1,34 @@
+/** `workload:` (schema.ts Workload): open-loop (rate) and closed-loop (clients) traffic. */
+import fc from 'fast-check';
+import { distributionArb } from './distribution.ts';
+import { workloadNameArb } from './names.ts';
+import { durationArb, MAX_RATE_PER_S, rateArb } from './units.ts';
+
+export interface WorkloadPart {
+  workload: Record<string, unknown>[];
+  /** Names of the open-loop workloads (targets for timeline rate changes). */
+  openLoop: string[];
+  /** Requests per second at the ingress, summed, for the event-budget estimate. */
+  ratePerS: number;
+}
+
+/** One to three workloads sending to `services`, within a run of `durationNs`. */
+export function workloadArb(services: string[], durationNs: number): fc.Arbitrary<WorkloadPart> {
+  const window = fc.tuple(durationArb(durationNs - 1), fc.option(durationArb(durationNs, 1))).map(([start, end]) =>
+    end && end.value > start.value ? { start: start.text, end: end.text } : start.value > 0 ? { start: start.text } : {},
+  );
+  const open = fc.record({ to: fc.constantFrom(...services), rate: rateArb(MAX_RATE_PER_S), arrival: fc.option(fc.constantFrom('poisson', 'uniform'), { nil: undefined }), window });
+  const closed = fc.record({ to: fc.constantFrom(...services), clients: fc.integer({ min: 1, max: 4 }), thinkTime: distributionArb(50_000_000), window });
+  const one = fc.oneof({ weight: 3, arbitrary: open.map((w) => ({ kind: 'open' as const, w })) }, { weight: 1, arbitrary: closed.map((w) => ({ kind: 'closed' as const, w })) });
+  return fc.tuple(fc.array(one, { minLength: 1, maxLength: 3 }), fc.uniqueArray(workloadNameArb, { minLength: 3, maxLength: 3 }), fc.boolean()).map(([ws, names, named]) => {
+    const workload = ws.map(({ kind, w }, i) => {
+      const base = { ...(named || kind === 'open' ? { name: names[i]! } : {}), to: w.to, ...w.window };
+      if (kind === 'closed') return { ...base, clients: (w as { clients: number }).clients, thinkTime: (w as { thinkTime: unknown }).thinkTime };
+      const o = w as { rate: { text: string }; arrival?: string };
+      return { ...base, rate: o.rate.text, ...(o.arrival !== undefined && { arrival: o.arrival }) };
+    });
+    const openLoop = ws.flatMap(({ kind }, i) => (kind === 'open' ? [names[i]!] : []));
+    const ratePerS = ws.reduce((a, { kind, w }) => a + (kind === 'open' ? (w as { rate: { value: number } }).rate.value : 0), 0);
+    return { workload, openLoop, ratePerS };
+  });
+}

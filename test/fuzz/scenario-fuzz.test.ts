@@ -1,0 +1,95 @@
+/**
+ * The scenario fuzzer at a fixed seed, a few hundred cases: corrupted scenarios (line edits,
+ * type swaps, YAML features, encodings, deep nesting, alias bombs) and valid ones generated
+ * from the schema's parts, each through the CLI's own path. `npm run fuzz -- --runs 10000`
+ * runs the same properties for longer, with a new seed each time.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseScenario, scenarioJsonSchema } from '../../sim/scenario/index.ts';
+import { validScenarioArb } from './arbitraries/scenario.ts';
+import { cleanUpCases } from './outcome.ts';
+import { properties } from './properties.ts';
+
+const SEED = 20261203;
+const RUNS: Record<string, number> = {
+  'any corrupted scenario ends with exit 0, 2 or 3, a clear message and nothing half-written': 250,
+  'a valid scenario is accepted, runs within its event and memory limits and conserves requests': 100,
+  'the same input twice gives the same exit, messages and digests': 40,
+};
+
+afterAll(cleanUpCases);
+
+describe('scenario fuzzing', () => {
+  for (const [name, property] of Object.entries(properties)) {
+    it(name, async () => {
+      await fc.assert(property, { seed: SEED, numRuns: RUNS[name] ?? 100 });
+    });
+  }
+
+  it('the valid-scenario generator covers every field of the schema (a new field needs its arbitrary)', () => {
+    const seen = new Set<string>();
+    for (const g of fc.sample(validScenarioArb, { numRuns: 200, seed: SEED })) collectPaths(g.data, '', seen);
+    const declared = schemaPaths(scenarioJsonSchema(), '');
+    expect(declared.length).toBeGreaterThan(60);
+    const missing = declared.filter((p) => !seen.has(p));
+    expect(missing).toEqual([]);
+  });
+
+  it('every generated valid scenario is accepted by the validator', () => {
+    for (const g of fc.sample(validScenarioArb, { numRuns: 100, seed: SEED + 1 })) expect(() => parseScenario(g.yaml, 'generated.yaml')).not.toThrow();
+  });
+});
+
+/** Field paths of a data value, with map keys of records and list indexes written as `*`. */
+function collectPaths(v: unknown, path: string, out: Set<string>): void {
+  if (Array.isArray(v)) {
+    for (const x of v) collectPaths(x, `${path}.*`, out);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  for (const [k, x] of Object.entries(v)) {
+    // Records (services, variants, set, empirical) are keyed by user names: write them as `*`.
+    const seg = RECORD_PATHS.some((r) => r === path) ? '*' : k;
+    const p = path ? `${path}.${seg}` : seg;
+    out.add(p);
+    collectPaths(x, p, out);
+  }
+}
+
+const RECORD_PATHS = ['services', 'variants', 'variants.*.set', 'services.*.app.serviceTime.empirical', 'cluster.network.sameNode.empirical', 'cluster.network.crossNode.empirical', 'workload.*.thinkTime.empirical'];
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  $ref?: string;
+}
+
+/** Every field path the JSON Schema (generated from the validator's zod schema) declares. */
+function schemaPaths(schema: JsonSchema, path: string): string[] {
+  const out: string[] = [];
+  const visit = (s: JsonSchema, p: string, depth: number) => {
+    if (depth > 12) return;
+    for (const alt of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) visit(alt, p, depth + 1);
+    if (s.items) visit(s.items, `${p}.*`, depth + 1);
+    if (typeof s.additionalProperties === 'object' && !s.properties) {
+      const q = p ? `${p}.*` : '*';
+      // A record of free-form values (variant overrides) has no fields of its own to cover.
+      if (Object.keys(s.additionalProperties).length > 0) {
+        out.push(q);
+        visit(s.additionalProperties, q, depth + 1);
+      }
+    }
+    for (const [k, x] of Object.entries(s.properties ?? {})) {
+      const q = p ? `${p}.${k}` : k;
+      out.push(q);
+      visit(x, q, depth + 1);
+    }
+  };
+  visit(schema, path, 0);
+  return [...new Set(out)];
+}
