@@ -23,6 +23,8 @@ export {
    * @throws ScenarioError listing every problem with file, line, column and path.
    */
   parseScenario,
+  /** A scenario file's bytes as text; rejects (ScenarioError, at the line) bytes that are not UTF-8. */
+  decodeScenarioBytes,
   /** Rejected scenario: `.problems` has one entry per problem; `.message` prints them all. */
   ScenarioError,
   /** Formats problems as `file:line:column: path: message` lines. */

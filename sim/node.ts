@@ -3,14 +3,14 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
-import { parseScenario, type Scenario } from './scenario/index.ts';
+import { decodeScenarioBytes, parseScenario, type Scenario } from './scenario/index.ts';
 
 export * from './index.ts';
 
 /**
  * Reads and validates a scenario file.
- * @throws ScenarioError for invalid content; the fs error if the file cannot be read.
+ * @throws ScenarioError for invalid content (or bytes that are not UTF-8); the fs error if the file cannot be read.
  */
 export function loadScenarioFile(path: string): Scenario {
-  return parseScenario(readFileSync(path, 'utf8'), path);
+  return parseScenario(decodeScenarioBytes(readFileSync(path), path), path);
 }

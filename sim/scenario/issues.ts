@@ -100,6 +100,8 @@ function penalty(branch: readonly Issue[], base: PropertyKey[], data: unknown): 
 }
 
 function unknownKey(key: string, objectSchema: AnySchema): string {
+  // YAML 1.2 (which meshsim reads) has no merge keys; `<<: *defaults` is then a key named '<<'.
+  if (key === '<<') return "merge keys ('<<: *anchor') are not part of YAML 1.2, which scenarios use; write the fields out, or use the anchor as a whole value";
   const keys = objectKeys(objectSchema);
   if (keys.length === 0) return `unknown key '${key}'`;
   const hint = suggest(key, keys);

@@ -9,13 +9,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, scenarioJsonSchema } from '../../sim/scenario/index.ts';
 import { validScenarioArb } from './arbitraries/scenario.ts';
 import { cleanUpCases } from './outcome.ts';
-import { properties } from './properties.ts';
+import type { Outcome } from './outcome.ts';
+import { checkAnyInput, properties } from './properties.ts';
 
 const SEED = 20261203;
 const RUNS: Record<string, number> = {
   'any corrupted scenario ends with exit 0, 2 or 3, a clear message and nothing half-written': 250,
   'a valid scenario is accepted, runs within its event and memory limits and conserves requests': 100,
-  'the same input twice gives the same exit, messages and digests': 40,
+  'the same input twice gives the same exit, messages and digests': 80,
 };
 
 afterAll(cleanUpCases);
@@ -34,6 +35,17 @@ describe('scenario fuzzing', () => {
     expect(declared.length).toBeGreaterThan(60);
     const missing = declared.filter((p) => !seen.has(p));
     expect(missing).toEqual([]);
+  });
+
+  it('the checks fail on what they guard against: an internal error, a stack trace, a stopped run that wrote files, a problem without its file', () => {
+    const bytes = new TextEncoder().encode('duration: 1s\n');
+    const base: Outcome = { code: 2, stdout: '', stderr: '/t/case.yaml:1:1: services: is required\n1 problem in /t/case.yaml; nothing was run.\n', outFiles: null, runs: null, accessLog: null, file: '/t/case.yaml' };
+    expect(() => checkAnyInput(base, bytes)).not.toThrow();
+    expect(() => checkAnyInput({ ...base, code: 1, stderr: 'meshsim: internal error: x\n' }, bytes)).toThrow(/exit code is 0, 2 or 3/);
+    expect(() => checkAnyInput({ ...base, stderr: `${base.stderr}    at parse (/x.js:1:2)\n` }, bytes)).toThrow(/no stack trace/);
+    expect(() => checkAnyInput({ ...base, code: 3, stderr: 'meshsim: run stopped: limits.maxEvents\n', outFiles: [] }, bytes)).toThrow(/creates nothing under --out/);
+    expect(() => checkAnyInput({ ...base, stderr: 'services: is required\n1 problem in /t/case.yaml; nothing was run.\n' }, bytes)).toThrow(/names the file/);
+    expect(() => checkAnyInput({ ...base, stderr: '/t/case.yaml:9:1: x\n1 problem in /t/case.yaml; nothing was run.\n' }, bytes)).toThrow(/is a line of the file/);
   });
 
   it('every generated valid scenario is accepted by the validator', () => {

@@ -32,8 +32,10 @@ export function meshsim(...args: string[]): Promise<CliResult> {
   return runProcess(process.execPath, [bin, ...args]);
 }
 
+export const STACK_LINE = /^\s+at /m;
+
 /** No stack trace in either stream: every user-facing failure is a message. */
 export function expectNoStackTrace(r: CliResult): void {
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-  expect(r.stdout).not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(r.stdout).not.toMatch(STACK_LINE);
 }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { RunError, runScenario } from '../../sim/run/index.ts';
+import { STALL_EVENTS } from '../../sim/run/run-limits.ts';
+import { scenarioFrom } from '../helpers/scenario.ts';
+
+function stopped(yaml: string, file: string): string {
+  try {
+    runScenario(scenarioFrom(yaml, file));
+  } catch (e) {
+    expect(e).toBeInstanceOf(RunError);
+    return (e as Error).message;
+  }
+  throw new Error('the run was not stopped');
+}
+
+describe('run-time limits', () => {
+  it('a closed loop whose requests fail at once, with thinkTime 0, stops as "simulated time stopped advancing" instead of spinning', () => {
+    const message = stopped(`
+duration: 2s
+services:
+  a: { replicas: 0 }
+workload: [{ to: a, clients: 3 }]
+`, 'stalled.yaml');
+    expect(message).toBe(
+      `stalled seed=1: stopped at 0ns of 2s: simulated time stopped advancing (${STALL_EVENTS} events in a row at the same instant), so the run would never end. ` +
+        'This is what a closed-loop workload with thinkTime 0 does when its requests fail at once (a service with no pods answers 503 UH instantly): give the workload a thinkTime, or the service pods',
+    );
+  });
+
+  it('limits.maxMemoryMb stops a run whose requests in flight outgrow it, naming the limit, the estimate and how to raise it', () => {
+    const message = stopped(`
+duration: 10s
+services:
+  slow: { replicas: 1, app: { serviceTime: 1h, concurrency: 1 } }
+workload: [{ to: slow, rate: 10000/s }]
+limits: { maxMemoryMb: 8 }
+`, 'mem.yaml');
+    // 10,000 requests/s that never finish: the table doubles to 131,072 rows (110 bytes each) at
+    // 65,536 in flight (6.5s); the next check, at a multiple of 65,536 events, sees 14 MB.
+    expect(message).toBe(
+      'mem seed=1: stopped at 9.867s of 10s: the memory estimate reached 14 MB (131072 request slots, 0.2 MB of pending events), more than limits.maxMemoryMb (8); ' +
+        'raise limits.maxMemoryMb (at most 1048576) if the machine has the memory, or lower the load',
+    );
+  });
+
+  it('limits.maxInFlightRequests names itself, its value, when it was crossed and how to raise it', () => {
+    const message = stopped(`
+duration: 10s
+services:
+  slow: { replicas: 1, app: { serviceTime: 1h, concurrency: 1 } }
+workload: [{ to: slow, rate: 100/s, arrival: uniform }]
+limits: { maxInFlightRequests: 50 }
+`, 'inflight.yaml');
+    // The 51st request arrives at 510ms (one every 10ms, the first at 10ms).
+    expect(message).toBe(
+      'inflight seed=1: stopped at 510ms of 10s: more than limits.maxInFlightRequests (50) requests in flight at once; raise limits.maxInFlightRequests, or give the overloaded service more pods or a timeout',
+    );
+  });
+
+  it('a finished run reports its memory estimate, within limits.maxMemoryMb', () => {
+    const r = runScenario(scenarioFrom('duration: 1s\nservices: { a: {} }\nworkload: [{ to: a, rate: 100/s }]\n'));
+    expect(r.summary.memoryEstimateMb).toBeGreaterThan(0);
+    expect(r.summary.memoryEstimateMb).toBeLessThanOrEqual(2048);
+  });
+});
