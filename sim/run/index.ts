@@ -6,3 +6,4 @@ export { BASE_VARIANT } from './result.ts';
 export type { RunResult, RunSummary, RunSpec, SeriesSummary, LatencySummary, TimelineLogEntry } from './result.ts';
 export { canonicalJson, ResultDigest } from './digest.ts';
 export { formatAccessLogLine } from './access-log.ts';
+export { MESHSIM_VERSION, summaryDocument, timeSeriesCsv } from './documents.ts';

@@ -1,5 +1,6 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
 import { RunLimitError, World, type AccessLogSink } from '../mesh/index.ts';
+import type { TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
 import { buildRunResult } from './summary.ts';
@@ -8,6 +9,10 @@ export interface Progress {
   events: number;
   simNs: number;
   durationNs: number;
+  /** Metrics intervals closed so far (final in `timeSeriesSoFar()`). */
+  intervalsClosed: number;
+  /** The time series recorded so far, sharing the run's arrays: copy what you keep. */
+  timeSeriesSoFar: () => TimeSeries;
 }
 
 export interface RunOptions {
@@ -51,7 +56,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     for (;;) {
       const left = maxEvents - world.sim.eventsFired;
       const reason = world.runUntil(target.duration, Math.min(chunk, left));
-      options.onProgress?.({ events: world.sim.eventsFired, simNs: world.sim.nowNs, durationNs: target.duration });
+      options.onProgress?.({
+        events: world.sim.eventsFired,
+        simNs: world.sim.nowNs,
+        durationNs: target.duration,
+        intervalsClosed: world.ctx.metrics.closedIntervals,
+        timeSeriesSoFar: () => world.ctx.metrics.liveTimeSeries(),
+      });
       if (reason !== 'budget') break;
       if (world.sim.eventsFired >= maxEvents) {
         throw new RunLimitError(
