@@ -1,0 +1,102 @@
+/**
+ * The summary table's rows: per series, one row per variant, the same figures and the same
+ * formatting as the CLI's table (`meshsim run`), deltas against the base included. The columns
+ * are data: a figure a later result adds is one more entry here.
+ */
+import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, type RunSummary, type SeriesSummary } from 'meshsim/browser';
+
+export interface Cell {
+  text: string;
+  /** The difference from the base variant, as the CLI prints it ("+28.33pp", "-27%"). */
+  delta?: string;
+  /** Machine-readable value for hover and tests. */
+  exact?: number | null;
+}
+
+export interface SummaryColumn {
+  key: string;
+  header: string;
+  numeric: boolean;
+  cell: (s: SeriesSummary, base: SeriesSummary | undefined) => Cell;
+}
+
+const latency = (key: string, header: string, get: (s: SeriesSummary) => number | null): SummaryColumn => ({
+  key,
+  header,
+  numeric: true,
+  cell: (s, base) => ({ text: formatMs(get(s)), exact: get(s), ...(base && { delta: relativeDelta(get(base), get(s)) }) }),
+});
+
+export const SUMMARY_COLUMNS: SummaryColumn[] = [
+  { key: 'rate', header: 'req/s', numeric: true, cell: (s) => ({ text: formatRate(s.ratePerS), exact: s.ratePerS }) },
+  {
+    key: 'success',
+    header: 'success',
+    numeric: true,
+    cell: (s, base) => ({ text: formatPct(s.successRate), exact: s.successRate, ...(base && { delta: pointsDelta(base.successRate, s.successRate) }) }),
+  },
+  latency('p50', 'p50', (s) => s.latency.p50Ms),
+  latency('p90', 'p90', (s) => s.latency.p90Ms),
+  latency('p99', 'p99', (s) => s.latency.p99Ms),
+  latency('p999', 'p99.9', (s) => s.latency.p999Ms),
+  { key: 'errors', header: 'errors (code=count | flag=count)', numeric: false, cell: (s) => ({ text: errorsText(s.codes, s.flags) }) },
+];
+
+/** "500=28,181 | UT=28,181", exactly as the CLI prints it. */
+export function errorsText(codes: Record<string, number>, flags: Record<string, number>): string {
+  const parts = Object.entries(codes)
+    .filter(([c]) => !(Number(c) >= 200 && Number(c) < 300))
+    .map(([c, n]) => `${c}=${formatCount(n)}`);
+  const fl = Object.entries(flags).map(([f, n]) => `${f}=${formatCount(n)}`);
+  if (parts.length === 0 && fl.length === 0) return '-';
+  return fl.length ? `${parts.join(' ')} | ${fl.join(' ')}` : parts.join(' ');
+}
+
+export interface SummaryRow {
+  series: string;
+  kind: 'services' | 'workloads';
+  variant: string;
+  first: boolean;
+  cells: Cell[];
+}
+
+/** Rows for one kind of series, over runs of one seed (base first). */
+export function summaryRows(runs: readonly RunSummary[], kind: 'services' | 'workloads'): SummaryRow[] {
+  const base = runs[0];
+  if (!base) return [];
+  return base[kind].flatMap((series, i) =>
+    runs.map((run, v) => {
+      const s = run[kind][i]!;
+      return { series: series.name, kind, variant: run.variant, first: v === 0, cells: SUMMARY_COLUMNS.map((c) => c.cell(s, v > 0 ? series : undefined)) };
+    }),
+  );
+}
+
+/** A cell as the CLI's table shows it: "100.00% (+28.33pp)". */
+export function cellText(c: Cell): string {
+  return c.delta ? `${c.text} (${c.delta})` : c.text;
+}
+
+export interface RunFact {
+  label: string;
+  value: string;
+}
+
+/**
+ * Run-level figures under the table. Known fields get a label; any other top-level field a later
+ * result adds (expectations, control-plane convergence) is listed too, so nothing is hidden.
+ */
+export function runFacts(run: RunSummary): RunFact[] {
+  const known: RunFact[] = [
+    { label: 'events', value: formatCount(run.events) },
+    { label: 'pods created', value: formatCount(run.podsCreated) },
+    { label: 'ready at end', value: Object.entries(run.readyAtEnd).map(([k, v]) => `${k} ${v}`).join(', ') },
+    { label: 'result digest', value: run.digest },
+    { label: 'event digest', value: run.eventDigest },
+  ];
+  const shown = new Set(['scenario', 'variant', 'seed', 'durationS', 'warmupS', 'services', 'workloads', 'timeline', 'events', 'podsCreated', 'readyAtEnd', 'digest', 'eventDigest']);
+  const extra = Object.entries(run as unknown as Record<string, unknown>)
+    .filter(([k]) => !shown.has(k))
+    .map(([k, v]) => ({ label: k, value: typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v) }));
+  return [...known, ...extra];
+}
