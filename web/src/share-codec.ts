@@ -32,9 +32,10 @@ export async function encodeShare(run: SharedRun): Promise<string> {
 export async function decodeShare(fragment: string): Promise<SharedRun> {
   const body = fragment.replace(/^#/, '');
   if (!body.startsWith(KEY + PREFIX)) throw new ShareLinkError('not a meshsim share link (expected #run=v1.…)');
+  const packed = fromBase64Url(body.slice(KEY.length + PREFIX.length));
   let value: unknown;
   try {
-    const bytes = await pipe(fromBase64Url(body.slice(KEY.length + PREFIX.length)), new DecompressionStream('deflate-raw'));
+    const bytes = await pipe(packed, new DecompressionStream('deflate-raw'));
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new ShareLinkError('the share link is damaged (it did not decompress); was it cut short?');
@@ -52,7 +53,7 @@ export function isShareFragment(fragment: string): boolean {
 }
 
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  const out = new Blob([bytes.slice().buffer as ArrayBuffer]).stream().pipeThrough(stream);
   return new Uint8Array(await new Response(out).arrayBuffer());
 }
 

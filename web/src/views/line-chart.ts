@@ -24,7 +24,7 @@ export function drawLineChart(container: HTMLElement, lines: LineSet[], o: Omit<
     .x((p) => f.x(p.tS + half))
     .y((p) => f.y(p.value));
   for (const l of lines) {
-    f.g.append('path').attr('class', 'series-line').attr('data-variant', l.variant).attr('stroke', l.color).attr('stroke-dasharray', l.dashed ? '4 3' : null).attr('d', path(l.points) ?? '');
+    f.g.append('path').attr('class', 'series-line').attr('data-variant', l.variant).attr('stroke', l.color).attr('data-points', l.points.filter((p) => Number.isFinite(p.value)).length).attr('stroke-dasharray', l.dashed ? '4 3' : null).attr('d', path(l.points) ?? '');
   }
   finishFrame(f, { ...o, hover });
 }
