@@ -45,6 +45,8 @@ let step = 0;
 
 async function shot(name: string): Promise<void> {
   step++;
+  // Sticky header and editor would otherwise appear mid-page in a full-page shot of a scrolled page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 

@@ -320,7 +320,7 @@ function markers(): Marker[] {
     // The run's log says what happened ("20s scale catalog 3 -> 8: created ..."); the chart shows the time already.
     const fromLog = logged?.find((l) => l.atS === atS)?.description.replace(/^\S+\s+/, '');
     const { at: _at, ...action } = e as unknown as Record<string, unknown>;
-    const label = fromLog ?? Object.entries(action).map(([k, v]) => `${k} ${Object.values(v as object).join(' ')}`).join(', ');
+    const label = fromLog ?? Object.entries(action).map(([k, v]) => `${k} ${Object.entries(v as object).map(([f, x]) => `${f}=${String(x)}`).join(' ')}`).join(', ');
     return { atS, label: label || `event ${i + 1}` };
   });
 }

@@ -4,7 +4,11 @@ import { formatPct, formatRate } from 'meshsim/browser';
 import type { CallGraph, EdgeFlow } from '../call-graph-data.ts';
 import { hideTooltip, showTooltip } from './tooltip.ts';
 
-const NODE_W = 108;
+const NODE_W = 104;
+/** Room between layers for the edge labels. */
+const GAP_W = 84;
+/** Above this many edges, labels would pile up: the values are in each edge's tooltip. */
+const MAX_LABELLED_EDGES = 16;
 const NODE_H = 30;
 const errorColor = d3.scaleLinear<string>().domain([0, 0.05, 0.5, 1]).range(['#16a34a', '#eab308', '#dc2626', '#7f1d1d']).clamp(true);
 
@@ -13,7 +17,7 @@ export function drawCallGraph(container: HTMLElement, graph: CallGraph, flows: E
   const layers = d3.group(graph.nodes, (n) => n.layer);
   const depth = Math.max(...graph.nodes.map((n) => n.layer)) + 1;
   const tallest = Math.max(...[...layers.values()].map((l) => l.length));
-  const width = Math.max(container.clientWidth || 600, depth * (NODE_W + 50));
+  const width = Math.max(container.clientWidth || 600, depth * NODE_W + (depth - 1) * GAP_W + 20);
   const rowH = 46;
   const height = Math.max(120, tallest * rowH + 20);
   const colW = depth > 1 ? (width - NODE_W - 20) / (depth - 1) : 0;
@@ -42,13 +46,17 @@ export function drawCallGraph(container: HTMLElement, graph: CallGraph, flows: E
       .attr('stroke-width', 1.5 + 8 * Math.sqrt(f.ratePerS / maxRate))
       .attr('fill', 'none')
       .attr('opacity', 0.75);
-    const label = `${f.estimated ? '≈' : ''}${formatRate(f.ratePerS)}/s${Number.isFinite(f.errorShare) && f.errorShare > 0 ? ` · ${formatPct(f.errorShare, 1)} err` : ''}`;
-    // Label near the callee end, where fanned-out edges are apart: the curve's point at t = 0.72.
-    const t = 0.72;
-    const u = 1 - t;
-    const lx = u * u * u * x1 + 3 * u * u * t * mx + 3 * u * t * t * mx + t * t * t * x2;
-    const ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
-    eg.append('text').attr('class', 'edge-label').attr('x', lx).attr('y', ly - 5).text(label);
+    const label = `${f.estimated ? '≈' : ''}${formatRate(f.ratePerS)}/s`;
+    const errors = Number.isFinite(f.errorShare) && f.errorShare > 0 ? `${formatPct(f.errorShare, 1)} err` : '';
+    // Labels sit just before the callee, where fanned-out edges are apart; several callers of
+    // one callee stack their labels upwards.
+    const k = flows.filter((x) => x.to === f.to).indexOf(f);
+    const lx = x2 - 6;
+    const ly = y2 - 4 - k * 24;
+    if (flows.length <= MAX_LABELLED_EDGES) {
+      eg.append('text').attr('class', 'edge-label').attr('x', lx).attr('y', ly - (errors ? 11 : 0)).text(label);
+      if (errors) eg.append('text').attr('class', 'edge-label edge-errors').attr('x', lx).attr('y', ly).text(errors);
+    }
     eg.on('mousemove', (ev: MouseEvent) =>
       showTooltip(
         ev.clientX,

@@ -6,6 +6,10 @@ const COLORS: Record<PodState, string> = { starting: '#f59e0b', ready: '#16a34a'
 export function drawPods(container: HTMLElement, pods: PodsAt): void {
   container.replaceChildren();
   const max = Math.max(1, ...pods.services.map((s) => Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)));
+  if (pods.services.every((s) => Object.keys(s.counts).length === 0)) {
+    container.innerHTML = '<p class="note">pod counts appear when the run ends (this result records no per-interval pod states)</p>';
+    return;
+  }
   const note = document.createElement('p');
   note.className = 'note';
   note.textContent = pods.source === 'interval' ? 'pods at the end of the interval' : 'ready endpoints at the end of the run (this result has no per-interval pod states)';
