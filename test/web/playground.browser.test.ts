@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the page, so this file speaks of DOM globals.)
 /**
  * The playground in real headless Chromium (Debian's, through playwright-core): the static
  * build served from a sub-path, then what a person does with it. Every step writes a
