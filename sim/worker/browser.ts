@@ -17,8 +17,14 @@ export function exposeSimWorker(): void {
       return Comlink.transfer(result, transferablesOf(result));
     },
     runLive(scenario, spec, onUpdate) {
-      const result = workerApi.runLive(scenario, spec, (u) => onUpdate(Comlink.transfer(u, updateTransferables(u))));
-      return Comlink.transfer(result, transferablesOf(result));
+      try {
+        const result = workerApi.runLive(scenario, spec, (u) => onUpdate(Comlink.transfer(u, updateTransferables(u))));
+        return Comlink.transfer(result, transferablesOf(result));
+      } finally {
+        // The callback is a proxy of the page's function with its own message channel: close it
+        // (queued updates are delivered first: a port keeps its order).
+        (onUpdate as unknown as { [Comlink.releaseProxy]?: () => void })[Comlink.releaseProxy]?.();
+      }
     },
   };
   Comlink.expose(exposed);

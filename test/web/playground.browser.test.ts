@@ -219,8 +219,11 @@ describe('the playground in Chromium', () => {
     await page.waitForSelector('[data-testid=problems].ok');
     await page.fill('[data-testid=seed]', '43');
     await page.uncheck('[data-testid=variants] input[data-variant=more-catalog-pods]');
-    await page.click('[data-testid=run]');
+    await page.click('.cm-content');
+    const lines = await page.$$eval('.cm-line', (ls) => ls.length);
+    await page.keyboard.press('Control+Enter'); // runs from the editor, without editing it
     await waitForStatus(page, 'done');
+    expect(await page.$$eval('.cm-line', (ls) => ls.length)).toBe(lines);
     const digest = await page.textContent('[data-testid=digest-base]');
     expect(await page.$$('[data-testid=digest-more-catalog-pods]')).toHaveLength(0);
     await page.click('[data-testid=share]');

@@ -222,6 +222,18 @@ function setStatus(kind: string, text: string): void {
 ui.run.addEventListener('click', () => void startRun());
 ui.stop.addEventListener('click', () => controller.stop());
 ui.seed.addEventListener('keydown', (e) => e.key === 'Enter' && void startRun());
+// Ctrl+Enter (Cmd+Enter) runs from anywhere, the editor included: caught while capturing, before
+// CodeMirror's own Mod-Enter (insert a blank line) sees it.
+document.addEventListener(
+  'keydown',
+  (e) => {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (!ui.run.disabled) void startRun();
+  },
+  { capture: true },
+);
 
 // ---- share and downloads ----
 
