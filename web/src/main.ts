@@ -49,6 +49,9 @@ const ui = {
   summary: $('summary'),
   series: $<HTMLSelectElement>('series'),
   legend: $('legend'),
+  chartsEmpty: $('charts-empty'),
+  seriesField: $('series-field'),
+  charts: $('charts'),
   success: $('chart-success'),
   rate: $('chart-rate'),
   latency: $('chart-latency'),
@@ -339,10 +342,10 @@ function markers(): Marker[] {
 
 function renderCharts(): void {
   const scenario = state.ran?.scenario;
-  if (!scenario || !state.series) {
-    for (const el of [ui.success, ui.rate, ui.latency, ui.stacks]) el.innerHTML = '<div class="empty chart-empty">charts appear as the run goes</div>';
-    return;
-  }
+  ui.chartsEmpty.hidden = Boolean(scenario && state.series);
+  ui.charts.hidden = !ui.chartsEmpty.hidden;
+  ui.seriesField.hidden = ui.charts.hidden;
+  if (!scenario || !state.series) return;
   const durationS = scenario.duration / 1e9;
   const intervalS = scenario.metrics.interval / 1e9;
   const ms = markers();
@@ -404,7 +407,8 @@ function renderStateAtT(): void {
   const ran = state.ran;
   ui.stateVariants.replaceChildren();
   if (!ran) {
-    ui.pods.innerHTML = ui.graph.innerHTML = '<div class="empty">run a scenario, then drag the slider to see the mesh at any moment</div>';
+    ui.pods.innerHTML = '<div class="empty">run a scenario, then drag the slider to see the mesh at any moment</div>';
+    ui.graph.replaceChildren();
     ui.scrubLabel.textContent = '';
     return;
   }
