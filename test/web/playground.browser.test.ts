@@ -156,9 +156,12 @@ describe('the playground in Chromium', () => {
         }
       }
     }
-    await page.hover('[data-testid=chart-success] .hover-target', { position: { x: 200, y: 60 } });
-    const tip = await page.textContent('[data-testid=tooltip]');
-    expect(tip).toMatch(/frontend · success rate · \d+s–\d+s/);
+    // Hover the middle of the success chart: 30-31 s, while the base is down and the variant is not.
+    const box = (await page.locator('[data-testid=chart-success] .hover-target').boundingBox())!;
+    await page.hover('[data-testid=chart-success] .hover-target', { position: { x: box.width * (30.5 / 60), y: 60 } });
+    const rows = await page.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent).join('|')));
+    expect(await page.textContent('[data-testid=tooltip] .tooltip-title')).toBe('frontend · success rate · 30s–31s');
+    expect(rows).toEqual(['|base|0.00%', '|more-catalog-pods|100.00% (+100.00pp)']);
     await shot('quickstart-done-hover');
     await page.fill('[data-testid=scrubber]', '25');
     await page.dispatchEvent('[data-testid=scrubber]', 'input');

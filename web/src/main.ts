@@ -19,7 +19,8 @@ import { drawLineChart, type LineSet } from './views/line-chart.ts';
 import { drawPods } from './views/pods-view.ts';
 import { drawStackedChart } from './views/stacked-chart.ts';
 import { drawSummaryTable } from './views/summary-table.ts';
-import { formatMs, formatPct, formatRate } from 'meshsim/browser';
+import { formatMs, formatPct, formatRate, pointsDelta, relativeDelta } from 'meshsim/browser';
+import { escapeHtml } from './html.ts';
 
 interface RunView {
   spec: RunSpec;
@@ -322,7 +323,7 @@ function renderSeriesPicker(): void {
   if (key === pickerKey) return;
   pickerKey = key;
   ui.series.replaceChildren(...names.map((n, i) => new Option(`${i < Object.keys(s!.services).length ? 'service' : 'workload'} · ${n}`, n, false, n === state.series)));
-  ui.legend.innerHTML = state.runs.map((r) => `<span><i style="background:${colorOf(r.spec.variant)}"></i>${r.spec.variant}</span>`).join('');
+  ui.legend.innerHTML = state.runs.map((r) => `<span><i style="background:${colorOf(r.spec.variant)}"></i>${escapeHtml(r.spec.variant)}</span>`).join('');
 }
 ui.series.addEventListener('change', () => selectSeries(ui.series.value));
 
@@ -355,13 +356,19 @@ function renderCharts(): void {
       const t = tsOf(r);
       if (!t) return [];
       const s = seriesIndex(t.ts, state.series!);
-      return [{ variant: dashed ? `${r.spec.variant} p50` : r.spec.variant, color: colorOf(r.spec.variant), points: line(t.ts, s, t.closed, metric), dashed }];
+      const suffix = metric === 'p50Ms' ? ' p50' : metric === 'p99Ms' ? ' p99' : '';
+      const isBase = r.spec.variant === 'base';
+      return [
+        { variant: r.spec.variant + suffix, color: colorOf(r.spec.variant), points: line(t.ts, s, t.closed, metric), dashed, ...(!isBase && { against: `base${suffix}` }) },
+      ];
     });
-  drawLineChart(ui.success, linesFor('successRate'), { ...base, title: `${state.series} · ${LINE_METRICS.successRate.label}`, yDomain: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%`, valueFormat: (v) => formatPct(v) });
+  const pp = (b: number, v: number) => pointsDelta(b, v);
+  const rel = (b: number, v: number) => relativeDelta(b, v);
+  drawLineChart(ui.success, linesFor('successRate'), { ...base, title: `${state.series} · ${LINE_METRICS.successRate.label}`, yDomain: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%`, valueFormat: (v) => formatPct(v), delta: pp });
   const rate = linesFor('ratePerS');
-  drawLineChart(ui.rate, rate, { ...base, title: `${state.series} · ${LINE_METRICS.ratePerS.label}`, yDomain: [0, extent(rate.map((l) => l.points))[1]], yFormat: (v) => formatRate(v), valueFormat: (v) => `${formatRate(v)}/s` });
-  const lat = [...linesFor('p99Ms'), ...linesFor('p50Ms', true)].map((l) => (l.variant.endsWith(' p50') ? l : { ...l, variant: `${l.variant} p99` }));
-  drawLineChart(ui.latency, lat, { ...base, title: `${state.series} · p99 (solid) and p50 (dashed) latency`, yDomain: [0, extent(lat.map((l) => l.points))[1]], yFormat: (v) => (v === 0 ? '0' : formatMs(v)), valueFormat: (v) => formatMs(v) });
+  drawLineChart(ui.rate, rate, { ...base, title: `${state.series} · ${LINE_METRICS.ratePerS.label}`, yDomain: [0, extent(rate.map((l) => l.points))[1]], yFormat: (v) => formatRate(v), valueFormat: (v) => `${formatRate(v)}/s`, delta: rel });
+  const lat = [...linesFor('p99Ms'), ...linesFor('p50Ms', true)];
+  drawLineChart(ui.latency, lat, { ...base, title: `${state.series} · p99 (solid) and p50 (dashed) latency`, yDomain: [0, extent(lat.map((l) => l.points))[1]], yFormat: (v) => (v === 0 ? '0' : formatMs(v)), valueFormat: (v) => formatMs(v), delta: rel });
   ui.stacks.replaceChildren();
   // Lay out every box before drawing any: a chart sizes itself to its box.
   const boxes = (['codes', 'flags'] as const).flatMap((kind) =>
@@ -385,10 +392,6 @@ function renderCharts(): void {
   ui.timeline.innerHTML = ms.length
     ? ms.map((m, k) => `<span class="tl-item"><b>${k + 1}</b> <span class="tl-at">${fmtS(m.atS)}</span> ${escapeHtml(m.label)}</span>`).join('')
     : '<span class="muted">no timeline events</span>';
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 function configureScrubber(scenario: Scenario): void {
@@ -415,7 +418,7 @@ function renderStateAtT(): void {
   for (const r of state.runs) {
     const b = document.createElement('button');
     b.className = `chip${r.spec.variant === state.stateVariant ? ' on' : ''}`;
-    b.innerHTML = `<span class="swatch" style="background:${colorOf(r.spec.variant)}"></span>${r.spec.variant}`;
+    b.innerHTML = `<span class="swatch" style="background:${colorOf(r.spec.variant)}"></span>${escapeHtml(r.spec.variant)}`;
     b.addEventListener('click', () => {
       state.stateVariant = r.spec.variant;
       schedule();

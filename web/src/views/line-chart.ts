@@ -8,13 +8,25 @@ export interface LineSet {
   color: string;
   points: Point[];
   dashed?: boolean;
+  /** The line this one is compared with in the tooltip (a variant's base), by its label. */
+  against?: string;
 }
 
-export function drawLineChart(container: HTMLElement, lines: LineSet[], o: Omit<FrameOptions, 'hover'> & { valueFormat: (v: number) => string }): void {
+export interface LineChartOptions extends Omit<FrameOptions, 'hover'> {
+  valueFormat: (v: number) => string;
+  /** The difference from the base as the CLI writes it ("+28.33pp", "-27%"); "" for none. */
+  delta: (base: number, value: number) => string;
+}
+
+export function drawLineChart(container: HTMLElement, lines: LineSet[], o: LineChartOptions): void {
+  const at = (l: LineSet | undefined, tS: number) => l?.points.find((q) => Math.abs(q.tS - tS) < o.intervalS / 2)?.value;
   const hover = (tS: number): [string, string, string?][] =>
     lines.map((l) => {
-      const p = l.points.find((q) => Math.abs(q.tS - tS) < o.intervalS / 2);
-      return [l.variant, p && Number.isFinite(p.value) ? o.valueFormat(p.value) : '–', l.color];
+      const v = at(l, tS);
+      if (v === undefined || !Number.isFinite(v)) return [l.variant, '–', l.color];
+      const base = l.against === undefined ? undefined : at(lines.find((x) => x.variant === l.against), tS);
+      const d = base !== undefined && Number.isFinite(base) ? o.delta(base, v) : '';
+      return [l.variant, d ? `${o.valueFormat(v)} (${d})` : o.valueFormat(v), l.color];
     });
   const f = drawFrame(container, { ...o, hover });
   const half = o.intervalS / 2;

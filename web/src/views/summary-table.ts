@@ -1,5 +1,6 @@
 /** The summary table: the CLI's table in HTML, with variant deltas; click a series to chart it. */
 import type { RunSummary } from 'meshsim/browser';
+import { escapeHtml } from '../html.ts';
 import { runFacts, summaryRows, SUMMARY_COLUMNS } from '../summary-rows.ts';
 
 export function drawSummaryTable(container: HTMLElement, runs: RunSummary[], selected: string, onSelect: (series: string) => void, colorOf: (variant: string) => string): void {
@@ -56,7 +57,7 @@ export function drawSummaryTable(container: HTMLElement, runs: RunSummary[], sel
   for (const run of runs) {
     const dl = document.createElement('dl');
     dl.dataset.variant = run.variant;
-    dl.innerHTML = `<dt class="facts-title"><span class="swatch" style="background:${colorOf(run.variant)}"></span>${run.variant} · seed ${run.seed}</dt>`;
+    dl.innerHTML = `<dt class="facts-title"><span class="swatch" style="background:${colorOf(run.variant)}"></span>${escapeHtml(run.variant)} · seed ${run.seed}</dt>`;
     for (const f of runFacts(run)) {
       const dt = document.createElement('dt');
       dt.textContent = f.label;
