@@ -386,7 +386,7 @@ function renderCharts(): void {
       if (!t) continue;
       const s = seriesIndex(t.ts, state.series);
       const title = `${kind === 'codes' ? 'non-2xx by status code' : 'by response flag'} · ${r.spec.variant}`;
-      drawStackedChart(box, stacked(t.ts, s, t.closed, kind), kind, { ...base, title, height: 150 });
+      drawStackedChart(box, stacked(t.ts, s, t.closed, kind), kind, { ...base, title, height: 160 });
     }
   }
   ui.timeline.innerHTML = ms.length

@@ -24,7 +24,7 @@ export interface FrameOptions {
   height?: number;
 }
 
-export const MARGIN = { top: 22, right: 12, bottom: 22, left: 52 };
+export const MARGIN = { top: 32, right: 12, bottom: 22, left: 52 };
 
 export interface Frame {
   g: d3.Selection<SVGGElement, unknown, null, undefined>;
@@ -36,12 +36,12 @@ export interface Frame {
 
 export function drawFrame(container: HTMLElement, o: FrameOptions): Frame {
   const outerW = Math.max(240, container.clientWidth || 420);
-  const outerH = o.height ?? 170;
+  const outerH = o.height ?? 180;
   const width = outerW - MARGIN.left - MARGIN.right;
   const height = outerH - MARGIN.top - MARGIN.bottom;
   container.replaceChildren();
   const svg = d3.select(container).append('svg').attr('width', outerW).attr('height', outerH).attr('class', 'chart');
-  svg.append('text').attr('class', 'chart-title').attr('x', MARGIN.left).attr('y', 14).text(o.title);
+  svg.append('text').attr('class', 'chart-title').attr('x', MARGIN.left).attr('y', 13).text(o.title);
   const g = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const x = d3.scaleLinear().domain([0, o.durationS]).range([0, width]);
   const y = d3.scaleLinear().domain(o.yDomain).nice(4).range([height, 0]);

@@ -35,7 +35,7 @@ export function drawStackedChart(container: HTMLElement, data: Stacked, kind: 'c
     const pts = last ? [...layer, Object.assign([last[0], last[1]], { data: { ...last.data, tS: last.data.tS + o.intervalS } }) as typeof last] : layer;
     f.g.append('path').attr('class', 'stack-area').attr('data-key', layer.key).attr('fill', colorFor(layer.key, kind, i)).attr('d', area(pts) ?? '');
   });
-  const legend = f.g.append('g').attr('class', 'legend').attr('transform', `translate(${f.width - 4},${-14})`);
+  const legend = f.g.append('g').attr('class', 'legend').attr('transform', `translate(${f.width - 4},${-24})`);
   let dx = 0;
   [...data.keys].reverse().forEach((k) => {
     const i = data.keys.indexOf(k);
