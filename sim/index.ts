@@ -64,6 +64,8 @@ export {
   /** The timeseries.csv `meshsim run --out` writes. */
   timeSeriesCsv,
   MESHSIM_VERSION,
+  /** A scenario's `expect:` list checked against its runs (what `meshsim check` reports). */
+  evaluateExpectations,
 } from './run/index.ts';
 export type {
   RunOptions,
@@ -77,6 +79,9 @@ export type {
   MergedFigure,
   MergedSeries,
   MergedVariant,
+  ExpectationResult,
+  ControlPlaneSummary,
+  DurationStats,
 } from './run/index.ts';
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
 export type { TimeSeries, SeriesSpec, IntervalColumn } from './metrics/index.ts';

@@ -2,7 +2,7 @@ import { ScenarioError } from '../scenario/index.ts';
 import { RunError } from '../run/index.ts';
 
 /** Exit codes: scripts and sweeps can tell bad input from a run that hit a limit. */
-export const EXIT = { ok: 0, internal: 1, badInput: 2, runStopped: 3 } as const;
+export const EXIT = { ok: 0, internal: 1, badInput: 2, runStopped: 3, expectationFailed: 4 } as const;
 
 /** A user mistake on the command line or with a file (not in a scenario's content). */
 export class CliError extends Error {

@@ -4,7 +4,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { stringify } from 'yaml';
-import { scenarioJsonSchema } from '../scenario/index.ts';
+import { parseDurationNs, scenarioJsonSchema } from '../scenario/index.ts';
+import { checkCommand } from './check-command.ts';
 import { CliError, EXIT, reportError } from './errors.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { readScenario } from './read-scenario.ts';
@@ -68,7 +69,9 @@ export async function main(argv: string[]): Promise<void> {
           .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
+          .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .check((a) => {
+            for (const t of (a.proxyStatus as unknown[] | undefined) ?? []) if (parseDurationNs(String(t)) === undefined) throw new CliError(`--proxy-status takes a time with a unit, like 31s or 1500ms (got '${t}')`);
             if (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000) throw new CliError('--seeds must be an integer from 1 to 10000');
             if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 256)) throw new CliError('--workers must be an integer from 1 to 256');
             if (a.seed !== undefined && (!Number.isSafeInteger(a.seed) || a.seed < 0)) throw new CliError('--seed must be a non-negative integer');
@@ -77,7 +80,17 @@ export async function main(argv: string[]): Promise<void> {
       (a) =>
         guarded(() =>
           runCommand(
-            { file: a.file, seeds: a.seeds, seed: a.seed, workers: a.workers, out: a.out, accessLog: a.accessLog, json: a.json, variants: a.variants },
+            {
+              file: a.file,
+              seeds: a.seeds,
+              seed: a.seed,
+              workers: a.workers,
+              out: a.out,
+              accessLog: a.accessLog,
+              json: a.json,
+              variants: a.variants,
+              proxyStatusAtNs: (a.proxyStatus as unknown[] | undefined)?.map((t) => parseDurationNs(String(t))!),
+            },
             out,
             err,
           ),
@@ -94,12 +107,35 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = validateFiles(a.files, a.print) > 0 ? EXIT.badInput : EXIT.ok;
       },
     )
+    .command(
+      'check <files..>',
+      "Run scenarios with their variants and check their expect: lists (exit 4 when one fails)",
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true })
+          .option('seeds', { type: 'number', default: 1, describe: 'check the mean over seeds S, S+1, ...' })
+          .option('workers', { type: 'number', describe: 'worker threads (default: cores - 1, at least 1)' })
+          .check((a) => {
+            if (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000) throw new CliError('--seeds must be an integer from 1 to 10000');
+            return true;
+          }),
+      async (a) => {
+        try {
+          const failed = await checkCommand({ files: a.files, seeds: a.seeds, workers: a.workers }, out, err);
+          process.exitCode = failed > 0 ? EXIT.expectationFailed : EXIT.ok;
+        } catch (e) {
+          process.exitCode = reportError(e, err);
+        }
+      },
+    )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => guarded(() => out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n')))
     .example('$0 run scenarios/quickstart.yaml', 'run the quickstart and print its summary')
     .example('$0 run scenarios/quickstart.yaml --seeds 8 --out out/', '8 replications in worker threads; write summary.json and timeseries.csv')
     .example('$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log')
     .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
-    .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 1 internal error.')
+    .example('$0 check scenarios/*.yaml', "run every scenario's expect: list, as a regression test in CI")
+    .example('$0 run scenarios/rolling-deploy-503s.yaml --proxy-status 31s', 'which proxies still had stale endpoints at 31s')
+    .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 4 an expectation failed (check), 1 internal error.')
     .demandCommand(1, 'Say which command to run.')
     .strict()
     .recommendCommands()

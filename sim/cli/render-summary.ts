@@ -1,6 +1,8 @@
 import type { MergedFigure, MergedSeries, MergedVariant, RunResult, SeriesSummary } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
+import { evaluateExpectations } from '../run/index.ts';
 import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
+import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
 
 export interface RenderInput {
   scenario: Scenario;
@@ -31,6 +33,9 @@ export function renderSummary(input: RenderInput): string {
   }
   out.push('', ...sparklines(firstSeed, variants));
   out.push('', ...timelines(firstSeed));
+  out.push('', ...lifecycleLines(firstSeed));
+  for (const r of firstSeed) for (const ps of r.summary.proxyStatus) out.push('', ...proxyStatusLines(ps, r.summary.variant));
+  if (scenario.expect.length > 0) out.push('', `expectations${seeds.length > 1 ? ' (means over seeds)' : ''}:`, ...expectationLines(evaluateExpectations(scenario, runs)).map((l) => `  ${l}`));
   const events = runs.reduce((a, r) => a + r.summary.events, 0);
   const runWord = runs.length === 1 ? '1 run' : `${runs.length} runs`;
   const where = input.workers > 0 ? `${input.workers} worker thread${input.workers === 1 ? '' : 's'}` : 'in process';

@@ -17,6 +17,8 @@ export interface RunArgs {
   accessLog?: string | undefined;
   json: boolean;
   variants: boolean;
+  /** --proxy-status: times (ns) at which to record every proxy's config status. */
+  proxyStatusAtNs?: number[] | undefined;
 }
 
 /** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
@@ -28,6 +30,8 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     variants: args.variants ? loaded.variants : [],
   };
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
+  if (args.proxyStatusAtNs?.length && args.seeds > 1) throw new CliError('--proxy-status shows one run per variant; use it with --seeds 1');
+  for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
   const specs = expandRuns(scenario, args.seeds);
   // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file).
   if (args.out) {
@@ -61,10 +65,14 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
  * One spec runs in process; several run in worker threads (K = --workers, default cores - 1).
  * An access log needs its callback in this process, so with --access-log every run is in process.
  */
-async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
+export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
   const bar = new ProgressBar(process.stderr, specs.length);
   try {
-    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar), workers: 0 };
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs), workers: 0 };
+    if (args.proxyStatusAtNs?.length) {
+      const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, proxyStatusAtNs: args.proxyStatusAtNs!, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
+      return { runs, workers: 0 };
+    }
     if (specs.length === 1 && args.workers === undefined) {
       const spec = specs[0]!;
       const run = runScenario(scenario, { ...spec, onProgress: (p) => bar.update(0, p.simNs / p.durationNs) });
@@ -79,7 +87,7 @@ async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stde
   }
 }
 
-function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar): RunResult[] {
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined): RunResult[] {
   let writer: AtomicLineWriter;
   try {
     writer = new AtomicLineWriter(file);
@@ -90,6 +98,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
     const runs = specs.map((spec, i) =>
       runScenario(scenario, {
         ...spec,
+        ...(proxyStatusAtNs && { proxyStatusAtNs }),
         accessLog: (record) => writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined)),
         onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
       }),
@@ -102,7 +111,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
   }
 }
 
-function mergeByVariant(runs: RunResult[]) {
+export function mergeByVariant(runs: RunResult[]) {
   const variants = [...new Set(runs.map((r) => r.summary.variant))];
   return variants.map((v) => mergeReplications(runs.filter((r) => r.summary.variant === v).map((r) => r.summary)));
 }

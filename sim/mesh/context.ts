@@ -22,9 +22,17 @@ export interface AccessLogRecord {
   downstreamPod: string;
   /** Attempt number (1: retries are not modelled yet). */
   attempt: number;
+  /** Why it ended so (Envoy's %RESPONSE_CODE_DETAILS% in spirit). */
+  responseCodeDetails: string;
+  /** Container states of the upstream and calling pods when it ended ("app=serving proxy=draining"). */
+  upstreamPodState: string;
+  downstreamPodState: string;
 }
 
 export type AccessLogSink = (record: AccessLogRecord) => void;
+
+/** One step of a pod's lifecycle ("app started", "proxy LIVE", "SIGTERM app", "pod Ready", ...). */
+export type PodEventSink = (atNs: number, pod: string, event: string) => void;
 
 /** The world's shared state, handed to each component (models never reach for globals). */
 export interface MeshContext {
@@ -40,4 +48,6 @@ export interface MeshContext {
   /** Metrics series of workload w is `services.length + w`. */
   readonly workloadSeriesBase: number;
   readonly accessLog: AccessLogSink | undefined;
+  /** Receives every pod lifecycle step, if given (tests, the playground's pod view). */
+  readonly podEvents: PodEventSink | undefined;
 }

@@ -15,12 +15,44 @@ export const EventKind = {
   RESPONSE_ARRIVE: 5,
   /** A route timeout fired at the client sidecar. */
   ROUTE_TIMEOUT: 6,
-  /** A starting pod became ready. a = pod id. */
-  POD_READY: 7,
   /** A terminating pod's grace period ran out. a = pod id. */
   POD_GRACE_EXPIRED: 8,
   /** A timeline action. a = index into scenario.timeline. */
   TIMELINE: 9,
   /** An interval boundary: close the metrics interval. */
   METRICS_TICK: 10,
+  // ---- kubelet: containers of pod a; b = the app container's epoch where it matters ----
+  /** The istio-proxy process is up and opens its xDS stream. */
+  PROXY_BOOTED: 11,
+  /** Envoy's initial_fetch_timeout ran out before its first config. */
+  PROXY_INITIAL_FETCH_TIMEOUT: 12,
+  /** The proxy's startup/readiness probe passes (first 1 s tick after LIVE). */
+  PROXY_PROBE_PASSED: 13,
+  /** The kubelet starts the app container (after the hold, or a crash's back-off). */
+  APP_START: 14,
+  /** The app finished its warm-up and listens. */
+  APP_SERVING: 15,
+  /** The app container's readiness probe passes. */
+  APP_PROBE_PASSED: 16,
+  /** A container's preStop hook finished: SIGTERM. b = 0 app, 1 proxy. */
+  CONTAINER_SIGTERM: 17,
+  /** The app's shutdownDelay after SIGTERM ran out: it stops accepting. */
+  APP_STOP_ACCEPTING: 18,
+  /** Envoy's terminationDrainDuration ran out: pilot-agent kills it. */
+  PROXY_DRAIN_DONE: 19,
+  /** The 2 s between the last SIGTERM and SIGKILL (KEP-753) ran out. */
+  POD_SIGKILL: 20,
+  /** A pod has been ready for minReadySeconds: it counts as available. */
+  POD_AVAILABLE: 22,
+  // ---- control plane ----
+  /** The EndpointSlice controller syncs service a (its write reaches istiod). */
+  ENDPOINT_SLICE_SYNC: 23,
+  /** istiod's debounce timer. */
+  ISTIOD_DEBOUNCE: 24,
+  /** Proxy a applied the push it was sent. */
+  XDS_APPLY: 25,
+  /** Deployment and ReplicaSet controllers reconcile service a. */
+  RECONCILE: 26,
+  /** An inspection point: proxy-status and invariant checks at a chosen time. */
+  INSPECT: 27,
 } as const;

@@ -1,6 +1,6 @@
 export { World } from './world.ts';
-export type { WorldOptions, WorldResult } from './world.ts';
-export type { AccessLogRecord, AccessLogSink } from './context.ts';
+export type { WorldOptions, WorldResult, ProxyStatusSnapshot } from './world.ts';
+export type { AccessLogRecord, AccessLogSink, PodEventSink } from './context.ts';
 export type { TimelineEntry } from './timeline.ts';
 export { RunLimitError, InvariantError } from './traffic/requests.ts';
 export { computePriorityLoad, choosePriority, choicePriority, choiceIsDegraded, isHostSetInPanic, DEFAULT_PRIORITY_LOAD_CONFIG } from './envoy/priority-load.ts';

@@ -1,7 +1,23 @@
 import { compileDistribution, type DelayLine, type Sampler, type Scheduler } from '../engine/index.ts';
 import type { Scenario, Service } from '../scenario/index.ts';
-import { ServiceEndpoints } from './envoy/endpoints.ts';
+import type { ProbeTiming } from './kube/probes.ts';
 import type { LbPolicy } from './envoy/load-balancer.ts';
+
+export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
+
+/** How a service's pods start and stop: its sidecar settings (mesh.sidecar + services.X.sidecar) and the app's. */
+export interface PodLifecycle {
+  startup: SidecarStartup;
+  proxyStartNs: number;
+  drainNs: number;
+  initialFetchTimeoutNs: number;
+  proxyPreStopNs: number;
+  appPreStopNs: number;
+  shutdownDelayNs: number;
+  graceNs: number;
+  readinessProbe: ProbeTiming | undefined;
+  startupCalls: { target: number; required: boolean }[];
+}
 
 /** One downstream call a service makes, resolved to ids. */
 export interface CallModel {
@@ -30,16 +46,17 @@ export interface ServiceModel {
   /** Call steps in order; each step lists indexes into `calls` made at once. */
   steps: number[][];
   calls: CallModel[];
-  endpoints: ServiceEndpoints;
+  lifecycle: PodLifecycle;
 }
 
 export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceModel[] {
   const names = Object.keys(scenario.services);
   const idOf = new Map(names.map((n, i) => [n, i]));
-  return names.map((name, id) => compileService(name, id, scenario.services[name]!, idOf, sim));
+  return names.map((name, id) => compileService(name, id, scenario, idOf, sim));
 }
 
-function compileService(name: string, id: number, svc: Service, idOf: Map<string, number>, sim: Scheduler): ServiceModel {
+function compileService(name: string, id: number, scenario: Scenario, idOf: Map<string, number>, sim: Scheduler): ServiceModel {
+  const svc: Service = scenario.services[name]!;
   const calls: CallModel[] = [];
   const steps = svc.calls.map((step) =>
     ('parallel' in step ? step.parallel : [step]).map((c) => {
@@ -60,6 +77,27 @@ function compileService(name: string, id: number, svc: Service, idOf: Map<string
     lbPolicy: svc.trafficPolicy.loadBalancer.simple,
     steps,
     calls,
-    endpoints: new ServiceEndpoints(),
+    lifecycle: compileLifecycle(scenario, svc, idOf),
   };
+}
+
+function compileLifecycle(scenario: Scenario, svc: Service, idOf: Map<string, number>): PodLifecycle {
+  const sidecar = { ...scenario.mesh.sidecar, ...stripUndefined(svc.sidecar ?? {}) };
+  const probe = svc.app.readinessProbe;
+  return {
+    startup: sidecar.startup,
+    proxyStartNs: sidecar.startTime,
+    drainNs: sidecar.terminationDrainDuration,
+    initialFetchTimeoutNs: sidecar.initialFetchTimeout,
+    proxyPreStopNs: sidecar.preStop?.sleep ?? 0,
+    appPreStopNs: svc.app.preStop?.sleep ?? 0,
+    shutdownDelayNs: svc.app.shutdownDelay,
+    graceNs: svc.terminationGracePeriodSeconds * 1e9,
+    readinessProbe: probe === false ? undefined : probe,
+    startupCalls: svc.app.startupCalls.map((c) => ({ target: idOf.get(c.service)!, required: c.required })),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

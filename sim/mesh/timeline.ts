@@ -7,7 +7,7 @@ import type { Workloads } from './traffic/workload.ts';
 /** One applied timeline action, for the run summary ("what happened when"). */
 export interface TimelineEntry {
   atNs: number;
-  action: 'scale' | 'kill' | 'rate';
+  action: 'scale' | 'kill' | 'rate' | 'rollout';
   description: string;
 }
 
@@ -31,7 +31,7 @@ export class Timeline {
     const at = `${formatDurationNs(this.ctx.sim.nowNs)}`;
     if (e.scale) {
       const service = this.serviceIndex(e.scale.service);
-      const before = this.deployments.replicas(service).length;
+      const before = this.deployments.desired(service);
       const change = this.deployments.scaleTo(service, e.scale.replicas);
       this.record('scale', `${at} scale ${e.scale.service} ${before} -> ${e.scale.replicas}${describe(change)}`);
     } else if (e.kill) {
@@ -40,6 +40,10 @@ export class Timeline {
       const missing = (e.kill.pods ?? []).filter((p) => !change.killed.includes(p));
       const note = missing.length ? ` (not running: ${missing.join(', ')})` : '';
       this.record('kill', `${at} kill ${e.kill.service}${describe(change)}${note}`);
+    } else if (e.rollout) {
+      const r = e.rollout;
+      const change = this.deployments.rollout(this.serviceIndex(r.service), r);
+      this.record('rollout', `${at} rollout ${r.service} (maxSurge ${r.maxSurge}, maxUnavailable ${r.maxUnavailable})${describe(change)}`);
     } else if (e.rate) {
       const w = this.ctx.scenario.workload.findIndex((x) => x.name === e.rate!.workload);
       this.workloads.setRate(w, e.rate.rate);

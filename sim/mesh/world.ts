@@ -1,13 +1,18 @@
 import { Rng, Scheduler, type StopReason } from '../engine/index.ts';
 import { MetricsRecorder, type SeriesSpec, type SeriesTotals, type TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
-import type { AccessLogSink, MeshContext } from './context.ts';
+import type { AccessLogSink, MeshContext, PodEventSink } from './context.ts';
+import { ProxyConfigs } from './envoy/proxy-config.ts';
 import { Router } from './envoy/router.ts';
 import { EventKind } from './event-kinds.ts';
+import { Istiod, type PushRecord } from './istio/istiod.ts';
+import { proxyStatusRows, type ProxyStatusRow } from './istio/proxy-status.ts';
 import { Deployments } from './kube/deployment.ts';
+import { EndpointSliceController } from './kube/endpoint-slices.ts';
+import { Kubelet } from './kube/kubelet.ts';
 import { NodePool } from './kube/nodes.ts';
 import { PodNetwork } from './kube/pod-network.ts';
-import { INGRESS_SERVICE, PodTable, READY } from './kube/pods.ts';
+import { INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
 import { buildServiceModels, type ServiceModel } from './service-model.ts';
 import { Timeline, type TimelineEntry } from './timeline.ts';
 import { AppServer } from './traffic/app.ts';
@@ -17,6 +22,17 @@ import { Workloads } from './traffic/workload.ts';
 export interface WorldOptions {
   /** Receives one record per finished request (Envoy access log), if given. */
   accessLog?: AccessLogSink;
+  /** Receives every pod lifecycle step (container starts, readiness, signals, exits). */
+  podEvents?: PodEventSink;
+  /** Times at which to record every proxy's config status (like `istioctl proxy-status`). */
+  proxyStatusAtNs?: readonly number[];
+}
+
+/** Every proxy's config status at one time. */
+export interface ProxyStatusSnapshot {
+  atNs: number;
+  latestVersion: number;
+  rows: ProxyStatusRow[];
 }
 
 export interface WorldResult {
@@ -28,6 +44,11 @@ export interface WorldResult {
   podsCreated: number;
   /** Ready pods per service at the end. */
   readyAtEnd: number[];
+  pushes: PushRecord[];
+  initialConfigDelaysNs: number[];
+  proxyStatus: ProxyStatusSnapshot[];
+  /** Per service, the durations of the rollouts that finished. */
+  rolloutDurationsNs: number[][];
 }
 
 /**
@@ -41,6 +62,12 @@ export class World {
   private readonly router: Router;
   private readonly app: AppServer;
   private readonly deployments: Deployments;
+  private readonly kubelet: Kubelet;
+  private readonly istiod: Istiod;
+  private readonly endpointSlices: EndpointSliceController;
+  private readonly configs = new ProxyConfigs();
+  private readonly options: WorldOptions;
+  private readonly proxyStatus: ProxyStatusSnapshot[] = [];
   private readonly workloads: Workloads;
   private readonly timeline: Timeline;
   private readonly serviceIds: Map<string, number>;
@@ -67,14 +94,32 @@ export class World {
       metrics: new MetricsRecorder(series, scenario.duration, scenario.metrics.interval, scenario.metrics.warmup),
       workloadSeriesBase: services.length,
       accessLog: options.accessLog,
+      podEvents: options.podEvents,
     };
     this.serviceIds = new Map(services.map((s) => [s.name, s.id]));
     this.censusCounts = new Float64Array(series.length);
-    this.router = new Router(this.ctx);
+    this.options = options;
+    this.router = new Router(this.ctx, this.configs);
     this.app = new AppServer(this.ctx, this.router);
-    this.deployments = new Deployments(this.ctx);
+    this.kubelet = new Kubelet(this.ctx, {
+      connectProxy: (pod) => this.istiod.connect(pod),
+      disconnectProxy: (pod) => this.istiod.disconnect(pod),
+      abortInbound: (pod) => this.app.abortJobs(pod),
+      abortOutbound: (pod) => this.router.abortOutbound(pod),
+      sendStartupCall: (pod, i) => this.sendStartupCall(pod, i),
+      podChanged: (pod) => this.podChanged(pod),
+      podGone: (pod) => this.deployments.podGone(pod),
+      appRestarted: (pod) => this.ctx.metrics.appRestart(pods.service[pod]!),
+    });
+    this.deployments = new Deployments(this.ctx, this.kubelet);
+    this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, ready, first) => this.istiod.onEndpointSlice(s, ready, first));
     const gateway = pods.create('istio-ingressgateway', INGRESS_SERVICE, -1, 0);
     pods.phase[gateway] = READY;
+    pods.proxy[gateway] = PROXY_LIVE;
+    this.deployments.createInitialPods();
+    this.istiod = new Istiod(this.ctx, this.configs, services.map((s) => this.endpointSlices.readyEndpoints(s.id)));
+    this.istiod.onConfigured = (pod) => this.kubelet.onProxyConfigured(pod);
+    for (let p = 0; p < pods.count; p++) this.istiod.connectSynced(p);
     this.workloads = new Workloads(this.ctx, this.router, gateway);
     this.timeline = new Timeline(this.ctx, this.deployments, this.workloads, (n) => this.serviceIds.get(n)!);
     this.wire();
@@ -86,6 +131,7 @@ export class World {
   }
 
   finish(): WorldResult {
+    this.podCensus();
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
     return {
       timeSeries,
@@ -94,7 +140,11 @@ export class World {
       events: this.sim.eventsFired,
       digest: this.sim.digest(),
       podsCreated: this.ctx.pods.count - 1,
-      readyAtEnd: this.ctx.services.map((s) => s.endpoints.size),
+      readyAtEnd: this.ctx.services.map((s) => this.endpointSlices.readyEndpoints(s.id).length),
+      pushes: this.istiod.pushes,
+      initialConfigDelaysNs: this.istiod.initialConfigDelaysNs,
+      proxyStatus: this.proxyStatus,
+      rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
     };
   }
 
@@ -108,12 +158,21 @@ export class World {
       const parent = rq.parent[r]!;
       if (parent !== NONE) this.app.onCallEnded(parent, rq.call[r]!, success);
       else if (rq.workload[r] !== NONE) this.workloads.onRootEnded(r);
+      else this.kubelet.onStartupCallEnded(rq.client[r]!, rq.workloadClient[r]!, rq.call[r]!, success);
     };
-    this.app.onDrained = (pod) => this.deployments.onDrained(pod);
-    this.deployments.onKill = (pod) => {
-      this.app.abortJobs(pod);
-      this.router.abortOutbound(pod);
-    };
+    this.app.onIdle = (pod) => this.kubelet.onAppIdle(pod);
+  }
+
+  /** An app's startup call goes out through its sidecar; its epoch rides in workloadClient. */
+  private sendStartupCall(pod: number, index: number): void {
+    const pods = this.ctx.pods;
+    const call = this.ctx.services[pods.service[pod]!]!.lifecycle.startupCalls[index]!;
+    this.router.send(pod, call.target, NONE, index, NONE, pods.appEpoch[pod]!);
+  }
+
+  private podChanged(pod: number): void {
+    this.endpointSlices.podChanged(this.ctx.pods.service[pod]!);
+    this.deployments.podChanged(pod);
   }
 
   /**
@@ -123,9 +182,7 @@ export class World {
   private start(): void {
     const { sim, scenario, metrics } = this.ctx;
     for (let k = 1; k < metrics.intervals; k++) sim.post(k * metrics.intervalNs, EventKind.METRICS_TICK, k);
-    this.ctx.services.forEach((s) => {
-      for (let i = 0; i < s.replicas; i++) this.deployments.createPod(s.id, true);
-    });
+    (this.options.proxyStatusAtNs ?? []).forEach((t, i) => sim.post(Math.min(t, scenario.duration), EventKind.INSPECT, i));
     scenario.timeline.forEach((e, i) => sim.post(e.at, EventKind.TIMELINE, i));
     this.workloads.start(scenario.workload, (n) => this.serviceIds.get(n)!);
   }
@@ -144,16 +201,73 @@ export class World {
         return this.workloads.onArrival(a, b);
       case EventKind.CLIENT_THINK_DONE:
         return this.workloads.onThinkDone(a);
-      case EventKind.POD_READY:
-        return this.deployments.onReady(a);
       case EventKind.POD_GRACE_EXPIRED:
-        return this.deployments.onGraceExpired(a);
+        return this.kubelet.onGraceExpired(a);
       case EventKind.TIMELINE:
         return this.timeline.apply(a);
       case EventKind.METRICS_TICK:
+        this.podCensus();
         return this.ctx.metrics.closeInterval(this.census());
+      case EventKind.PROXY_BOOTED:
+        return this.kubelet.onProxyBooted(a);
+      case EventKind.PROXY_INITIAL_FETCH_TIMEOUT:
+        return this.kubelet.onInitialFetchTimeout(a);
+      case EventKind.PROXY_PROBE_PASSED:
+        return this.kubelet.onProxyProbePassed(a);
+      case EventKind.APP_START:
+        return this.kubelet.onAppStart(a, b);
+      case EventKind.APP_SERVING:
+        return this.kubelet.onAppServing(a, b);
+      case EventKind.APP_PROBE_PASSED:
+        return this.kubelet.onAppProbePassed(a, b);
+      case EventKind.CONTAINER_SIGTERM:
+        return this.kubelet.onSigterm(a, b);
+      case EventKind.APP_STOP_ACCEPTING:
+        return this.kubelet.onAppStopAccepting(a, b);
+      case EventKind.PROXY_DRAIN_DONE:
+        return this.kubelet.onProxyDrainDone(a);
+      case EventKind.POD_SIGKILL:
+        return this.kubelet.onSigkill(a);
+      case EventKind.POD_AVAILABLE:
+        return this.deployments.onAvailable(a);
+      case EventKind.ENDPOINT_SLICE_SYNC:
+        return this.endpointSlices.onSync(a);
+      case EventKind.ISTIOD_DEBOUNCE:
+        return this.istiod.onDebounceTimer();
+      case EventKind.XDS_APPLY:
+        return this.istiod.onApply(a);
+      case EventKind.RECONCILE:
+        return this.deployments.onReconcile(a);
+      case EventKind.INSPECT:
+        return this.recordProxyStatus();
       default:
         throw new Error(`unknown event kind ${kind}`);
+    }
+  }
+
+  private recordProxyStatus(): void {
+    const { pods, sim } = this.ctx;
+    this.proxyStatus.push({
+      atNs: sim.nowNs,
+      latestVersion: this.istiod.current.version,
+      rows: proxyStatusRows(pods, this.configs, this.istiod),
+    });
+  }
+
+  /** Each service's pods by phase, for the interval closing now. */
+  private podCensus(): void {
+    const { pods, metrics } = this.ctx;
+    for (const s of this.ctx.services) {
+      let starting = 0;
+      let ready = 0;
+      let terminating = 0;
+      for (const p of this.deployments.pods(s.id)) {
+        const phase = pods.phase[p];
+        if (phase === STARTING) starting++;
+        else if (phase === READY) ready++;
+        else if (phase === TERMINATING) terminating++;
+      }
+      metrics.podCensus(s.id, starting, ready, terminating);
     }
   }
 

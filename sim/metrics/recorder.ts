@@ -13,7 +13,10 @@ export interface SeriesSpec {
   kind: SeriesKind;
 }
 
-/** Per-interval columns. Latency columns are in milliseconds; NaN where nothing ended. */
+/**
+ * Per-interval columns. Latency columns are in milliseconds; NaN where nothing ended. The pods
+ * columns are a service's pods by phase at the interval's end (0 for workloads).
+ */
 export const INTERVAL_COLUMNS = [
   'started',
   'ended',
@@ -26,6 +29,9 @@ export const INTERVAL_COLUMNS = [
   'p999Ms',
   'queueWaitMeanMs',
   'panicPicks',
+  'podsStarting',
+  'podsReady',
+  'podsTerminating',
 ] as const;
 export type IntervalColumn = (typeof INTERVAL_COLUMNS)[number];
 
@@ -52,6 +58,11 @@ export interface SeriesTotals {
   latency: Histogram;
   queueWait: Histogram;
   panicPicks: number;
+  /** Services only, as the caller: outbound calls refused by the pod's own sidecar while the pod was starting, or after its sidecar exited. */
+  startupFailures: number;
+  shutdownFailures: number;
+  /** Services only: app containers restarted after crashing (CrashLoopBackOff). */
+  appRestarts: number;
   /** Requests started over the whole run, and those still in flight at its end. */
   startedTotal: number;
   inFlightAtEnd: number;
@@ -95,6 +106,9 @@ export class MetricsRecorder {
       latency: new Histogram(),
       queueWait: new Histogram(),
       panicPicks: 0,
+      startupFailures: 0,
+      shutdownFailures: 0,
+      appRestarts: 0,
       startedTotal: 0,
       inFlightAtEnd: 0,
     }));
@@ -146,6 +160,27 @@ export class MetricsRecorder {
   panicPick(series: number, nowNs: number): void {
     this.columns.panicPicks[this.cell(series, nowNs)]! += 1;
     if (nowNs >= this.warmupNs) this.totals[series]!.panicPicks++;
+  }
+
+  startupFailure(series: number): void {
+    this.totals[series]!.startupFailures++;
+  }
+
+  shutdownFailure(series: number): void {
+    this.totals[series]!.shutdownFailures++;
+  }
+
+  appRestart(series: number): void {
+    this.totals[series]!.appRestarts++;
+  }
+
+  /** A service's pods by phase for the interval about to close (call before closeInterval). */
+  podCensus(series: number, starting: number, ready: number, terminating: number): void {
+    if (this.closed >= this.intervals) return;
+    const cell = series * this.intervals + this.closed;
+    this.columns.podsStarting[cell] = starting;
+    this.columns.podsReady[cell] = ready;
+    this.columns.podsTerminating[cell] = terminating;
   }
 
   /**

@@ -20,12 +20,14 @@ export const ResponseFlag = {
   DC: 1 << 6,
   /** No route found (404). */
   NR: 1 << 7,
+  /** No cluster found: the route's cluster is not in the proxy's config (503). */
+  NC: 1 << 8,
 } as const;
 
 export type ResponseFlagName = keyof typeof ResponseFlag;
 
 /** Print order: URX first, as Envoy sets it before the reset flag (envoy.md §7, URX row). */
-export const FLAG_NAMES: readonly ResponseFlagName[] = ['URX', 'UH', 'UF', 'UO', 'UT', 'UC', 'DC', 'NR'];
+export const FLAG_NAMES: readonly ResponseFlagName[] = ['URX', 'UH', 'UF', 'UO', 'UT', 'UC', 'DC', 'NR', 'NC'];
 
 /** Envoy's `%RESPONSE_FLAGS%`: comma-joined, or "-" when none. */
 export function flagsToString(flags: number): string {

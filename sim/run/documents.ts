@@ -3,6 +3,7 @@
  * objects: pure, so the CLI and the browser playground produce the same bytes.
  */
 import { INTERVAL_COLUMNS } from '../metrics/index.ts';
+import { evaluateExpectations } from './expectations.ts';
 import type { MergedVariant } from './merge.ts';
 import type { RunResult } from './result.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -19,6 +20,7 @@ export function summaryDocument(scenario: Scenario, runs: RunResult[], merged: M
     variants: [...new Set(runs.map((r) => r.summary.variant))],
     runs: runs.map((r) => r.summary),
     ...(merged && { merged }),
+    ...(scenario.expect.length > 0 && { expectations: evaluateExpectations(scenario, runs) }),
   };
 }
 

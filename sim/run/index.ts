@@ -7,3 +7,6 @@ export type { RunResult, RunSummary, RunSpec, SeriesSummary, LatencySummary, Tim
 export { canonicalJson, ResultDigest } from './digest.ts';
 export { formatAccessLogLine } from './access-log.ts';
 export { MESHSIM_VERSION, summaryDocument, timeSeriesCsv } from './documents.ts';
+export { evaluateExpectations } from './expectations.ts';
+export type { ExpectationResult } from './expectations.ts';
+export type { ControlPlaneSummary, DurationStats, PushSummary, ProxyStatusSummary } from './result.ts';

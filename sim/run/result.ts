@@ -30,6 +30,11 @@ export interface SeriesSummary {
   flags: Record<string, number>;
   /** Load-balancer picks made in panic mode (Envoy's lb_healthy_panic). */
   panicPicks: number;
+  /** Services only (as the caller): calls refused by the pod's own sidecar while the pod was starting, and after its sidecar exited. */
+  startupFailures: number;
+  shutdownFailures: number;
+  /** Services only: app container restarts after a crash (a required startup call failed). */
+  appRestarts: number;
   startedTotal: number;
   inFlightAtEnd: number;
 }
@@ -38,6 +43,43 @@ export interface TimelineLogEntry {
   atS: number;
   action: string;
   description: string;
+}
+
+/** Percentiles of a set of durations, in ms; null when empty. */
+export interface DurationStats {
+  count: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+/** One istiod push: what changed and how long until its proxies had it (from the first pod change behind it). */
+export interface PushSummary extends DurationStats {
+  version: number;
+  atS: number;
+  services: string[];
+  /** Proxies that were to receive it. */
+  proxies: number;
+  /** Proxies still without it when the run ended. */
+  unconverged: number;
+}
+
+export interface ControlPlaneSummary {
+  pushes: number;
+  /** Over every (push, proxy): pod change to the proxy applying it (istiod's pilot_proxy_convergence_time, plus the EndpointSlice path). */
+  convergence: DurationStats;
+  /** Per push, the time until its last proxy converged. */
+  lastProxy: DurationStats;
+  /** New proxies: asking for their first config until applying it. */
+  initialConfig: DurationStats;
+  perPush: PushSummary[];
+}
+
+/** Every proxy's config status at one time (`meshsim run --proxy-status T`). */
+export interface ProxyStatusSummary {
+  atS: number;
+  latestVersion: number;
+  rows: { pod: string; service: string; status: string; version: number; behind: boolean; appliedAtS: number }[];
 }
 
 export interface RunSummary {
@@ -53,6 +95,10 @@ export interface RunSummary {
   podsCreated: number;
   /** Ready endpoints per service at the end. */
   readyAtEnd: Record<string, number>;
+  controlPlane: ControlPlaneSummary;
+  /** Per service with rollouts: how long each finished rollout took, in seconds. */
+  rollouts: Record<string, number[]>;
+  proxyStatus: ProxyStatusSummary[];
   /** Digest of the engine's event history. */
   eventDigest: string;
   /** Digest of this summary (minus the digest itself) and the time series. */

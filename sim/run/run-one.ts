@@ -1,5 +1,5 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
-import { RunLimitError, World, type AccessLogSink } from '../mesh/index.ts';
+import { RunLimitError, World, type AccessLogSink, type PodEventSink } from '../mesh/index.ts';
 import type { TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
@@ -25,6 +25,10 @@ export interface RunOptions {
   /** Called every `progressEvery` events (deterministic: by event count, never by wall time). */
   onProgress?: (p: Progress) => void;
   progressEvery?: number;
+  /** Receives every pod lifecycle step: (time, pod, "app started" | "proxy LIVE" | "SIGTERM app" | ...). */
+  podEvents?: PodEventSink;
+  /** Record every proxy's config status at these times (`istioctl proxy-status`). */
+  proxyStatusAtNs?: readonly number[];
 }
 
 /** A run stopped for a reason the user can act on: a limit, or a model invariant (a bug). */
@@ -50,7 +54,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const seed = options.seed ?? scenario.seed;
   const where = `${scenario.name}${variant === BASE_VARIANT ? '' : `/${variant}`} seed=${seed}`;
   try {
-    const world = new World(target, seed, options.accessLog ? { accessLog: options.accessLog } : {});
+    const world = new World(target, seed, {
+      ...(options.accessLog && { accessLog: options.accessLog }),
+      ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
+      ...(options.podEvents && { podEvents: options.podEvents }),
+    });
     const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
     const maxEvents = target.limits.maxEvents;
     for (;;) {

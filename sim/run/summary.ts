@@ -3,6 +3,7 @@ import type { Histogram, SeriesTotals } from '../metrics/index.ts';
 import type { WorldResult } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { canonicalJson, ResultDigest } from './digest.ts';
+import { controlPlaneSummary, proxyStatusSummary } from './control-plane-summary.ts';
 import type { LatencySummary, RunResult, RunSummary, SeriesSummary } from './result.ts';
 
 const QS = [0.5, 0.9, 0.99, 0.999];
@@ -30,6 +31,9 @@ function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
     codes: Object.fromEntries([...t.codes].sort((a, b) => a[0] - b[0]).map(([c, n]) => [String(c), n])),
     flags: { ...t.flags },
     panicPicks: t.panicPicks,
+    startupFailures: t.startupFailures,
+    shutdownFailures: t.shutdownFailures,
+    appRestarts: t.appRestarts,
     startedTotal: t.startedTotal,
     inFlightAtEnd: t.inFlightAtEnd,
   };
@@ -50,7 +54,14 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
     timeline: world.timeline.map((e) => ({ atS: e.atNs / NS_PER_S, action: e.action, description: e.description })),
     events: world.events,
     podsCreated: world.podsCreated,
-    readyAtEnd: Object.fromEntries(scenario.services ? Object.keys(scenario.services).map((n, i) => [n, world.readyAtEnd[i]!]) : []),
+    readyAtEnd: Object.fromEntries(Object.keys(scenario.services).map((n, i) => [n, world.readyAtEnd[i]!])),
+    controlPlane: controlPlaneSummary(world, Object.keys(scenario.services)),
+    rollouts: Object.fromEntries(
+      Object.keys(scenario.services)
+        .map((n, i): [string, number[]] => [n, world.rolloutDurationsNs[i]!.map((d) => d / NS_PER_S)])
+        .filter(([, d]) => d.length > 0),
+    ),
+    proxyStatus: world.proxyStatus.map(proxyStatusSummary),
     eventDigest: world.digest,
     digest: '',
   };

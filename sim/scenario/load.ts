@@ -61,6 +61,8 @@ interface VariantProblem extends RawProblem {
 function validateVariant(raw: unknown, name: string, set: Record<string, unknown>, baseName: string): { parsed: ScenarioParsed & { name: string } } | { problems: VariantProblem[] } {
   const withoutVariants = { ...(raw as Record<string, unknown>) };
   delete withoutVariants.variants;
+  // Expectations belong to the whole scenario (they name variants) and are checked with it.
+  delete withoutVariants.expect;
   const { value, errors } = applyOverrides(withoutVariants, set);
   if (errors.length > 0) return { problems: errors.map((e) => ({ path: [], message: e.message, overrideKey: e.key })) };
   const result = validate(value, baseName);

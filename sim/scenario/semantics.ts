@@ -6,6 +6,7 @@
 import { formatDurationNs } from '../engine/index.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
+import { parseMetric } from './metric-names.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
 export function checkSemantics(s: ScenarioParsed): RawProblem[] {
@@ -15,6 +16,7 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   checkCalls(s, add);
   checkWorkloads(s, add);
   checkTimeline(s, add);
+  checkExpectations(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
   return problems;
 }
@@ -57,11 +59,12 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
     return;
   }
   for (const [i, e] of s.timeline.entries()) {
-    if (!e.scale || !peak.has(e.scale.service)) continue;
-    peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+    const grown = growPeak(peak, e);
+    if (!grown) continue;
     const now = total();
     if (now > HARD_LIMITS.pods) {
-      add(['timeline', i, 'scale', 'replicas'], `would run up to ${now} pods at once (counting each service at its largest size so far); the limit is ${HARD_LIMITS.pods}`);
+      const path = e.scale ? ['timeline', i, 'scale', 'replicas'] : ['timeline', i, 'rollout'];
+      add(path, `would run up to ${now} pods at once (counting each service at its largest size so far, twice during a rollout); the limit is ${HARD_LIMITS.pods}`);
       return;
     }
   }
@@ -70,14 +73,33 @@ function checkPeakPods(s: ScenarioParsed, add: Add): void {
 /** Upper bound on pods alive at once: per service, the largest of its replicas and scale targets. */
 export function peakPods(s: ScenarioParsed): number {
   const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
-  for (const e of s.timeline) if (e.scale) peak.set(e.scale.service, Math.max(peak.get(e.scale.service) ?? 0, e.scale.replicas));
+  for (const e of s.timeline) growPeak(peak, e);
   let total = 0;
   for (const v of peak.values()) total += v;
   return total;
 }
 
+/**
+ * A scale action raises its service's peak to its target; a rollout runs old and new pods side
+ * by side (surge, and old pods still terminating), counted as twice the service's peak.
+ */
+function growPeak(peak: Map<string, number>, e: ScenarioParsed['timeline'][number]): boolean {
+  if (e.scale && peak.has(e.scale.service)) {
+    peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+    return true;
+  }
+  if (e.rollout && peak.has(e.rollout.service)) {
+    peak.set(e.rollout.service, 2 * peak.get(e.rollout.service)!);
+    return true;
+  }
+  return false;
+}
+
 function checkCalls(s: ScenarioParsed, add: Add): void {
   for (const [name, svc] of Object.entries(s.services)) {
+    svc.app.startupCalls.forEach((call, i) => {
+      if (!(call.service in s.services)) add(['services', name, 'app', 'startupCalls', i, 'service'], unknownService(call.service, s));
+    });
     svc.calls.forEach((step, i) => {
       const calls = 'parallel' in step ? step.parallel : [step];
       calls.forEach((call, j) => {
@@ -140,8 +162,8 @@ function checkWorkloads(s: ScenarioParsed, add: Add): void {
 function checkTimeline(s: ScenarioParsed, add: Add): void {
   s.timeline.forEach((e, i) => {
     if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
-    const target = e.scale ?? e.kill;
-    const action = e.scale ? 'scale' : 'kill';
+    const target = e.scale ?? e.kill ?? e.rollout;
+    const action = e.scale ? 'scale' : e.kill ? 'kill' : 'rollout';
     if (target && !(target.service in s.services)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
     e.kill?.pods?.forEach((pod, j) => {
       if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {
@@ -192,4 +214,27 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
         `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
     );
   }
+}
+
+/** Each expectation names a real figure, real variants, and a window inside the run. */
+function checkExpectations(s: ScenarioParsed, add: Add): void {
+  const services = Object.keys(s.services);
+  const workloads = s.workload.map((w, i) => w.name ?? `w${i}`);
+  const variants = ['base', ...Object.keys(s.variants)];
+  s.expect.forEach((e, i) => {
+    const windowed = e.from !== undefined || e.to !== undefined;
+    const ref = parseMetric(e.metric, services, workloads, windowed);
+    if (typeof ref === 'string') add(['expect', i, 'metric'], ref);
+    const named = e.variant === undefined ? [] : typeof e.variant === 'string' ? [e.variant] : e.variant;
+    named.forEach((v, j) => {
+      if (!variants.includes(v)) {
+        const path = typeof e.variant === 'string' ? ['expect', i, 'variant'] : ['expect', i, 'variant', j];
+        add(path, `unknown variant '${v}'${suggest(v, variants) || ` (variants: ${variants.join(', ')})`}`);
+      }
+    });
+    if (e.atLeast !== undefined && e.atMost !== undefined && e.atLeast > e.atMost) add(['expect', i, 'atMost'], 'must be >= atLeast');
+    if (e.from !== undefined && e.from >= s.duration) add(['expect', i, 'from'], `must be before the end of the run (${formatDurationNs(s.duration)})`);
+    if (e.to !== undefined && e.to > s.duration) add(['expect', i, 'to'], `is after the end of the run (${formatDurationNs(s.duration)})`);
+    if (e.from !== undefined && e.to !== undefined && e.to <= e.from) add(['expect', i, 'to'], 'must be after from');
+  });
 }

@@ -83,14 +83,14 @@ workload: [{ to: backend, rate: 4/s, arrival: uniform, end: 1s }]
 
 describe('killing pods', () => {
   const yaml = `
-duration: 4s
+duration: 8s
 services:
   frontend: { replicas: 1, app: { concurrency: 1000 }, calls: [{ service: backend }] }
   backend: { replicas: 1, app: { serviceTime: 300ms, concurrency: 1000 } }
-workload: [{ to: frontend, rate: 100/s, end: 3s }]
+workload: [{ to: frontend, rate: 100/s, end: 5s }]
 timeline:
   - { at: 1s, kill: { service: backend, pods: [backend-0] } }
-  - { at: 2s, kill: { service: frontend, count: 1, replace: true } }
+  - { at: 4s, kill: { service: frontend, count: 1, replace: true } }
 `;
 
   it("resets the killed pod's requests (503 UC) and ends its own open calls with no response (0 DC)", () => {
@@ -98,31 +98,49 @@ timeline:
     const backend = service(result, 'backend');
     // About 30 requests (100/s x 300 ms) were at backend-0 when it died.
     expect(backend.flags.UC).toBeGreaterThanOrEqual(20);
-    expect(backend.codes['503']).toBe(backend.flags.UC);
-    // frontend-0 died with ~30 calls to backend open: those end with code 0, flag DC.
-    expect(backend.flags.DC).toBeGreaterThanOrEqual(20);
-    expect(backend.codes['0']).toBe(backend.flags.DC);
     const killed = to(log, 'backend').filter((r) => r.responseFlags === ResponseFlag.UC);
     for (const r of killed) expect(r.upstreamPod).toBe('backend-0');
+    // frontend-0 died with ~30 calls to backend open: those end with code 0, flag DC.
+    expect(backend.flags.DC).toBeGreaterThanOrEqual(20);
     const dc = to(log, 'backend').filter((r) => r.responseFlags === ResponseFlag.DC);
     for (const r of dc) expect(r.downstreamPod).toBe('frontend-0');
     // The ingress saw frontend-0's open requests reset.
     expect(service(result, 'frontend').flags.UC).toBeGreaterThanOrEqual(20);
   });
 
+  it('keeps sending to a dead pod until the endpoint removal reaches the proxy: 503 UF, from the model', () => {
+    const { result, log } = runLogged(yaml);
+    const refused = to(log, 'backend').filter((r) => r.responseFlags === ResponseFlag.UF);
+    // frontend-0's proxy applies the removal after EndpointSlice delay + debounce + push.
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.upstreamPod).toBe('backend-0');
+      expect(r.startNs).toBeGreaterThanOrEqual(1e9);
+      expect(r.responseCodeDetails).toBe('upstream_reset_before_response_started{remote_connection_failure}');
+      expect(r.upstreamPodState).toBe('app=exited proxy=exited');
+    }
+    const push = result.summary.controlPlane.perPush.find((p) => p.services.includes('backend'))!;
+    const lastRefusedS = Math.max(...refused.map((r) => r.startNs)) / 1e9;
+    expect(lastRefusedS).toBeLessThan(1 + push.maxMs! / 1000 + 1e-9);
+    // While no pod is ready, the proxy has an empty host set: 503 UH.
+    expect(backend(result).flags.UH ?? 0).toBeGreaterThan(0);
+  });
+
   it('replaces killed pods (replace defaults to true) and logs what it did', () => {
     const { result, log } = runLogged(yaml);
     expect(result.summary.timeline.map((e) => e.description)).toEqual([
       '1s kill backend: killed backend-0; created backend-1',
-      '2s kill frontend: killed frontend-0; created frontend-1',
+      '4s kill frontend: killed frontend-0; created frontend-1',
     ]);
     expect(to(log, 'backend').some((r) => r.upstreamPod === 'backend-1' && r.responseCode === 200)).toBe(true);
     expect(result.summary.readyAtEnd).toEqual({ frontend: 1, backend: 1 });
   });
 });
 
+const backend = (r: RunResult) => service(r, 'backend');
+
 describe('scaling', () => {
-  it('scale-down is graceful: terminating pods finish what they hold, nothing fails', () => {
+  it('scale-down without a preStop sleep: terminating pods refuse new requests until the removal reaches the callers (503 UF)', () => {
     const { result, log } = runLogged(`
 duration: 6s
 services:
@@ -130,25 +148,48 @@ services:
 workload: [{ to: backend, rate: 40/s }]
 timeline: [{ at: 2s, scale: { service: backend, replicas: 1 } }]
 `);
+    const failed = log.filter((r) => r.responseCode !== 200);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) {
+      expect(r.responseFlags).toBe(ResponseFlag.UF);
+      expect(r.upstreamPod).not.toBe('backend-0');
+      expect(r.responseCodeDetails).toBe('via_upstream{upstream_connect_error:app_not_listening}');
+    }
+    expect(result.summary.readyAtEnd).toEqual({ backend: 1 });
+  });
+
+  it('scale-down with a preStop sleep longer than propagation is graceful: nothing fails', () => {
+    const { result, log } = runLogged(`
+duration: 6s
+services:
+  backend: { replicas: 4, app: { serviceTime: { exponential: { mean: 200ms } }, concurrency: 4, preStop: { sleep: 2s } } }
+workload: [{ to: backend, rate: 40/s }]
+timeline: [{ at: 2s, scale: { service: backend, replicas: 1 } }]
+`);
     expect(service(result, 'backend').successRate).toBe(1);
     expect(result.summary.readyAtEnd).toEqual({ backend: 1 });
-    // After the scale-down only backend-0 (the oldest) receives new requests.
-    const late = log.filter((r) => r.startNs > 2e9);
+    // Once every proxy has the removal, only backend-0 (the oldest) receives new requests.
+    const settled = 2 + result.summary.controlPlane.lastProxy.maxMs! / 1000;
+    const late = log.filter((r) => r.startNs > settled * 1e9);
     expect(late.length).toBeGreaterThan(50);
     for (const r of late) expect(r.upstreamPod).toBe('backend-0');
   });
 
-  it('new pods take traffic only once ready (after startupTime)', () => {
-    const { log } = runLogged(`
+  it('new pods take traffic only once ready (readiness probe after startupTime) and pushed', () => {
+    const { result, log } = runLogged(`
 duration: 6s
 services:
-  backend: { replicas: 1, app: { startupTime: 2s } }
+  backend: { replicas: 1, app: { startupTime: 2s, readinessProbe: { periodSeconds: 1 } } }
 workload: [{ to: backend, rate: 200/s }]
 timeline: [{ at: 1s, scale: { service: backend, replicas: 3 } }]
 `);
     const newPods = log.filter((r) => r.upstreamPod === 'backend-1' || r.upstreamPod === 'backend-2');
     expect(newPods.length).toBeGreaterThan(100);
-    for (const r of newPods) expect(r.startNs).toBeGreaterThanOrEqual(3e9);
+    // Created at 1s, serving at 3s, the probe on its 1s grid passes at 3s; then the push.
+    const push = result.summary.controlPlane.perPush[0]!;
+    expect(push.atS).toBeGreaterThan(3);
+    expect(Math.min(...newPods.map((r) => r.startNs))).toBeGreaterThan(push.atS * 1e9);
+    for (const r of newPods) expect(r.responseCode).toBe(200);
   });
 
   it('initial replicas are running from the start, even with a startup time', () => {

@@ -6,7 +6,7 @@
  * screenshot to out/web-screenshots/ (look at them: they are what a person sees).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -83,12 +83,11 @@ describe('the playground in Chromium', () => {
     await page.waitForSelector('.cm-content');
     await page.waitForSelector('[data-testid=problems].ok');
     expect(await page.textContent('[data-testid=problems]')).toBe('✓ scenarios/quickstart.yaml: ok (5 services, 19 pods, 1 workloads, 3 timeline events, 1 variants)');
-    expect(await page.$$eval('[data-testid=scenario-picker] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
-      'scenarios/quickstart.yaml',
-      'scenarios/mm1.yaml',
-      'scenarios/mmc.yaml',
-      'scenarios/scale-4000-pods.yaml',
-    ]);
+    // Every shipped scenario, the quickstart first.
+    const shipped = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml') && f !== 'quickstart.yaml').sort();
+    expect(await page.$$eval('[data-testid=scenario-picker] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(
+      ['quickstart.yaml', ...shipped].map((f) => `scenarios/${f}`),
+    );
     const firstRenderMs = Number(await page.getAttribute('body', 'data-first-render-ms'));
     console.log(`playground first render: ${firstRenderMs} ms after navigation start`);
     expect(firstRenderMs).toBeGreaterThan(0);
@@ -159,7 +158,7 @@ describe('the playground in Chromium', () => {
     // Hover the middle of the success chart: 30-31 s, while the base is down and the variant is not.
     const box = (await page.locator('[data-testid=chart-success] .hover-target').boundingBox())!;
     await page.hover('[data-testid=chart-success] .hover-target', { position: { x: box.width * (30.5 / 60), y: 60 } });
-    const rows = await page.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent).join('|')));
+    const rows = await page.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => Array.from(r.children, (c) => c.textContent).join('|')));
     expect(await page.textContent('[data-testid=tooltip] .tooltip-title')).toBe('frontend · success rate · 30s–31s');
     expect(rows).toEqual(['|base|0.00%', '|more-catalog-pods|100.00% (+100.00pp)']);
     await shot('quickstart-done-hover');
@@ -188,6 +187,24 @@ describe('the playground in Chromium', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a scenario's expectations are judged as meshsim check judges them", async () => {
+    const cli = JSON.parse(meshsim(['run', 'scenarios/rolling-deploy-503s.yaml', '--json']).stdout) as {
+      runs: CliRun[];
+      expectations: { metric: string; variant: string; pass: boolean }[];
+    };
+    await page.selectOption('[data-testid=scenario-picker]', 'scenarios/rolling-deploy-503s.yaml');
+    await page.waitForSelector('[data-testid=problems].ok');
+    await page.click('[data-testid=run]');
+    await waitForStatus(page, 'done');
+    await page.waitForSelector('[data-testid=expectations]');
+    const shown = await page.$$eval('[data-testid=expectations] tr', (rs) => rs.map((r) => [r.getAttribute('data-metric'), r.getAttribute('data-variant'), r.className]));
+    expect(shown).toEqual(cli.expectations.map((e) => [e.metric, e.variant, e.pass ? 'pass' : 'fail']));
+    for (const run of cli.runs) expect(await page.textContent(`[data-testid=digest-${run.variant}]`)).toBe(run.digest);
+    await shot('rolling-deploy-expectations');
+    await page.selectOption('[data-testid=scenario-picker]', 'scenarios/quickstart.yaml');
+    await page.waitForSelector('[data-testid=problems].ok');
   });
 
   it('a broken scenario shows the problems meshsim validate prints, each marked at its line', async () => {

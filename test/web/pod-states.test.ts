@@ -21,10 +21,19 @@ describe('pods per service by state', () => {
     expect(podsAt(ts, result.summary, 0)).toEqual({
       source: 'end',
       services: [
-        { service: 'api', counts: { ready: 5 } },
-        { service: 'db', counts: { ready: 2 } },
+        { service: 'api', counts: { ready: result.summary.readyAtEnd.api } },
+        { service: 'db', counts: { ready: result.summary.readyAtEnd.db } },
       ],
     });
+    expect(podsAt(ts, undefined, 0).services.map((x) => x.counts)).toEqual([{}, {}]);
+  });
+
+  it("reads a real run's pod states: the initial pods ready at once, the scale-up's pods all accounted for", () => {
+    const at = (i: number) => Object.fromEntries(podsAt(result.timeSeries, result.summary, i).services.map((x) => [x.service, x.counts]));
+    expect(podsAt(result.timeSeries, result.summary, 0).source).toBe('interval');
+    expect(at(0)).toEqual({ api: { starting: 0, ready: 3, terminating: 0 }, db: { starting: 0, ready: 2, terminating: 0 } });
+    const api = at(2).api!;
+    expect(api.starting! + api.ready! + api.terminating!).toBe(5);
   });
 
   it('with the columns, reads each state at the chosen interval (workload series are not services)', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../sim/cli/render-summary.ts';
 import { runScenario } from '../../sim/run/index.ts';
-import { cellText, runFacts, summaryRows } from '../../web/src/summary-rows.ts';
+import { formatMs } from '../../sim/cli/format.ts';
+import { cellText, runFacts, summaryRows, unformattedFields } from '../../web/src/summary-rows.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 
 const s = scenarioFrom(`
@@ -40,6 +41,16 @@ describe('summary table rows', () => {
     const [base, variant] = summaryRows(runs.map((r) => r.summary), 'services');
     expect(base!.cells.every((c) => c.delta === undefined)).toBe(true);
     expect(variant!.cells.find((c) => c.delta !== undefined)).toBeDefined();
+  });
+
+  it("every field of today's summary has its own format; the control plane's figures among them", () => {
+    const summary = runs[0]!.summary;
+    expect(unformattedFields(summary)).toEqual([]);
+    const facts = Object.fromEntries(runFacts(summary).map((f) => [f.label, f.value]));
+    expect(facts['istiod pushes']).toBe(String(summary.controlPlane.pushes));
+    expect(summary.controlPlane.pushes).toBeGreaterThan(0); // the kill at 2s changes endpoints
+    const c = summary.controlPlane.convergence;
+    expect(facts['proxy convergence']).toBe(`p50 ${formatMs(c.p50Ms)} · p99 ${formatMs(c.p99Ms)} · max ${formatMs(c.maxMs)} (${c.count})`);
   });
 
   it('run facts list the digests and any field a later result adds', () => {

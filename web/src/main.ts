@@ -18,8 +18,9 @@ import { fmtS, type Marker } from './views/chart-frame.ts';
 import { drawLineChart, type LineSet } from './views/line-chart.ts';
 import { drawPods } from './views/pods-view.ts';
 import { drawStackedChart } from './views/stacked-chart.ts';
+import { drawExpectations } from './views/expectations-view.ts';
 import { drawSummaryTable } from './views/summary-table.ts';
-import { formatMs, formatPct, formatRate, pointsDelta, relativeDelta } from 'meshsim/browser';
+import { evaluateExpectations, formatMs, formatPct, formatRate, pointsDelta, relativeDelta } from 'meshsim/browser';
 import { escapeHtml } from './html.ts';
 
 interface RunView {
@@ -48,6 +49,7 @@ const ui = {
   fileName: $('file-name'),
   problems: $('problems'),
   summary: $('summary'),
+  expectations: $('expectations'),
   series: $<HTMLSelectElement>('series'),
   legend: $('legend'),
   chartsEmpty: $('charts-empty'),
@@ -294,6 +296,9 @@ function render(): void {
   if (key !== summaryKey) {
     summaryKey = key;
     drawSummaryTable(ui.summary, summaries, state.series ?? '', selectSeries, colorOf);
+    // Expectations are judged once every run is in (a variant's may name another variant).
+    const all = state.ran && summaries.length === state.runs.length && state.ran.scenario.expect.length > 0;
+    drawExpectations(ui.expectations, all ? evaluateExpectations(state.ran!.scenario, finishedResults()) : []);
   }
   renderSeriesPicker();
   renderCharts();

@@ -3,7 +3,7 @@
  * formatting as the CLI's table (`meshsim run`), deltas against the base included. The columns
  * are data: a figure a later result adds is one more entry here.
  */
-import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, type RunSummary, type SeriesSummary } from 'meshsim/browser';
+import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, type DurationStats, type RunSummary, type SeriesSummary } from 'meshsim/browser';
 
 export interface Cell {
   text: string;
@@ -82,21 +82,54 @@ export interface RunFact {
   value: string;
 }
 
+const stats = (d: DurationStats) => (d.count === 0 ? '-' : `p50 ${formatMs(d.p50Ms)} · p99 ${formatMs(d.p99Ms)} · max ${formatMs(d.maxMs)} (${formatCount(d.count)})`);
+
 /**
- * Run-level figures under the table. Known fields get a label; any other top-level field a later
- * result adds (expectations, control-plane convergence) is listed too, so nothing is hidden.
+ * How each run-level field of a summary is shown, in order. A field listed with `undefined`
+ * is shown elsewhere (the table, the charts); a field not listed at all, which a later result
+ * may add, is shown as JSON, so nothing is hidden.
  */
+const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
+  events: (r) => [{ label: 'events', value: formatCount(r.events) }],
+  podsCreated: (r) => [{ label: 'pods created', value: formatCount(r.podsCreated) }],
+  readyAtEnd: (r) => [{ label: 'ready at end', value: Object.entries(r.readyAtEnd).map(([k, v]) => `${k} ${v}`).join(', ') }],
+  controlPlane: (r) =>
+    r.controlPlane
+      ? [
+          { label: 'istiod pushes', value: formatCount(r.controlPlane.pushes) },
+          { label: 'proxy convergence', value: stats(r.controlPlane.convergence) },
+          { label: "push's last proxy", value: stats(r.controlPlane.lastProxy) },
+          { label: 'first config', value: stats(r.controlPlane.initialConfig) },
+        ]
+      : [],
+  rollouts: (r) => {
+    const done = Object.entries(r.rollouts ?? {}).filter(([, t]) => t.length > 0);
+    return done.length ? [{ label: 'rollouts took', value: done.map(([k, t]) => `${k} ${t.map((x) => `${x}s`).join(', ')}`).join('; ') }] : [];
+  },
+  proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
+  digest: (r) => [{ label: 'result digest', value: r.digest }],
+  eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],
+  scenario: undefined,
+  variant: undefined,
+  seed: undefined,
+  durationS: undefined,
+  warmupS: undefined,
+  services: undefined,
+  workloads: undefined,
+  timeline: undefined,
+};
+
+/** Top-level fields of a summary that FACTS does not know (shown as JSON). */
+export function unformattedFields(run: RunSummary): string[] {
+  return Object.keys(run).filter((k) => !(k in FACTS));
+}
+
+/** Run-level figures under the table, from FACTS; unknown fields as JSON. */
 export function runFacts(run: RunSummary): RunFact[] {
-  const known: RunFact[] = [
-    { label: 'events', value: formatCount(run.events) },
-    { label: 'pods created', value: formatCount(run.podsCreated) },
-    { label: 'ready at end', value: Object.entries(run.readyAtEnd).map(([k, v]) => `${k} ${v}`).join(', ') },
-    { label: 'result digest', value: run.digest },
-    { label: 'event digest', value: run.eventDigest },
-  ];
-  const shown = new Set(['scenario', 'variant', 'seed', 'durationS', 'warmupS', 'services', 'workloads', 'timeline', 'events', 'podsCreated', 'readyAtEnd', 'digest', 'eventDigest']);
-  const extra = Object.entries(run as unknown as Record<string, unknown>)
-    .filter(([k]) => !shown.has(k))
-    .map(([k, v]) => ({ label: k, value: typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v) }));
+  const known = Object.values(FACTS).flatMap((f) => (f ? f(run) : []));
+  const extra = unformattedFields(run).map((k) => {
+    const v = (run as unknown as Record<string, unknown>)[k];
+    return { label: k, value: typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v) };
+  });
   return [...known, ...extra];
 }

@@ -9,16 +9,22 @@ import {
   UP_DONE,
   UP_IN_FLIGHT,
 } from '../traffic/requests.ts';
+import { INGRESS_SERVICE, STARTING } from '../kube/pods.ts';
 import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
-import { EnvoyLoadBalancer, NO_HOST } from './load-balancer.ts';
+import { EnvoyLoadBalancer, NO_HOST, type ClusterHosts } from './load-balancer.ts';
+import type { ProxyConfigs } from './proxy-config.ts';
+import { Detail, DETAIL_TEXT } from './response-details.ts';
 
 /** Called once per request when its client side ends; `success` means a 2xx response. */
 export type RequestEndedHandler = (request: number, success: boolean) => void;
 
 /**
  * The client-side sidecar's router filter: picks an upstream host through the cluster's load
- * balancer, arms the route timeout, sends, and ends the request exactly once with a status code
- * and Envoy response flags (envoy.md §4.3, §7).
+ * balancer over the endpoints of the config this proxy has applied (not istiod's latest: the
+ * gap is the stale-endpoint window), arms the route timeout, sends, and ends the request exactly
+ * once with a status code and Envoy response flags (envoy.md §4.3, §7). An app whose own sidecar
+ * is not listening (starting, or exited) has its connection refused through the iptables
+ * redirect (kubernetes-istio.md §1.1, §3.2): no response at all.
  */
 export class Router {
   private readonly ctx: MeshContext;
@@ -39,9 +45,11 @@ export class Router {
   private readonly active = new ActiveRequestTable();
   private readonly activeViews: ClientActiveRequests[] = [];
   onEnded: RequestEndedHandler = () => {};
+  private readonly configs: ProxyConfigs;
 
-  constructor(ctx: MeshContext) {
+  constructor(ctx: MeshContext, configs: ProxyConfigs) {
     this.ctx = ctx;
+    this.configs = configs;
     const n = ctx.services.length;
     const gatewayTargets = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
     const targets = [gatewayTargets, ...ctx.services.map((s) => s.calls.map((c) => c.target))];
@@ -72,10 +80,20 @@ export class Router {
     metrics.started(service, sim.nowNs);
     if (workload !== NONE) metrics.started(this.ctx.workloadSeriesBase + workload, sim.nowNs);
     this.linkOutbound(client, r);
-    const host = this.pickHost(client, service);
+    if (!this.ctx.pods.sidecarListening(client) && this.ctx.pods.service[client] !== INGRESS_SERVICE) {
+      this.refusedLocally(client, r);
+      return r;
+    }
+    const snapshot = this.configs.snapshot(client, service);
+    if (snapshot === undefined) {
+      // Started without config (initial_fetch_timeout ran out): the cluster does not exist (envoy.md §7 NC).
+      this.endClient(r, 503, ResponseFlag.NC, Detail.NO_CLUSTER);
+      return r;
+    }
+    const host = this.pickHost(client, service, snapshot);
     if (host === NO_HOST) {
       // envoy.md §1.5 "Zero hosts": the LB returned nothing -> local reply 503, flag UH.
-      this.endClient(r, 503, ResponseFlag.UH);
+      this.endClient(r, 503, ResponseFlag.UH, Detail.NO_HEALTHY_UPSTREAM);
       return r;
     }
     rq.host[r] = host;
@@ -89,10 +107,11 @@ export class Router {
   }
 
   /** The upstream side answers (or is reset): the response travels back to the client sidecar. */
-  deliverUpstream(r: number, code: number, flags: number, fromPod: number): void {
+  deliverUpstream(r: number, code: number, flags: number, fromPod: number, detail: number = Detail.VIA_UPSTREAM): void {
     const rq = this.ctx.requests;
     rq.upCode[r] = code;
     rq.upFlags[r] = flags;
+    rq.upDetail[r] = detail;
     this.ctx.sim.postAfter(this.ctx.network.latencyNs(fromPod, rq.client[r]!), EventKind.RESPONSE_ARRIVE, r, rq.gen[r]!);
   }
 
@@ -100,7 +119,7 @@ export class Router {
     const rq = this.ctx.requests;
     rq.check(r, gen);
     rq.upState[r] = UP_DONE;
-    if (rq.clientState[r] === CLIENT_OPEN) this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!);
+    if (rq.clientState[r] === CLIENT_OPEN) this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!, rq.upDetail[r]!);
     else rq.release(r); // the client gave up earlier (timeout, or it died): discard the response
   }
 
@@ -109,20 +128,32 @@ export class Router {
     const rq = this.ctx.requests;
     rq.check(r, gen);
     rq.timeoutHandle[r] = 0;
-    this.endClient(r, 504, ResponseFlag.UT);
+    this.endClient(r, 504, ResponseFlag.UT, Detail.RESPONSE_TIMEOUT);
   }
 
-  /** The client pod died: its open requests end with no response (code 0, flag DC). */
+  /**
+   * The client pod's sidecar is gone (the pod died, or its Envoy exited): the app's open requests
+   * end with no response (code 0, flag DC: the downstream connection was terminated).
+   */
   abortOutbound(client: number): void {
     const pods = this.ctx.pods;
-    while (pods.outHead[client] !== NONE) this.endClient(pods.outHead[client]!, 0, ResponseFlag.DC);
+    while (pods.outHead[client] !== NONE) this.endClient(pods.outHead[client]!, 0, ResponseFlag.DC, Detail.LOCAL_EXITED);
+  }
+
+  /** No listener on the pod's outbound port: connection refused, before any Envoy saw it. */
+  private refusedLocally(client: number, r: number): void {
+    const service = this.ctx.pods.service[client]!;
+    if (this.ctx.pods.phase[client] === STARTING) this.ctx.metrics.startupFailure(service);
+    else this.ctx.metrics.shutdownFailure(service);
+    this.endClient(r, 0, 0, Detail.LOCAL_REFUSED);
   }
 
   /** The one place a request ends. Throws if it ends twice. */
-  endClient(r: number, code: number, flags: number): void {
+  endClient(r: number, code: number, flags: number, detail: number = Detail.VIA_UPSTREAM): void {
     const { requests: rq, sim, metrics } = this.ctx;
     if (rq.clientState[r] !== CLIENT_OPEN) throw new InvariantError(`request ${r} ended twice`);
     rq.clientState[r] = CLIENT_ENDED;
+    rq.detail[r] = detail;
     const handle = rq.timeoutHandle[r]!;
     if (handle !== 0) this.ctx.services[rq.service[r]!]!.timeoutLine!.cancel(handle);
     const client = rq.client[r]!;
@@ -139,10 +170,10 @@ export class Router {
     if (rq.upState[r] !== UP_IN_FLIGHT) rq.release(r);
   }
 
-  private pickHost(client: number, service: number): number {
+  private pickHost(client: number, service: number, snapshot: ClusterHosts): number {
     const lb = this.loadBalancer(client, service);
     const panicBefore = lb.panicPicks;
-    const host = lb.chooseHost(this.ctx.services[service]!.endpoints.current, this.activeViews[client]!);
+    const host = lb.chooseHost(snapshot, this.activeViews[client]!);
     if (lb.panicPicks !== panicBefore) this.ctx.metrics.panicPick(service, this.ctx.sim.nowNs);
     return host;
   }
@@ -199,6 +230,9 @@ export class Router {
       upstreamPod: host === NONE ? '-' : pods.names[host]!,
       downstreamPod: pods.names[rq.client[r]!]!,
       attempt: 1,
+      responseCodeDetails: DETAIL_TEXT[rq.detail[r]!]!,
+      upstreamPodState: host === NONE ? '-' : pods.containerStates(host),
+      downstreamPodState: pods.containerStates(rq.client[r]!),
     });
   }
 }

@@ -1,11 +1,27 @@
 import type { RandomStream, Rng } from '../../engine/index.ts';
 import { NONE } from '../traffic/requests.ts';
 
-/** Pod lifecycle phases in this model. */
-export const STARTING = 1; // created, app not yet ready: not an endpoint
-export const READY = 2; // an endpoint of its service
-export const TERMINATING = 3; // scaled down: no longer an endpoint, finishing its in-flight work
-export const GONE = 4; // exited or killed
+/** Pod phases in this model (the Pod's Ready condition and deletion, kubernetes-istio.md §2.4, §3.1). */
+export const STARTING = 1; // created, not Ready: not a ready endpoint
+export const READY = 2; // Ready: every container ready
+export const TERMINATING = 3; // deleted (deletionTimestamp set): containers shutting down
+export const GONE = 4; // every container exited, or killed
+
+/** The istio-proxy container. */
+export const PROXY_STARTING = 1; // booting or waiting for its first config: no listeners, so connections are refused
+export const PROXY_LIVE = 2; // has config, listeners up
+export const PROXY_DRAINING = 3; // draining inbound (graceful: still accepts), outbound works (§3.2-3.4)
+export const PROXY_EXITED = 4;
+
+/** The app container. */
+export const APP_WAITING = 0; // not started yet (hold or native mode), or restarting after a crash
+export const APP_STARTING = 1; // running its startup calls and warm-up: not listening yet
+export const APP_SERVING = 2; // accepts requests
+export const APP_STOPPING = 3; // after SIGTERM (and shutdownDelay): refuses new requests, finishes what it holds
+export const APP_EXITED = 4;
+
+const PROXY_STATE_NAMES = ['-', 'starting', 'live', 'draining', 'exited'];
+const APP_STATE_NAMES = ['waiting', 'starting', 'serving', 'stopping', 'exited'];
 
 /** The ingress gateway is a proxy without an app, outside any service. */
 export const INGRESS_SERVICE = -1;
@@ -30,6 +46,16 @@ export class PodTable {
   inHead = new Int32Array(64);
   outHead = new Int32Array(64);
   createdNs = new Float64Array(64);
+  /** Container states (PROXY_*, APP_*), and epochs that stale container events check. */
+  proxy = new Uint8Array(64);
+  app = new Uint8Array(64);
+  appEpoch = new Int32Array(64);
+  /** Readiness of each container as the kubelet last saw it (probes), and the pod's ReplicaSet revision. */
+  proxyReady = new Uint8Array(64);
+  appReady = new Uint8Array(64);
+  revision = new Int32Array(64);
+  restarts = new Int32Array(64);
+  readySinceNs = new Float64Array(64);
   readonly names: string[] = [];
   readonly lbRandom: RandomStream[] = [];
   readonly appRandom: RandomStream[] = [];
@@ -52,6 +78,14 @@ export class PodTable {
     this.queueHead[id] = this.queueTail[id] = NONE;
     this.inHead[id] = this.outHead[id] = NONE;
     this.createdNs[id] = nowNs;
+    this.proxy[id] = PROXY_STARTING;
+    this.app[id] = APP_WAITING;
+    this.appEpoch[id] = 0;
+    this.proxyReady[id] = 0;
+    this.appReady[id] = 0;
+    this.revision[id] = 0;
+    this.restarts[id] = 0;
+    this.readySinceNs[id] = -1;
     this.names.push(name);
     this.lbRandom.push(this.rng.stream(`pod/${name}/lb`));
     this.appRandom.push(this.rng.stream(`pod/${name}/app`));
@@ -62,6 +96,18 @@ export class PodTable {
   /** A stable, unique pod IP for logs: 10.x.y.z from the pod id. */
   ip(id: number): string {
     return `10.${16 + (id >>> 16)}.${(id >>> 8) & 255}.${id & 255}`;
+  }
+
+  /** Whether the pod's Envoy has listeners up, inbound and outbound (§3.3: a graceful drain still accepts). */
+  sidecarListening(id: number): boolean {
+    const p = this.proxy[id];
+    return p === PROXY_LIVE || p === PROXY_DRAINING;
+  }
+
+  /** "app=serving proxy=draining": the container states that explain a failure, for the access log. */
+  containerStates(id: number): string {
+    if (this.service[id] === INGRESS_SERVICE) return 'gateway';
+    return `app=${APP_STATE_NAMES[this.app[id]!]} proxy=${PROXY_STATE_NAMES[this.proxy[id]!]}`;
   }
 
   private grow(): void {
@@ -80,5 +126,13 @@ export class PodTable {
     this.inHead = g(this.inHead, new Int32Array(n));
     this.outHead = g(this.outHead, new Int32Array(n));
     this.createdNs = g(this.createdNs, new Float64Array(n));
+    this.proxy = g(this.proxy, new Uint8Array(n));
+    this.app = g(this.app, new Uint8Array(n));
+    this.appEpoch = g(this.appEpoch, new Int32Array(n));
+    this.proxyReady = g(this.proxyReady, new Uint8Array(n));
+    this.appReady = g(this.appReady, new Uint8Array(n));
+    this.revision = g(this.revision, new Int32Array(n));
+    this.restarts = g(this.restarts, new Int32Array(n));
+    this.readySinceNs = g(this.readySinceNs, new Float64Array(n));
   }
 }

@@ -2,7 +2,8 @@ import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
 import type { Router } from '../envoy/router.ts';
 import { EventKind } from '../event-kinds.ts';
-import { GONE, TERMINATING } from '../kube/pods.ts';
+import { Detail } from '../envoy/response-details.ts';
+import { APP_SERVING, APP_STOPPING } from '../kube/pods.ts';
 import {
   InvariantError,
   JOB_CALLING,
@@ -12,8 +13,8 @@ import {
   NONE,
 } from './requests.ts';
 
-/** Called when a terminating pod has finished its last job and can exit. */
-export type PodDrainedHandler = (pod: number) => void;
+/** Called when a pod's app holds no more work (a stopping app can then exit). */
+export type PodIdleHandler = (pod: number) => void;
 
 /**
  * The application container of each pod, behind its inbound sidecar: a fixed number of workers
@@ -27,7 +28,7 @@ export type PodDrainedHandler = (pod: number) => void;
 export class AppServer {
   private readonly ctx: MeshContext;
   private readonly router: Router;
-  onDrained: PodDrainedHandler = () => {};
+  onIdle: PodIdleHandler = () => {};
 
   constructor(ctx: MeshContext, router: Router) {
     this.ctx = ctx;
@@ -39,9 +40,16 @@ export class AppServer {
     const { requests: rq, pods, sim } = this.ctx;
     rq.check(r, gen);
     const pod = rq.host[r]!;
-    if (pods.phase[pod] === GONE) {
-      // The pod died while the request was on the wire: the connection is reset.
-      this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod);
+    if (!pods.sidecarListening(pod)) {
+      // Nothing listens on the pod's inbound port (it died, its Envoy exited or has no config
+      // yet): the SYN gets an RST and the caller's Envoy reports a connect failure (§3.2: 503 UF).
+      this.router.deliverUpstream(r, 503, ResponseFlag.UF, pod, Detail.UPSTREAM_REFUSED);
+      return;
+    }
+    if (pods.app[pod] !== APP_SERVING) {
+      // The inbound Envoy's connection to the app is refused (starting, or stopped accepting):
+      // it answers 503 "upstream connect error ... connection failure" (§3.2), flag UF.
+      this.router.deliverUpstream(r, 503, ResponseFlag.UF, pod, Detail.APP_REFUSED);
       return;
     }
     rq.arriveNs[r] = sim.nowNs;
@@ -69,14 +77,14 @@ export class AppServer {
     if (--rq.pending[job]! === 0) this.nextStep(job);
   }
 
-  /** Kills every job at `pod`: each client sees its connection reset (503, UC). */
+  /** Resets every job at `pod` (it was killed, or its Envoy exited): each client sees 503 UC. */
   abortJobs(pod: number): void {
     const { requests: rq, pods, sim } = this.ctx;
     for (let r = pods.inHead[pod]!; r !== NONE; r = rq.inNext[r]!) {
       if (rq.serviceHandle[r] !== 0) sim.cancel(rq.serviceHandle[r]!);
       rq.serviceHandle[r] = 0;
       rq.jobState[r] = JOB_RESPONDED;
-      this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod);
+      this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod, Detail.UPSTREAM_RESET);
     }
     pods.inHead[pod] = NONE;
     pods.queueHead[pod] = pods.queueTail[pod] = NONE;
@@ -136,7 +144,7 @@ export class AppServer {
     this.router.deliverUpstream(r, code, 0, pod);
     const next = this.dequeue(pod);
     if (next !== NONE) this.startService(pod, next);
-    else if (pods.phase[pod] === TERMINATING && pods.jobs[pod] === 0) this.onDrained(pod);
+    else if (pods.app[pod] === APP_STOPPING && pods.jobs[pod] === 0) this.onIdle(pod);
   }
 
   private enqueue(pod: number, r: number): void {

@@ -50,7 +50,7 @@ export class RequestTable {
   host!: Int32Array;
   /** Root requests: the workload index; otherwise NONE. */
   workload!: Int32Array;
-  /** Closed-loop client id for root requests, else NONE. */
+  /** Closed-loop client id for root requests; for an app's startup call, the app container's epoch. */
   workloadClient!: Int32Array;
   /** The job (request id) waiting for this call, NONE for root requests. */
   parent!: Int32Array;
@@ -65,6 +65,9 @@ export class RequestTable {
   /** Status and flags the upstream side will deliver (app answer or reset). */
   upCode!: Int16Array;
   upFlags!: Uint16Array;
+  /** Why the upstream side answered as it did, and why the request ended (response-details.ts). */
+  upDetail!: Uint8Array;
+  detail!: Uint8Array;
   /** Job progress: current call step, calls outstanding in it, whether a required call failed. */
   step!: Int16Array;
   pending!: Int32Array;
@@ -107,6 +110,8 @@ export class RequestTable {
     this.serviceHandle[id] = 0;
     this.upCode[id] = 0;
     this.upFlags[id] = 0;
+    this.upDetail[id] = 0;
+    this.detail[id] = 0;
     this.inPrev[id] = this.inNext[id] = this.outPrev[id] = this.outNext[id] = this.queueNext[id] = NONE;
     return id;
   }
@@ -151,6 +156,8 @@ export class RequestTable {
     this.failed = copy(new Uint8Array(cap), this.failed);
     this.upCode = copy(new Int16Array(cap), this.upCode);
     this.upFlags = copy(new Uint16Array(cap), this.upFlags);
+    this.upDetail = copy(new Uint8Array(cap), this.upDetail);
+    this.detail = copy(new Uint8Array(cap), this.detail);
     this.step = copy(new Int16Array(cap), this.step);
     this.client = i32(this.client);
     this.service = i32(this.service);

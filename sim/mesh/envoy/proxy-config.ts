@@ -1,0 +1,41 @@
+import type { ConfigVersion, EndpointSnapshot } from './endpoints.ts';
+
+/**
+ * The config each proxy has applied: a reference to one shared istiod version (never a copy),
+ * and when it applied it. A proxy's view of an upstream changes only when it applies a push.
+ */
+export class ProxyConfigs {
+  private readonly applied: (ConfigVersion | undefined)[] = [];
+  private appliedAt = new Float64Array(1024);
+
+  /** The snapshot of `service` that `proxy` routes with, or undefined before its first config. */
+  snapshot(proxy: number, service: number): EndpointSnapshot | undefined {
+    return this.applied[proxy]?.snapshots[service];
+  }
+
+  /** The version `proxy` has applied, or -1. */
+  version(proxy: number): number {
+    return this.applied[proxy]?.version ?? -1;
+  }
+
+  appliedAtNs(proxy: number): number {
+    return proxy < this.appliedAt.length ? this.appliedAt[proxy]! : 0;
+  }
+
+  apply(proxy: number, config: ConfigVersion, nowNs: number): void {
+    this.applied[proxy] = config;
+    if (proxy >= this.appliedAt.length) {
+      let n = this.appliedAt.length;
+      while (n <= proxy) n *= 2;
+      const bigger = new Float64Array(n);
+      bigger.set(this.appliedAt);
+      this.appliedAt = bigger;
+    }
+    this.appliedAt[proxy] = nowNs;
+  }
+
+  /** A proxy that is gone no longer pins its version in memory. */
+  drop(proxy: number): void {
+    this.applied[proxy] = undefined;
+  }
+}

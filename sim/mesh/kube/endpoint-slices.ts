@@ -1,0 +1,55 @@
+import { compileDistribution, type RandomStream, type Sampler } from '../../engine/index.ts';
+import type { MeshContext } from '../context.ts';
+import { EventKind } from '../event-kinds.ts';
+import { READY } from './pods.ts';
+
+/** Receives a service's ready endpoints as the EndpointSlice controller last wrote them. */
+export type EndpointSliceSink = (service: number, readyPods: number[], firstChangeNs: number) => void;
+
+/**
+ * The EndpointSlice controller and the watch that carries its writes to istiod, as one delay
+ * per sync (kubernetes-istio.md §3.6, §4.1): a pod change marks its service; the sync, after
+ * `endpointSliceDelay`, reads the service's pods as they are then and writes them, so changes
+ * made while a sync is pending join it (the controller's work queue dedups by service).
+ *
+ * Terminating pods are listed as terminating with ready=false (KEP-1672, §3.5) and Istio filters
+ * terminating endpoints out of EDS, so what reaches istiod here is the Ready, not-deleted pods.
+ */
+export class EndpointSliceController {
+  private readonly ctx: MeshContext;
+  private readonly podsOf: (service: number) => readonly number[];
+  private readonly sink: EndpointSliceSink;
+  private readonly delay: Sampler;
+  private readonly random: RandomStream;
+  private readonly pending: Uint8Array;
+  private readonly firstChangeNs: Float64Array;
+
+  constructor(ctx: MeshContext, podsOf: (service: number) => readonly number[], sink: EndpointSliceSink) {
+    this.ctx = ctx;
+    this.podsOf = podsOf;
+    this.sink = sink;
+    this.delay = compileDistribution(ctx.scenario.mesh.controlPlane.endpointSliceDelay);
+    this.random = ctx.rng.stream('kube/endpointslice-controller');
+    this.pending = new Uint8Array(ctx.services.length);
+    this.firstChangeNs = new Float64Array(ctx.services.length);
+  }
+
+  /** A pod of `service` changed readiness, was deleted or is gone. */
+  podChanged(service: number): void {
+    if (this.pending[service]) return;
+    this.pending[service] = 1;
+    this.firstChangeNs[service] = this.ctx.sim.nowNs;
+    this.ctx.sim.postAfter(this.delay.sample(this.random), EventKind.ENDPOINT_SLICE_SYNC, service);
+  }
+
+  onSync(service: number): void {
+    this.pending[service] = 0;
+    this.sink(service, this.readyEndpoints(service), this.firstChangeNs[service]!);
+  }
+
+  /** Ready, not terminating: in creation order, as pods are listed. */
+  readyEndpoints(service: number): number[] {
+    const phase = this.ctx.pods.phase;
+    return this.podsOf(service).filter((p) => phase[p] === READY);
+  }
+}
