@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimeSeries } from '../../sim/metrics/index.ts';
 import { INTERVAL_COLUMNS } from '../../sim/metrics/index.ts';
-import { extent, intervalAt, line, metricAt, stacked } from '../../web/src/chart-data.ts';
+import { extent, intervalAt, line, metricAt, podStates, stacked } from '../../web/src/chart-data.ts';
 
 /** Two series (a service and a workload) over 4 intervals of 500 ms, with hand-set counts. */
 function fixture(): TimeSeries {
@@ -59,5 +59,23 @@ describe('chart data shaping', () => {
   it('extent ignores NaN and falls back to [0, 1]', () => {
     expect(extent([line(ts, 0, 4, 'p99Ms')])).toEqual([5, 40]);
     expect(extent([[{ tS: 0, value: NaN }]])).toEqual([0, 1]);
+  });
+
+  it('pods by state come from the pod columns, bottom-up ready, starting, terminating; none without them', () => {
+    const withPods = fixture();
+    const cols = withPods.columns as Record<string, Float64Array>;
+    cols.podsReady = new Float64Array([3, 3, 4, 5, 0, 0, 0, 0]);
+    cols.podsStarting = new Float64Array([0, 2, 1, 0, 0, 0, 0, 0]);
+    cols.podsTerminating = new Float64Array([0, 0, 1, 1, 0, 0, 0, 0]);
+    const pods = podStates(withPods, 0, 3)!;
+    expect(pods.keys).toEqual(['ready', 'starting', 'terminating']);
+    expect(pods.rows.map((r) => r.values)).toEqual([
+      { ready: 3, starting: 0, terminating: 0 },
+      { ready: 3, starting: 2, terminating: 0 },
+      { ready: 4, starting: 1, terminating: 1 },
+    ]);
+    const without = fixture();
+    for (const c of ['podsReady', 'podsStarting', 'podsTerminating']) delete (without.columns as Record<string, unknown>)[c];
+    expect(podStates(without, 0, 3)).toBeUndefined();
   });
 });

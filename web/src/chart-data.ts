@@ -92,3 +92,25 @@ export function extent(lines: readonly Point[][]): [number, number] {
   for (const l of lines) for (const p of l) if (Number.isFinite(p.value)) [lo, hi] = [Math.min(lo, p.value), Math.max(hi, p.value)];
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
 }
+
+/** Pod states in stacking order (bottom first), by their time-series column. */
+const POD_STATE_COLUMNS = [
+  ['ready', 'podsReady'],
+  ['starting', 'podsStarting'],
+  ['terminating', 'podsTerminating'],
+] as const;
+
+/**
+ * A service's pods by state at each interval's end, for a stacked chart; undefined when the
+ * result records no pod states (see pod-states.ts).
+ */
+export function podStates(ts: TimeSeries, s: number, closed: number): Stacked | undefined {
+  const cols = ts.columns as Record<string, Float64Array | undefined>;
+  const present = POD_STATE_COLUMNS.filter(([, c]) => cols[c]);
+  if (present.length === 0) return undefined;
+  const n = Math.min(closed, ts.intervals);
+  return {
+    keys: present.map(([k]) => k),
+    rows: Array.from({ length: n }, (_, i) => ({ tS: intervalStartS(ts, i), values: Object.fromEntries(present.map(([k, c]) => [k, cols[c]![s * ts.intervals + i]!])) })),
+  };
+}

@@ -6,7 +6,7 @@
 import './style.css';
 import { summaryDocument, timeSeriesCsv, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
 import { callGraph, edgeFlows, type CallGraph } from './call-graph-data.ts';
-import { extent, intervalAt, line, LINE_METRICS, seriesIndex, stacked, type LineMetric } from './chart-data.ts';
+import { extent, intervalAt, line, LINE_METRICS, podStates, seriesIndex, stacked, type LineMetric } from './chart-data.ts';
 import { createEditor, validate, type Validation } from './editor.ts';
 import { LiveSeries } from './live-series.ts';
 import { podsAt } from './pod-states.ts';
@@ -29,6 +29,8 @@ interface RunView {
   live?: LiveSeries;
   result?: RunResult;
 }
+
+const STACK_TITLES = { pods: 'pods by state', codes: 'non-2xx by status code', flags: 'by response flag' } as const;
 
 const VARIANT_COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#0891b2', '#db2777'];
 
@@ -376,7 +378,9 @@ function renderCharts(): void {
   drawLineChart(ui.latency, lat, { ...base, title: `${state.series} · p99 (solid) and p50 (dashed) latency`, yDomain: [0, extent(lat.map((l) => l.points))[1]], yFormat: (v) => (v === 0 ? '0' : formatMs(v)), valueFormat: (v) => formatMs(v), delta: rel });
   ui.stacks.replaceChildren();
   // Lay out every box before drawing any: a chart sizes itself to its box.
-  const boxes = (['codes', 'flags'] as const).flatMap((kind) =>
+  const isService = Object.hasOwn(scenario.services, state.series);
+  const kinds = isService ? (['pods', 'codes', 'flags'] as const) : (['codes', 'flags'] as const);
+  const boxes = kinds.flatMap((kind) =>
     state.runs.map((r) => {
       const box = document.createElement('div');
       box.className = 'chart-box';
@@ -390,8 +394,10 @@ function renderCharts(): void {
       const t = tsOf(r);
       if (!t) continue;
       const s = seriesIndex(t.ts, state.series);
-      const title = `${kind === 'codes' ? 'non-2xx by status code' : 'by response flag'} · ${r.spec.variant}`;
-      drawStackedChart(box, stacked(t.ts, s, t.closed, kind), kind, { ...base, title, height: 160 });
+      const title = `${STACK_TITLES[kind]} · ${r.spec.variant}`;
+      const data = kind === 'pods' ? podStates(t.ts, s, t.closed) : stacked(t.ts, s, t.closed, kind);
+      if (data) drawStackedChart(box, data, kind, { ...base, title, height: 160 });
+      else box.remove();
     }
   }
   ui.timeline.innerHTML = ms.length
