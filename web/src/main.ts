@@ -4,24 +4,20 @@
  * up work on the main thread.
  */
 import './style.css';
-import { summaryDocument, timeSeriesCsv, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
-import { callGraph, edgeFlows, type CallGraph } from './call-graph-data.ts';
-import { extent, intervalAt, line, LINE_METRICS, podStates, seriesIndex, stacked, type LineMetric } from './chart-data.ts';
+import { evaluateExpectations, summaryDocument, timeSeriesCsv, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
+import { callGraph, type CallGraph } from './call-graph-data.ts';
 import { createEditor, validate, type Validation } from './editor.ts';
+import { escapeHtml } from './html.ts';
 import { LiveSeries } from './live-series.ts';
-import { podsAt } from './pod-states.ts';
 import { RunController } from './run-controller.ts';
 import { decodeShare, encodeShare, isShareFragment } from './share-codec.ts';
 import { SHIPPED_SCENARIOS } from './shipped-scenarios.ts';
-import { drawCallGraph } from './views/call-graph-view.ts';
-import { fmtS, type Marker } from './views/chart-frame.ts';
-import { drawLineChart, type LineSet } from './views/line-chart.ts';
-import { drawPods } from './views/pods-view.ts';
-import { drawStackedChart } from './views/stacked-chart.ts';
+import { timelineMarkers } from './timeline-markers.ts';
 import { drawExpectations } from './views/expectations-view.ts';
+import { drawOverTime } from './views/over-time-view.ts';
+import { drawProblems } from './views/problems-view.ts';
+import { drawStateAtT } from './views/state-view.ts';
 import { drawSummaryTable } from './views/summary-table.ts';
-import { evaluateExpectations, formatMs, formatPct, formatRate, pointsDelta, relativeDelta } from 'meshsim/browser';
-import { escapeHtml } from './html.ts';
 
 interface RunView {
   spec: RunSpec;
@@ -29,8 +25,6 @@ interface RunView {
   live?: LiveSeries;
   result?: RunResult;
 }
-
-const STACK_TITLES = { pods: 'pods by state', codes: 'non-2xx by status code', flags: 'by response flag' } as const;
 
 const VARIANT_COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#0891b2', '#db2777'];
 
@@ -90,27 +84,7 @@ const editor = createEditor($('editor'), { file: () => state.file, onValidated: 
 
 function applyValidation(v: Validation): void {
   state.validation = v;
-  ui.problems.replaceChildren();
-  ui.problems.className = v.ok ? 'problems ok' : 'problems bad';
-  if (v.ok) {
-    const s = v.scenario;
-    const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
-    ui.problems.textContent = `✓ ${state.file}: ok (${Object.keys(s.services).length} services, ${pods} pods, ${s.workload.length} workloads, ${s.timeline.length} timeline events, ${s.variants.length} variants)`;
-  } else if ('lines' in v) {
-    for (const text of v.lines) {
-      const div = document.createElement('div');
-      div.className = 'problem';
-      div.textContent = text;
-      const p = v.problems[v.lines.indexOf(text)];
-      if (p && p.line > 0) div.addEventListener('click', () => jumpTo(p.line));
-      ui.problems.append(div);
-    }
-    const n = v.problems.length;
-    const foot = document.createElement('div');
-    foot.className = 'problem-foot';
-    foot.textContent = `${n} problem${n === 1 ? '' : 's'} in ${state.file}; nothing can run until they are fixed.`;
-    ui.problems.append(foot);
-  } else ui.problems.textContent = `internal error while validating: ${v.crashed}`;
+  drawProblems(ui.problems, v, state.file, jumpTo);
   renderVariantChoices();
   ui.run.disabled = !v.ok;
   if (v.ok && state.autoRun) {
@@ -294,10 +268,10 @@ let summaryKey = '';
 function render(): void {
   renderProgress();
   const summaries = finishedResults().map((r) => r.summary);
-  const key = `${summaries.map((s) => s.digest).join()}|${state.series}`;
+  const key = `${summaries.map((s) => s.digest).join()}|${state.series}|${controller.running}`;
   if (key !== summaryKey) {
     summaryKey = key;
-    drawSummaryTable(ui.summary, summaries, state.series ?? '', selectSeries, colorOf);
+    drawSummaryTable(ui.summary, summaries, state.series ?? '', selectSeries, colorOf, controller.running);
     // Expectations are judged once every run is in (a variant's may name another variant).
     const all = state.ran && summaries.length === state.runs.length && state.ran.scenario.expect.length > 0;
     drawExpectations(ui.expectations, all ? evaluateExpectations(state.ran!.scenario, finishedResults()) : []);
@@ -334,75 +308,22 @@ function renderSeriesPicker(): void {
 }
 ui.series.addEventListener('change', () => selectSeries(ui.series.value));
 
-function markers(): Marker[] {
-  const scenario = state.ran?.scenario;
-  if (!scenario) return [];
-  const logged = state.runs[0]?.result?.summary.timeline;
-  return scenario.timeline.map((e, i) => {
-    const atS = e.at / 1e9;
-    // The run's log says what happened ("20s scale catalog 3 -> 8: created ..."); the chart shows the time already.
-    const fromLog = logged?.find((l) => l.atS === atS)?.description.replace(/^\S+\s+/, '');
-    const { at: _at, ...action } = e as unknown as Record<string, unknown>;
-    const label = fromLog ?? Object.entries(action).map(([k, v]) => `${k} ${Object.entries(v as object).map(([f, x]) => `${f}=${String(x)}`).join(' ')}`).join(', ');
-    return { atS, label: label || `event ${i + 1}` };
-  });
-}
-
 function renderCharts(): void {
   const scenario = state.ran?.scenario;
   ui.chartsEmpty.hidden = Boolean(scenario && state.series);
   ui.charts.hidden = !ui.chartsEmpty.hidden;
   ui.seriesField.hidden = ui.charts.hidden;
   if (!scenario || !state.series) return;
-  const durationS = scenario.duration / 1e9;
-  const intervalS = scenario.metrics.interval / 1e9;
-  const ms = markers();
-  const base = { durationS, intervalS, markers: ms, cursorS: state.cursorS, onPick: (tS: number) => setCursor(tS) };
-  const linesFor = (metric: LineMetric, dashed = false): LineSet[] =>
-    state.runs.flatMap((r) => {
-      const t = tsOf(r);
-      if (!t) return [];
-      const s = seriesIndex(t.ts, state.series!);
-      const suffix = metric === 'p50Ms' ? ' p50' : metric === 'p99Ms' ? ' p99' : '';
-      const isBase = r.spec.variant === 'base';
-      return [
-        { variant: r.spec.variant + suffix, color: colorOf(r.spec.variant), points: line(t.ts, s, t.closed, metric), dashed, ...(!isBase && { against: `base${suffix}` }) },
-      ];
-    });
-  const pp = (b: number, v: number) => pointsDelta(b, v);
-  const rel = (b: number, v: number) => relativeDelta(b, v);
-  drawLineChart(ui.success, linesFor('successRate'), { ...base, title: `${state.series} · ${LINE_METRICS.successRate.label}`, yDomain: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%`, valueFormat: (v) => formatPct(v), delta: pp });
-  const rate = linesFor('ratePerS');
-  drawLineChart(ui.rate, rate, { ...base, title: `${state.series} · ${LINE_METRICS.ratePerS.label}`, yDomain: [0, extent(rate.map((l) => l.points))[1]], yFormat: (v) => formatRate(v), valueFormat: (v) => `${formatRate(v)}/s`, delta: rel });
-  const lat = [...linesFor('p99Ms'), ...linesFor('p50Ms', true)];
-  drawLineChart(ui.latency, lat, { ...base, title: `${state.series} · p99 (solid) and p50 (dashed) latency`, yDomain: [0, extent(lat.map((l) => l.points))[1]], yFormat: (v) => (v === 0 ? '0' : formatMs(v)), valueFormat: (v) => formatMs(v), delta: rel });
-  ui.stacks.replaceChildren();
-  // Lay out every box before drawing any: a chart sizes itself to its box.
-  const isService = Object.hasOwn(scenario.services, state.series);
-  const kinds = isService ? (['pods', 'codes', 'flags'] as const) : (['codes', 'flags'] as const);
-  const boxes = kinds.flatMap((kind) =>
-    state.runs.map((r) => {
-      const box = document.createElement('div');
-      box.className = 'chart-box';
-      box.dataset.testid = `chart-${kind}-${r.spec.variant}`;
-      ui.stacks.append(box);
-      return { kind, r, box };
-    }),
-  );
-  for (const { kind, r, box } of boxes) {
-    {
-      const t = tsOf(r);
-      if (!t) continue;
-      const s = seriesIndex(t.ts, state.series);
-      const title = `${STACK_TITLES[kind]} · ${r.spec.variant}`;
-      const data = kind === 'pods' ? podStates(t.ts, s, t.closed) : stacked(t.ts, s, t.closed, kind);
-      if (data) drawStackedChart(box, data, kind, { ...base, title, height: 160 });
-      else box.remove();
-    }
-  }
-  ui.timeline.innerHTML = ms.length
-    ? ms.map((m, k) => `<span class="tl-item"><b>${k + 1}</b> <span class="tl-at">${fmtS(m.atS)}</span> ${escapeHtml(m.label)}</span>`).join('')
-    : '<span class="muted">no timeline events</span>';
+  drawOverTime(ui, {
+    series: state.series,
+    isService: Object.hasOwn(scenario.services, state.series),
+    durationS: scenario.duration / 1e9,
+    intervalS: scenario.metrics.interval / 1e9,
+    runs: state.runs.map((r) => ({ variant: r.spec.variant, color: colorOf(r.spec.variant), data: tsOf(r) })),
+    markers: timelineMarkers(scenario, state.runs[0]?.result?.summary.timeline),
+    cursorS: state.cursorS,
+    onPick: setCursor,
+  });
 }
 
 function configureScrubber(scenario: Scenario): void {
@@ -437,22 +358,10 @@ function renderStateAtT(): void {
     ui.stateVariants.append(b);
   }
   const run = state.runs.find((r) => r.spec.variant === state.stateVariant) ?? state.runs[0]!;
-  const t = tsOf(run);
-  if (!t || t.closed === 0) {
-    ui.scrubLabel.textContent = 'waiting for the first interval…';
-    return;
-  }
-  const latest = t.closed - 1;
-  const i = state.cursorS === undefined ? latest : Math.min(latest, intervalAt(t.ts, state.cursorS));
-  if (state.cursorS === undefined) ui.scrubber.value = String(((i + 0.5) * t.ts.intervalNs) / 1e9);
-  const iS = t.ts.intervalNs / 1e9;
-  ui.scrubLabel.textContent = `T = ${fmtS((i + 0.5) * iS)} · interval ${fmtS(i * iS)}–${fmtS((i + 1) * iS)}${state.cursorS === undefined ? ' (latest)' : ''}`;
-  drawPods(ui.pods, podsAt(t.ts, run.result?.summary, i));
-  const index = new Map(t.ts.series.map((s, k) => [`${s.kind}:${s.name}`, k]));
-  drawCallGraph(ui.graph, ran.graph, edgeFlows(ran.graph, t.ts, i), (name, kind) => {
-    const k = index.get(`${kind}:${name}`);
-    return k === undefined ? 0 : t.ts.columns.started[k * t.ts.intervals + i]! / iS;
-  });
+  drawStateAtT(
+    { pods: ui.pods, graph: ui.graph, label: ui.scrubLabel, scrubber: ui.scrubber },
+    { graph: ran.graph, data: tsOf(run), summary: run.result?.summary, cursorS: state.cursorS },
+  );
 }
 
 window.addEventListener('resize', () => {

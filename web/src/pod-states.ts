@@ -5,7 +5,7 @@ import type { RunSummary, TimeSeries } from 'meshsim/browser';
  * podsTerminating columns with the pod lifecycle (the count at each interval's end); until a
  * result has them, the view falls back to the ready endpoints at the end of the run.
  */
-export const POD_STATES = ['starting', 'ready', 'terminating'] as const;
+export const POD_STATES = ['ready', 'starting', 'terminating'] as const;
 export type PodState = (typeof POD_STATES)[number];
 const COLUMN: Record<PodState, string> = { starting: 'podsStarting', ready: 'podsReady', terminating: 'podsTerminating' };
 

@@ -3,10 +3,12 @@ import type { RunSummary } from 'meshsim/browser';
 import { escapeHtml } from '../html.ts';
 import { runFacts, summaryRows, SUMMARY_COLUMNS } from '../summary-rows.ts';
 
-export function drawSummaryTable(container: HTMLElement, runs: RunSummary[], selected: string, onSelect: (series: string) => void, colorOf: (variant: string) => string): void {
+export function drawSummaryTable(container: HTMLElement, runs: RunSummary[], selected: string, onSelect: (series: string) => void, colorOf: (variant: string) => string, running: boolean): void {
   container.replaceChildren();
   if (runs.length === 0) {
-    container.innerHTML = '<p class="empty">Press <b>Run</b> to simulate the scenario; its summary appears here.</p>';
+    container.innerHTML = running
+      ? '<p class="empty">Running… the table fills in as each run (base, then each variant) finishes.</p>'
+      : '<p class="empty">Press <b>Run</b> to simulate the scenario; its summary appears here.</p>';
     return;
   }
   for (const kind of ['services', 'workloads'] as const) {
