@@ -176,7 +176,7 @@ async function startRun(): Promise<void> {
       const run = state.runs.find((r) => r.spec === spec)!;
       run.fraction = u.fraction;
       if (u.chunk) run.live ? run.live.add(u.chunk) : (run.live = new LiveSeries(u.chunk));
-      schedule();
+      schedule(u.chunk !== undefined);
     },
     onDone: (spec, result) => {
       const run = state.runs.find((r) => r.spec === spec)!;
@@ -250,7 +250,13 @@ ui.dlCsv.addEventListener('click', () => download('timeseries.csv', timeSeriesCs
 // ---- rendering ----
 
 let pending = false;
-function schedule(): void {
+let viewsStale = true;
+/**
+ * Redraws on the next animation frame. Most updates from a run only move its progress
+ * (`viewsToo` false): those redraw the progress bar alone, the charts only when data arrived.
+ */
+function schedule(viewsToo = true): void {
+  viewsStale ||= viewsToo;
   if (pending) return;
   pending = true;
   requestAnimationFrame(() => {
@@ -267,6 +273,8 @@ function tsOf(run: RunView): { ts: TimeSeries; closed: number } | undefined {
 let summaryKey = '';
 function render(): void {
   renderProgress();
+  if (!viewsStale) return;
+  viewsStale = false;
   const summaries = finishedResults().map((r) => r.summary);
   const key = `${summaries.map((s) => s.digest).join()}|${state.series}|${controller.running}`;
   if (key !== summaryKey) {
