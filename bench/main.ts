@@ -25,7 +25,7 @@ for (const pending of [1e3, 1e5, 1e6]) {
   console.log(`  ${String(pending).padStart(8)} pending: ${fmt(median(rates) / 1e6)}M events/s  (runs: ${rates.map((r) => fmt(r / 1e6)).join(', ')})`);
 }
 
-const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['scenarios/scale-4000-pods.yaml', 'scenarios/quickstart.yaml'];
+const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['scenarios/scale-4000-pods.yaml', 'scenarios/scale-rollout-1000-pods.yaml', 'scenarios/quickstart.yaml'];
 for (const file of scenarios) {
   console.log(`\n${file} (base variant, fresh process each run; median of ${REPEATS})`);
   const runs = Array.from({ length: REPEATS }, () => {

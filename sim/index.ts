@@ -83,6 +83,52 @@ export type {
   ControlPlaneSummary,
   DurationStats,
 } from './run/index.ts';
+
+// ---- Sweeps: grids x variants x seeds, shards, merge ----
+
+export {
+  /**
+   * Parses a scenario for a sweep: its `sweep:` block (and `overrides`, as `meshsim sweep --set`)
+   * expanded into grid points, each validated with its variants.
+   * @throws ScenarioError naming the grid value that makes a point invalid.
+   */
+  parseSweep,
+  /** Every combination of the axes' values, first axis slowest. */
+  gridSettings,
+} from './scenario/index.ts';
+export type { SweepAxis, SweepPlan, SweepPoint, SweepOverrides } from './scenario/index.ts';
+export {
+  /** A sweep's runs in canonical order: grid point, then seed, then variant (base first). */
+  expandSweepRuns,
+  /** The runs of shard i of n (1-based): run k belongs to shard (k mod n) + 1. */
+  shardRuns,
+  shardOfRun,
+  /** The scenario a sweep run simulates (its grid point's). */
+  scenarioOfRun,
+  /** What every shard of a sweep must agree on: grid, seeds, variants, fingerprint. */
+  sweepHeader,
+  runRecord,
+  /** The tidy table (point x variant x series x metric, mean and 95% CI) and its digest. */
+  sweepResult,
+  sweepPartial,
+  /** Merges shards' partial results into exactly the unsharded result (any order). */
+  mergeSweepPartials,
+  SweepError,
+  SWEEP_METRICS,
+} from './run/index.ts';
+export type { ShardSpec, SweepHeader, SweepMetric, SweepPartial, SweepResult, SweepRow, SweepRunRecord, SweepRunSpec } from './run/index.ts';
+
+// ---- Reports: self-contained HTML from results ----
+
+export {
+  /** The HTML report of runs (summary table, d3 charts over time); pass d3's UMD source and the chart scripts. */
+  renderRunReport,
+  /** The HTML report of a sweep (table, each metric against the swept parameter with CI bands). */
+  renderSweepReport,
+  /** The data the run report's charts draw. */
+  runChartData,
+} from './report/index.ts';
+export type { ReportAssets, RunReportInput, RunChartData } from './report/index.ts';
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
 export type { TimeSeries, SeriesSpec, IntervalColumn } from './metrics/index.ts';
 export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString } from './metrics/index.ts';

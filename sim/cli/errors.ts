@@ -1,5 +1,5 @@
 import { ScenarioError } from '../scenario/index.ts';
-import { RunError } from '../run/index.ts';
+import { RunError, SweepError } from '../run/index.ts';
 
 /** Exit codes: scripts and sweeps can tell bad input from a run that hit a limit. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, runStopped: 3, expectationFailed: 4 } as const;
@@ -34,7 +34,7 @@ export function reportError(e: unknown, stderr: (s: string) => void): number {
     stderr(`${e.message}\n${n} problem${n === 1 ? '' : 's'} in ${e.file}; nothing was run.\n`);
     return EXIT.badInput;
   }
-  if (e instanceof CliError) {
+  if (e instanceof CliError || e instanceof SweepError) {
     stderr(`meshsim: ${e.message}\n`);
     return EXIT.badInput;
   }

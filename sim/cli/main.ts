@@ -9,7 +9,9 @@ import { checkCommand } from './check-command.ts';
 import { CliError, EXIT, reportError } from './errors.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { readScenario } from './read-scenario.ts';
+import { mergeCommand } from './merge-command.ts';
 import { runCommand } from './run-command.ts';
+import { sweepCommand } from './sweep-command.ts';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -67,8 +69,10 @@ export async function main(argv: string[]): Promise<void> {
           .option('workers', { type: 'number', describe: 'worker threads for several runs (default: cores - 1, at least 1)' })
           .option('out', { type: 'string', describe: 'directory for summary.json and timeseries.csv' })
           .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
+          .option('report', { type: 'string', describe: 'write a self-contained HTML report (summary table and charts)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
+          .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
           .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .check((a) => {
             for (const t of (a.proxyStatus as unknown[] | undefined) ?? []) if (parseDurationNs(String(t)) === undefined) throw new CliError(`--proxy-status takes a time with a unit, like 31s or 1500ms (got '${t}')`);
@@ -87,8 +91,10 @@ export async function main(argv: string[]): Promise<void> {
               workers: a.workers,
               out: a.out,
               accessLog: a.accessLog,
+              report: a.report,
               json: a.json,
               variants: a.variants,
+              checkInvariants: a.checkInvariants,
               proxyStatusAtNs: (a.proxyStatus as unknown[] | undefined)?.map((t) => parseDurationNs(String(t))!),
             },
             out,
@@ -128,13 +134,57 @@ export async function main(argv: string[]): Promise<void> {
         }
       },
     )
+    .command(
+      'sweep <file>',
+      'Run a parameter grid x variants x seeds; print the tidy table (or run one shard of it)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block is the grid)' })
+          .option('set', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'sweep a path over values: --set services.catalog.replicas=3,5,8 (repeatable)' })
+          .option('seeds', { type: 'number', describe: 'seeds per grid point (default: sweep.seeds, or 1)' })
+          .option('seed', { type: 'number', describe: "override the scenario's seed (the first seed)" })
+          .option('workers', { type: 'number', describe: 'worker threads (default: cores - 1, at least 1)' })
+          .option('shard', { type: 'string', describe: 'run only shard i of n (1-based), e.g. 2/3; needs --out' })
+          .option('out', { type: 'string', describe: 'directory for sweep.json and sweep.csv (with --shard: shard-i-of-n.json)' })
+          .option('report', { type: 'string', describe: 'write a self-contained HTML report' })
+          .option('json', { type: 'boolean', default: false, describe: 'print sweep.json instead of the table' })
+          .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants at every point (--no-variants: base only)" })
+          .check((a) => {
+            if (a.seeds !== undefined && (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000)) throw new CliError('--seeds must be an integer from 1 to 10000');
+            if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 256)) throw new CliError('--workers must be an integer from 1 to 256');
+            if (a.seed !== undefined && (!Number.isSafeInteger(a.seed) || a.seed < 0)) throw new CliError('--seed must be a non-negative integer');
+            return true;
+          }),
+      (a) =>
+        guarded(() =>
+          sweepCommand(
+            { file: a.file, set: a.set.map(String), seeds: a.seeds, seed: a.seed, workers: a.workers, shard: a.shard, out: a.out, report: a.report, json: a.json, variants: a.variants },
+            out,
+            err,
+          ),
+        ),
+    )
+    .command(
+      'merge <dirs..>',
+      "Merge shards' partial results (directories or shard-i-of-n.json files) into the whole sweep's result",
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', describe: 'directory for sweep.json and sweep.csv' })
+          .option('report', { type: 'string', describe: 'write a self-contained HTML report' })
+          .option('json', { type: 'boolean', default: false, describe: 'print sweep.json instead of the table' }),
+      (a) => guarded(() => mergeCommand({ inputs: a.dirs, out: a.out, report: a.report, json: a.json }, out, err)),
+    )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => guarded(() => out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n')))
     .example('$0 run scenarios/quickstart.yaml', 'run the quickstart and print its summary')
     .example('$0 run scenarios/quickstart.yaml --seeds 8 --out out/', '8 replications in worker threads; write summary.json and timeseries.csv')
     .example('$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log')
+    .example('$0 run scenarios/quickstart.yaml --report report.html', 'write an HTML report with charts')
     .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
     .example('$0 check scenarios/*.yaml', "run every scenario's expect: list, as a regression test in CI")
     .example('$0 run scenarios/rolling-deploy-503s.yaml --proxy-status 31s', 'which proxies still had stale endpoints at 31s')
+    .example('$0 sweep my.yaml --set services.catalog.replicas=3,5,8 --seeds 10 --out out/', 'a grid x 10 seeds; write sweep.json and sweep.csv')
+    .example('$0 sweep my.yaml --shard 2/3 --out part/ && $0 merge part/', 'run shard 2 of 3, and merge the shards once all are done')
     .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 4 an expectation failed (check), 1 internal error.')
     .demandCommand(1, 'Say which command to run.')
     .strict()

@@ -4,6 +4,11 @@ import { CliError } from './errors.ts';
 
 /** Reads and validates a scenario file; a missing or unreadable file is a CliError (exit 2). */
 export function readScenario(file: string): Scenario {
+  return parseScenario(readScenarioText(file), file);
+}
+
+/** A scenario file's text; a missing, unreadable or oversized file is a CliError (exit 2). */
+export function readScenarioText(file: string): string {
   let text: string;
   try {
     if (statSync(file).size > MAX_SCENARIO_BYTES) throw new CliError(`${file} is larger than ${MAX_SCENARIO_BYTES} bytes`);
@@ -14,5 +19,5 @@ export function readScenario(file: string): Scenario {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
     throw new CliError(`cannot read ${file}: ${why}`);
   }
-  return parseScenario(text, file);
+  return text;
 }

@@ -7,6 +7,7 @@ import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
+import { checkReportPath, writeReport } from './report-file.ts';
 
 export interface RunArgs {
   file: string;
@@ -15,10 +16,13 @@ export interface RunArgs {
   workers?: number | undefined;
   out?: string | undefined;
   accessLog?: string | undefined;
+  report?: string | undefined;
   json: boolean;
   variants: boolean;
   /** --proxy-status: times (ns) at which to record every proxy's config status. */
   proxyStatusAtNs?: number[] | undefined;
+  /** --check-invariants: run the world's checkers after every timeline action and at the end. */
+  checkInvariants?: boolean | undefined;
 }
 
 /** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
@@ -29,6 +33,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     ...(args.seed !== undefined && { seed: args.seed }),
     variants: args.variants ? loaded.variants : [],
   };
+  if (loaded.sweep) stderr(`note: ${args.file} has a sweep: block; this runs the scenario as written (meshsim sweep runs the grid)\n`);
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
   if (args.proxyStatusAtNs?.length && args.seeds > 1) throw new CliError('--proxy-status shows one run per variant; use it with --seeds 1');
   for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
@@ -41,6 +46,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       throw cannotWrite(args.out, e);
     }
   }
+  if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
   const { runs, workers } = await execute(scenario, specs, args, stderr);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -57,6 +63,10 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     }
     stderr(`wrote ${files.join(', ')}\n`);
   }
+  if (args.report) {
+    const input = { scenario: { name: scenario.name, file: scenario.file, description: scenario.description }, runs, merged };
+    stderr(`wrote ${writeReport(args.report, { kind: 'run', input })}\n`);
+  }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');
 }
@@ -68,9 +78,11 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
 export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
   const bar = new ProgressBar(process.stderr, specs.length);
   try {
-    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs), workers: 0 };
-    if (args.proxyStatusAtNs?.length) {
-      const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, proxyStatusAtNs: args.proxyStatusAtNs!, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs, args.checkInvariants), workers: 0 };
+    if (args.proxyStatusAtNs?.length || args.checkInvariants) {
+      // Both need the world in this process (a status callback, a check that throws here).
+      const extra = { ...(args.proxyStatusAtNs && { proxyStatusAtNs: args.proxyStatusAtNs }), ...(args.checkInvariants && { checkInvariants: true }) };
+      const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, ...extra, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
       return { runs, workers: 0 };
     }
     if (specs.length === 1 && args.workers === undefined) {
@@ -87,7 +99,7 @@ export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArg
   }
 }
 
-function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined): RunResult[] {
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined, checkInvariants: boolean | undefined): RunResult[] {
   let writer: AtomicLineWriter;
   try {
     writer = new AtomicLineWriter(file);
@@ -99,6 +111,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
       runScenario(scenario, {
         ...spec,
         ...(proxyStatusAtNs && { proxyStatusAtNs }),
+        ...(checkInvariants && { checkInvariants }),
         accessLog: (record) => writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined)),
         onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
       }),

@@ -8,7 +8,7 @@ export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'na
 /** How a service's pods start and stop: its sidecar settings (mesh.sidecar + services.X.sidecar) and the app's. */
 export interface PodLifecycle {
   startup: SidecarStartup;
-  proxyStartNs: number;
+  proxyStart: Sampler;
   drainNs: number;
   initialFetchTimeoutNs: number;
   proxyPreStopNs: number;
@@ -38,7 +38,7 @@ export interface ServiceModel {
   replicas: number;
   serviceTime: Sampler;
   concurrency: number;
-  startupNs: number;
+  startup: Sampler;
   /** Route timeout for requests to this service; 0 = none (Istio's default). */
   timeoutNs: number;
   timeoutLine: DelayLine | undefined;
@@ -71,7 +71,7 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     replicas: svc.replicas,
     serviceTime: compileDistribution(svc.app.serviceTime),
     concurrency: svc.app.concurrency,
-    startupNs: svc.app.startupTime,
+    startup: compileDistribution(svc.app.startupTime),
     timeoutNs: svc.timeout,
     timeoutLine: svc.timeout > 0 ? sim.createDelayLine(svc.timeout) : undefined,
     lbPolicy: svc.trafficPolicy.loadBalancer.simple,
@@ -86,7 +86,7 @@ function compileLifecycle(scenario: Scenario, svc: Service, idOf: Map<string, nu
   const probe = svc.app.readinessProbe;
   return {
     startup: sidecar.startup,
-    proxyStartNs: sidecar.startTime,
+    proxyStart: compileDistribution(sidecar.startTime),
     drainNs: sidecar.terminationDrainDuration,
     initialFetchTimeoutNs: sidecar.initialFetchTimeout,
     proxyPreStopNs: sidecar.preStop?.sleep ?? 0,

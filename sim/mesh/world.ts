@@ -4,6 +4,8 @@ import type { Scenario } from '../scenario/index.ts';
 import type { AccessLogSink, MeshContext, PodEventSink } from './context.ts';
 import { ProxyConfigs } from './envoy/proxy-config.ts';
 import { Router } from './envoy/router.ts';
+import { runCheckers, type CheckPoint } from './checkers/checkers.ts';
+import type { WorldInspection } from './checkers/inspection.ts';
 import { EventKind } from './event-kinds.ts';
 import { Istiod, type PushRecord } from './istio/istiod.ts';
 import { proxyStatusRows, type ProxyStatusRow } from './istio/proxy-status.ts';
@@ -24,6 +26,8 @@ export interface WorldOptions {
   accessLog?: AccessLogSink;
   /** Receives every pod lifecycle step (container starts, readiness, signals, exits). */
   podEvents?: PodEventSink;
+  /** Check the world's invariants after every timeline action and at the end (checkers/). */
+  checkInvariants?: boolean;
   /** Times at which to record every proxy's config status (like `istioctl proxy-status`). */
   proxyStatusAtNs?: readonly number[];
 }
@@ -131,6 +135,7 @@ export class World {
   }
 
   finish(): WorldResult {
+    this.check('end');
     this.podCensus();
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
     return {
@@ -204,7 +209,8 @@ export class World {
       case EventKind.POD_GRACE_EXPIRED:
         return this.kubelet.onGraceExpired(a);
       case EventKind.TIMELINE:
-        return this.timeline.apply(a);
+        this.timeline.apply(a);
+        return this.check('action');
       case EventKind.METRICS_TICK:
         this.podCensus();
         return this.ctx.metrics.closeInterval(this.census());
@@ -243,6 +249,46 @@ export class World {
       default:
         throw new Error(`unknown event kind ${kind}`);
     }
+  }
+
+  private check(at: CheckPoint): void {
+    if (this.options.checkInvariants) runCheckers(this.inspect(), at);
+  }
+
+  /** The read-only view checkers observe the world through. */
+  inspect(): WorldInspection {
+    const { ctx, deployments, endpointSlices, istiod } = this;
+    return {
+      nowNs: ctx.sim.nowNs,
+      scenario: ctx.scenario,
+      serviceNames: ctx.services.map((s) => s.name),
+      pods: ctx.pods,
+      requests: ctx.requests,
+      deployments: {
+        desired: (s) => deployments.desired(s),
+        active: (s) => deployments.active(s),
+        pods: (s) => deployments.pods(s),
+        targetPods: (s) => deployments.targetPods(s),
+        rolloutInProgress: (s) => deployments.rolloutInProgress(s),
+        reconcilePending: (s) => deployments.reconcilePending(s),
+        rolloutBounds: (s) => deployments.rolloutBounds(s),
+      },
+      endpointSlices: { readyEndpoints: (s) => endpointSlices.readyEndpoints(s), pending: (s) => endpointSlices.pending(s) },
+      istiod: {
+        current: istiod.current,
+        connectedProxies: istiod.connectedProxies,
+        knownEndpoints: (s) => istiod.knownEndpoints(s),
+        idle: () => istiod.idle(),
+        pushesInFlight: () => istiod.pushesInFlight(),
+        pushThrottle: () => istiod.pushThrottle(),
+      },
+      configs: this.configs,
+      startedPerSeries: (s) => ctx.metrics.startedSoFar(s),
+      endedPerSeries: (s) => ctx.metrics.endedSoFar(s),
+      startedInWindow: (s, from, to) => ctx.metrics.startedIn(s, from, to),
+      intervalNs: ctx.metrics.intervalNs,
+      workloadSeriesBase: ctx.workloadSeriesBase,
+    };
   }
 
   private recordProxyStatus(): void {

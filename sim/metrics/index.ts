@@ -3,3 +3,5 @@ export { MetricsRecorder, INTERVAL_COLUMNS } from './recorder.ts';
 export type { IntervalColumn, SeriesKind, SeriesSpec, SeriesTotals, TimeSeries } from './recorder.ts';
 export { ResponseFlag, FLAG_NAMES, flagsToString } from './response-flags.ts';
 export type { ResponseFlagName } from './response-flags.ts';
+export { histogramBins } from './histogram-bins.ts';
+export type { HistogramBins } from './histogram-bins.ts';

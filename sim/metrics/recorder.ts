@@ -162,6 +162,27 @@ export class MetricsRecorder {
     if (nowNs >= this.warmupNs) this.totals[series]!.panicPicks++;
   }
 
+  /** Requests of a series started over the run so far (warm-up included). */
+  startedSoFar(series: number): number {
+    return this.totals[series]!.startedTotal;
+  }
+
+  /** Requests of a series ended over the run so far (warm-up included), from the interval columns. */
+  endedSoFar(series: number): number {
+    return this.sumColumn(this.columns.ended, series, 0, this.intervals);
+  }
+
+  /** Requests of a series started in intervals [from, to). */
+  startedIn(series: number, from: number, to: number): number {
+    return this.sumColumn(this.columns.started, series, from, to);
+  }
+
+  private sumColumn(col: Float64Array, series: number, from: number, to: number): number {
+    let n = 0;
+    for (let i = Math.max(0, from); i < Math.min(this.intervals, to); i++) n += col[series * this.intervals + i]!;
+    return n;
+  }
+
   startupFailure(series: number): void {
     this.totals[series]!.startupFailures++;
   }

@@ -5,7 +5,9 @@ import type { AccessLogRecord } from '../mesh/index.ts';
  * One Envoy-style JSON access-log line (the keys of Envoy's default JSON format where they
  * exist: start_time, duration, response_code, response_flags, upstream_host,
  * upstream_cluster). Simulated time 0 is printed as 1970-01-01T00:00:00Z. Extra keys give the
- * pod names, the attempt number and the exact duration in nanoseconds.
+ * pod names and their container states when the request ended, why it ended so
+ * (response_code_details, in the spirit of Envoy's %RESPONSE_CODE_DETAILS%), the attempt number
+ * and the exact duration in nanoseconds.
  */
 export function formatAccessLogLine(r: AccessLogRecord, variant?: string): string {
   return JSON.stringify({
@@ -18,6 +20,9 @@ export function formatAccessLogLine(r: AccessLogRecord, variant?: string): strin
     upstream_cluster: r.upstreamCluster,
     upstream_pod: r.upstreamPod,
     downstream_pod: r.downstreamPod,
+    response_code_details: r.responseCodeDetails,
+    upstream_pod_state: r.upstreamPodState,
+    downstream_pod_state: r.downstreamPodState,
     attempt: r.attempt,
     request_id: r.requestId,
     ...(variant !== undefined && { variant }),

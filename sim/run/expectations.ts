@@ -4,7 +4,7 @@
  * a from/to window) and averaged over seeds, and holds when atLeast <= measured <= atMost.
  */
 import { NS_PER_S } from '../engine/index.ts';
-import { parseMetric, type MetricRef } from '../scenario/metric-names.ts';
+import { CONTROL_PLANE_FIGURES, parseMetric, type MetricRef } from '../scenario/metric-names.ts';
 import type { Scenario } from '../scenario/index.ts';
 import type { ExpectationParsed } from '../scenario/schema.ts';
 import { BASE_VARIANT, type RunResult, type RunSummary, type SeriesSummary } from './result.ts';
@@ -131,26 +131,18 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
   }
 }
 
+/** controlPlane.NAME -> the summary figure it reads. */
+const CONTROL_PLANE: Record<(typeof CONTROL_PLANE_FIGURES)[number], (cp: RunSummary['controlPlane']) => number | null> = {
+  pushes: (cp) => cp.pushes,
+  convergenceP50Ms: (cp) => cp.convergence.p50Ms,
+  convergenceP99Ms: (cp) => cp.convergence.p99Ms,
+  convergenceMaxMs: (cp) => cp.convergence.maxMs,
+  lastProxyP99Ms: (cp) => cp.lastProxy.p99Ms,
+  lastProxyMaxMs: (cp) => cp.lastProxy.maxMs,
+  initialConfigP99Ms: (cp) => cp.initialConfig.p99Ms,
+  initialConfigMaxMs: (cp) => cp.initialConfig.maxMs,
+};
+
 function controlPlaneFigure(figure: string, s: RunSummary): number | null {
-  const cp = s.controlPlane;
-  switch (figure) {
-    case 'pushes':
-      return cp.pushes;
-    case 'convergenceP50Ms':
-      return cp.convergence.p50Ms;
-    case 'convergenceP99Ms':
-      return cp.convergence.p99Ms;
-    case 'convergenceMaxMs':
-      return cp.convergence.maxMs;
-    case 'lastProxyP99Ms':
-      return cp.lastProxy.p99Ms;
-    case 'lastProxyMaxMs':
-      return cp.lastProxy.maxMs;
-    case 'initialConfigP99Ms':
-      return cp.initialConfig.p99Ms;
-    case 'initialConfigMaxMs':
-      return cp.initialConfig.maxMs;
-    default:
-      return null;
-  }
+  return CONTROL_PLANE[figure as keyof typeof CONTROL_PLANE]?.(s.controlPlane) ?? null;
 }

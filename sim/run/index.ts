@@ -10,3 +10,7 @@ export { MESHSIM_VERSION, summaryDocument, timeSeriesCsv } from './documents.ts'
 export { evaluateExpectations } from './expectations.ts';
 export type { ExpectationResult } from './expectations.ts';
 export type { ControlPlaneSummary, DurationStats, PushSummary, ProxyStatusSummary } from './result.ts';
+export { expandSweepRuns, shardOfRun, shardRuns, scenarioOfRun, sweepSeeds, sweepVariants } from './sweep-runs.ts';
+export type { ShardSpec, SweepRunSpec } from './sweep-runs.ts';
+export { SWEEP_METRICS, SweepError, mergeSweepPartials, runRecord, sweepHeader, sweepPartial, sweepResult } from './sweep-result.ts';
+export type { SweepHeader, SweepMetric, SweepPartial, SweepResult, SweepRow, SweepRunRecord } from './sweep-result.ts';

@@ -1,4 +1,4 @@
-import type { SeriesKind, TimeSeries } from '../metrics/index.ts';
+import type { HistogramBins, SeriesKind, TimeSeries } from '../metrics/index.ts';
 
 /** Latency figures in milliseconds; null where nothing was measured. */
 export interface LatencySummary {
@@ -109,6 +109,12 @@ export interface RunSummary {
 export interface RunResult {
   summary: RunSummary;
   timeSeries: TimeSeries;
+  /**
+   * Per series (in timeSeries.series order), the latency distribution after the warm-up in
+   * coarse log bins, for plotting (the HTML report). Derived from the same histograms as the
+   * summary's percentiles, so it is not part of the digest.
+   */
+  latencyBins: HistogramBins[];
 }
 
 /** One run to do: a variant of the scenario ("base" for the scenario itself) with a seed. */

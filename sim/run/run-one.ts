@@ -29,6 +29,8 @@ export interface RunOptions {
   podEvents?: PodEventSink;
   /** Record every proxy's config status at these times (`istioctl proxy-status`). */
   proxyStatusAtNs?: readonly number[];
+  /** Check the world's invariants after every timeline action and at the end (throws InvariantError). */
+  checkInvariants?: boolean;
 }
 
 /** A run stopped for a reason the user can act on: a limit, or a model invariant (a bug). */
@@ -58,6 +60,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       ...(options.accessLog && { accessLog: options.accessLog }),
       ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
       ...(options.podEvents && { podEvents: options.podEvents }),
+      ...(options.checkInvariants && { checkInvariants: true }),
     });
     const chunk = options.onProgress ? Math.max(1, options.progressEvery ?? 1 << 18) : Infinity;
     const maxEvents = target.limits.maxEvents;

@@ -1,4 +1,6 @@
-export { parseScenario, MAX_SCENARIO_BYTES } from './load.ts';
+export { parseScenario, parseSweep, MAX_SCENARIO_BYTES } from './load.ts';
+export { gridSettings, pointLabel, formatSetting } from './sweep.ts';
+export type { SweepAxis, SweepPlan, SweepPoint, SweepOverrides } from './sweep.ts';
 export { ScenarioError, formatProblems } from './errors.ts';
 export type { ScenarioProblem } from './errors.ts';
 export type { Scenario, Variant, Workload } from './scenario.ts';

@@ -19,6 +19,12 @@ export const HARD_LIMITS = {
   ratePerS: 10_000_000,
   timelineEvents: 10_000,
   variants: 16,
+  /** Sweeps: paths in a grid, values per path, grid points, seeds per point, runs in all. */
+  sweepPaths: 16,
+  sweepValuesPerPath: 1_000,
+  sweepPoints: 10_000,
+  sweepSeeds: 10_000,
+  sweepRuns: 1_000_000,
   /** services x intervals: the time series is about 40 numbers per cell. */
   timeSeriesCells: 5_000_000,
   maxEvents: 100_000_000_000,

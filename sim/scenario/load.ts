@@ -9,7 +9,8 @@ import { locate } from './locate.ts';
 import { ScenarioSchema, type ScenarioParsed } from './schema.ts';
 import { checkSemantics } from './semantics.ts';
 import type { Scenario, Variant, Workload } from './scenario.ts';
-import { applyOverrides, pathsOverlap } from './variants.ts';
+import { planSweep, type PointProblem, type PointValidation, type SweepOverrides, type SweepPlan } from './sweep.ts';
+import { applyOverrides, parseOverridePath, pathsOverlap } from './variants.ts';
 import { notAMapping, yamlProblem } from './yaml-errors.ts';
 
 /** Largest scenario file accepted. */
@@ -20,6 +21,19 @@ export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
  * scenario name. Throws ScenarioError with every problem found.
  */
 export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
+  return parseAll(text, file, undefined).scenario;
+}
+
+/**
+ * Parses a scenario for `meshsim sweep`: the scenario, and its grid (the file's `sweep:` block,
+ * with `overrides` replacing or adding paths and seeds) expanded into points, each a validated
+ * scenario with its variants. Every point x variant is validated before anything runs.
+ */
+export function parseSweep(text: string, file = 'scenario.yaml', overrides: SweepOverrides = {}): SweepPlan {
+  return parseAll(text, file, overrides).sweep!;
+}
+
+function parseAll(text: string, file: string, overrides: SweepOverrides | undefined): { scenario: Scenario; sweep?: SweepPlan } {
   if (text.length > MAX_SCENARIO_BYTES) {
     throw new ScenarioError(file, [{ path: '', line: 0, column: 0, message: `file is larger than ${MAX_SCENARIO_BYTES} bytes` }]);
   }
@@ -39,7 +53,32 @@ export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
     else variants.push({ name, ...(v.description !== undefined && { description: v.description }), set: v.set, scenario: finish(result.parsed, file, []) });
   }
   if (problems.length > 0) throw new ScenarioError(file, problems);
-  return finish(base.parsed, file, variants);
+  const scenario = finish(base.parsed, file, variants);
+  if (!overrides && !base.parsed.sweep) return { scenario };
+  // Without overrides (parseScenario), the grid is still validated but its points are not kept.
+  const sweep = planSweep({ raw, scenario, doc, lines, overrides: overrides ?? {}, keep: overrides !== undefined }, pointValidator);
+  return overrides ? { scenario, sweep } : { scenario };
+}
+
+/** Validates one grid point (and its variants) from the raw scenario with `settings` applied. */
+function pointValidator(raw: unknown, settings: Record<string, unknown>, scenario: Scenario): PointValidation {
+  const clean = { ...(raw as Record<string, unknown>) };
+  delete clean.variants;
+  delete clean.sweep;
+  delete clean.expect; // they name variants; the point keeps the scenario's own (validated with it)
+  const { value, errors } = applyOverrides(clean, settings);
+  if (errors.length > 0) return { problems: errors.map((e) => ({ path: parseOverridePath(e.key), message: e.message })) };
+  const point = validate(value, scenario.name);
+  if ('problems' in point) return { problems: point.problems };
+  const variants: Variant[] = [];
+  const problems: PointProblem[] = [];
+  for (const v of scenario.variants) {
+    const result = validateVariant(value, v.name, v.set, scenario.name);
+    if ('problems' in result) problems.push(...result.problems.map((p) => ({ ...p, variant: v.name })));
+    else variants.push({ ...v, scenario: finish(result.parsed, scenario.file, []) });
+  }
+  if (problems.length > 0) return { problems };
+  return { scenario: finish({ ...point.parsed, name: scenario.name, expect: scenario.expect }, scenario.file, variants) };
 }
 
 type Validated = { parsed: ScenarioParsed & { name: string } } | { problems: RawProblem[] };
@@ -63,6 +102,7 @@ function validateVariant(raw: unknown, name: string, set: Record<string, unknown
   delete withoutVariants.variants;
   // Expectations belong to the whole scenario (they name variants) and are checked with it.
   delete withoutVariants.expect;
+  delete withoutVariants.sweep;
   const { value, errors } = applyOverrides(withoutVariants, set);
   if (errors.length > 0) return { problems: errors.map((e) => ({ path: [], message: e.message, overrideKey: e.key })) };
   const result = validate(value, baseName);

@@ -4,6 +4,7 @@
  * the edge, so an unknown name is a validation error with its line; evaluated in run/expectations.ts.
  */
 import { FLAG_NAMES } from '../metrics/response-flags.ts';
+import { suggest } from './issues.ts';
 
 /** Figures of every series, over the whole run after warm-up. */
 export const SERIES_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'panicPicks', 'inFlightAtEnd'] as const;
@@ -35,7 +36,7 @@ export function parseMetric(name: string, services: readonly string[], workloads
     const figure = name.slice('controlPlane.'.length);
     if (windowed) return 'controlPlane figures cover the whole run; remove from/to';
     if ((CONTROL_PLANE_FIGURES as readonly string[]).includes(figure)) return { target: 'controlPlane', figure: figure as MetricRef['figure'] & string } as MetricRef;
-    return `unknown controlPlane figure '${figure}' (one of ${CONTROL_PLANE_FIGURES.join(', ')})`;
+    return `unknown controlPlane figure '${figure}'${suggest(figure, CONTROL_PLANE_FIGURES) || ` (one of ${CONTROL_PLANE_FIGURES.join(', ')})`}`;
   }
   const series = [...services, ...workloads].filter((s) => name.startsWith(`${s}.`)).sort((a, b) => b.length - a.length)[0];
   if (series === undefined) return `unknown metric '${name}': it starts with a service or workload name (${[...services, ...workloads].join(', ')}) or controlPlane`;
@@ -49,7 +50,10 @@ export function parseMetric(name: string, services: readonly string[], workloads
     return { target: 'series', series, figure: 'flag', flag: flag[1]! };
   }
   const known: readonly string[] = isService ? [...SERIES_FIGURES, ...SERVICE_FIGURES] : SERIES_FIGURES;
-  if (!known.includes(figure)) return `unknown figure '${figure}' of ${isService ? 'service' : 'workload'} ${series} (one of ${known.join(', ')}, code.NNN, flag.XX)`;
+  if (!known.includes(figure)) {
+    const hint = suggest(figure, known) || ` (one of ${known.join(', ')}, code.NNN, flag.XX)`;
+    return `unknown figure '${figure}' of ${isService ? 'service' : 'workload'} ${series}${hint}`;
+  }
   if (windowed && !(WINDOW_FIGURES as readonly string[]).includes(figure)) {
     return `'${figure}' is not kept per interval, so it takes no from/to window (windowed figures: ${WINDOW_FIGURES.join(', ')}, code.NNN, flag.XX)`;
   }

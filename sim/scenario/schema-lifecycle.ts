@@ -52,7 +52,7 @@ const SIDECAR_FIELDS = {
       'classic: app and istio-proxy start together (Istio <= 1.26 default); holdApplicationUntilProxyStarts: the app starts once the proxy is ready ' +
       '(proxy.istio.io holdApplicationUntilProxyStarts, §1.2); native: istio-proxy is a restartable init container (KEP-753, §1.3).',
   }),
-  startTime: Duration.meta({ description: 'pilot-agent and Envoy start-up until the proxy asks istiod for its config. Default 1s (a modelling choice).' }),
+  startTime: Distribution.meta({ description: 'pilot-agent and Envoy start-up until the proxy asks istiod for its config (sampled per pod). Default 1s (a modelling choice).' }),
   terminationDrainDuration: Duration.meta({ description: 'After SIGTERM Envoy drains inbound this long, then exits (classic and hold modes). Istio default 5s (§3.2).' }),
   initialFetchTimeout: Duration.meta({
     description: 'Envoy waits this long for its first config before starting listeners anyway; 0s waits forever: Istio\'s setting (§1.1, §2.3).',
@@ -118,7 +118,7 @@ export const Mesh = z.strictObject({
 // ---------- rollouts ----------
 
 /** Kubernetes IntOrString: a count or a percentage of the desired replicas. */
-const IntOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'a count (2) or a percentage (25%)' });
+const IntOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/, { error: 'must be a count (2) or a percentage (25%)' })], { error: 'must be a count (2) or a percentage (25%)' });
 
 export const Rollout = z
   .strictObject({

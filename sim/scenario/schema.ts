@@ -43,7 +43,7 @@ const App = z.strictObject({
   concurrency: z.int().min(1).max(100_000).default(32).meta({
     description: 'Requests a pod works on at once (threads/workers); the rest wait in a FIFO queue. Default 32 (a modelling choice).',
   }),
-  startupTime: Duration.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests.' }),
+  startupTime: Distribution.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests; sampled per container start.' }),
   ...AppLifecycle,
 });
 
@@ -145,6 +145,16 @@ const Variant = z.strictObject({
     .meta({ description: 'Overrides by dotted path, e.g. {services.backend.replicas: 40}; arrays by index: workload.0.rate.' }),
 });
 
+const Sweep = z
+  .strictObject({
+    seeds: z.int().min(1).max(HARD_LIMITS.sweepSeeds).default(1).meta({ description: 'Replications per grid point: seeds S, S+1, ... (S = the scenario seed), the same at every point.' }),
+    grid: z
+      .record(z.string().min(1), z.array(z.unknown()).min(1).max(HARD_LIMITS.sweepValuesPerPath))
+      .default({})
+      .meta({ description: 'Values per settable path (the variants\' path syntax), e.g. {services.catalog.replicas: [3, 5, 8]}; the sweep runs every combination.' }),
+  })
+  .meta({ description: 'A parameter study for `meshsim sweep`: every grid point x variant x seed.' });
+
 const Metrics = z.strictObject({
   interval: Duration.prefault('1s').meta({ description: 'Time-series bucket width.' }),
   warmup: Duration.prefault('0s').meta({ description: 'Requests that end before this are left out of the summary.' }),
@@ -170,6 +180,7 @@ export const ScenarioSchema = z
     workload: z.array(Workload).min(1).max(HARD_LIMITS.workloads),
     timeline: z.array(TimelineEvent).max(HARD_LIMITS.timelineEvents).default([]),
     variants: z.record(Name, Variant).default({}),
+    sweep: Sweep.optional(),
     limits: Limits.prefault({}),
     expect: z.array(Expectation).max(1000).default([]),
   })

@@ -31,28 +31,41 @@ export interface PoolOptions {
  * worker finished first. Workers are terminated at the end, on success or failure.
  */
 export async function runInWorkers(scenario: Scenario, specs: readonly RunSpec[], options: PoolOptions = {}): Promise<RunResult[]> {
-  const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), specs.length));
+  return runJobsInWorkers(specs.map((spec) => ({ scenario, spec })), options, (r) => r);
+}
+
+/** One run of a (possibly different) scenario: a sweep's grid points each have their own. */
+export interface WorkerJob {
+  scenario: Scenario;
+  spec: RunSpec;
+}
+
+/**
+ * Runs jobs in worker threads, like runInWorkers; `keep` reduces each result as it arrives (a
+ * sweep keeps only summaries, not every run's time series).
+ */
+export async function runJobsInWorkers<T>(jobs: readonly WorkerJob[], options: PoolOptions, keep: (r: RunResult) => T): Promise<T[]> {
+  const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), jobs.length));
   const shared = new Float64Array(new SharedArrayBuffer(8 * count));
-  const results: RunResult[] = new Array(specs.length);
+  const results: T[] = new Array(jobs.length);
   const workers = Array.from({ length: count }, () => new Worker(new URL('./boot.js', import.meta.url)));
   let next = 0;
   let done = 0;
   const ticker = options.onProgress
-    ? setInterval(() => {
-        let partial = 0;
-        for (let i = 0; i < count; i++) partial += shared[i]!;
-        options.onProgress!({ done, total: specs.length, fraction: Math.min(specs.length, done + partial) });
-      }, 100)
+    ? setInterval(() => options.onProgress!({ done, total: jobs.length, fraction: Math.min(jobs.length, done + partialOf(shared, count)) }), 100)
     : undefined;
   try {
     await Promise.all(
       workers.map(async (worker, slot) => {
         const api = Comlink.wrap<SimWorkerApi>(nodeEndpoint(worker));
-        for (let i = next++; i < specs.length; i = next++) {
+        for (let i = next++; i < jobs.length; i = next++) {
           shared[slot] = 0;
-          results[i] = await api.run(scenario, specs[i]!, shared, slot).catch(rethrowTyped);
+          const job = jobs[i]!;
+          results[i] = keep(await api.run(job.scenario, job.spec, shared, slot).catch(rethrowTyped));
           shared[slot] = 0;
           done++;
+          // Also on every finished run, not only on the ticker: a log line per tenth of the runs never skips one.
+          options.onProgress?.({ done, total: jobs.length, fraction: Math.min(jobs.length, done + partialOf(shared, count)) });
         }
         api[Comlink.releaseProxy]();
       }),
@@ -61,7 +74,7 @@ export async function runInWorkers(scenario: Scenario, specs: readonly RunSpec[]
     if (ticker) clearInterval(ticker);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  options.onProgress?.({ done, total: specs.length, fraction: specs.length });
+  options.onProgress?.({ done, total: jobs.length, fraction: jobs.length });
   return results;
 }
 
@@ -73,4 +86,11 @@ export async function runInWorkers(scenario: Scenario, specs: readonly RunSpec[]
 function rethrowTyped(e: unknown): never {
   if (e instanceof Error && !(e instanceof RunError) && e.name === 'RunError') throw new RunError(e.message, { cause: e });
   throw e;
+}
+
+/** The fractions of the runs in progress, summed. */
+function partialOf(shared: Float64Array, count: number): number {
+  let partial = 0;
+  for (let i = 0; i < count; i++) partial += shared[i]!;
+  return partial;
 }

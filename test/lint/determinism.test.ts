@@ -3,7 +3,7 @@ import { sourceFiles, stripComments } from './source-files.ts';
 
 /** Wall-clock time, global randomness and timers break "same seed, same result" (ARCHITECTURE.md). */
 const BANNED = /\b(Math\.random|Date\.now|performance\.now|setTimeout|setInterval|setImmediate|process\.hrtime|crypto\.\w+)\b/;
-const PURE_LAYERS = ['sim/engine', 'sim/mesh', 'sim/run', 'sim/metrics', 'sim/scenario'];
+const PURE_LAYERS = ['sim/engine', 'sim/mesh', 'sim/run', 'sim/metrics', 'sim/scenario', 'sim/report'];
 
 describe('determinism source scan', () => {
   it('the scan pattern catches what it must', () => {

@@ -7,7 +7,7 @@ import { sourceFiles } from './source-files.ts';
  * into sim/mesh: the mesh's input contract is the type zod infers in sim/scenario, and type
  * imports are erased before anything runs.
  */
-const LAYERS = ['engine', 'metrics', 'mesh', 'scenario', 'run', 'worker', 'cli'];
+const LAYERS = ['engine', 'metrics', 'mesh', 'scenario', 'run', 'report', 'worker', 'cli'];
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function layerOf(path: string): string | undefined {
@@ -78,6 +78,12 @@ describe('layering', () => {
   it('sim/engine imports nothing of ours outside itself (only seedrandom from outside)', () => {
     const bad = all.filter((e) => e.file.startsWith('sim/engine/') && !e.target.startsWith('sim/engine') && !e.target.startsWith('seedrandom/'));
     expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+
+  it('sim/report is pure: no node built-ins, no threads; its browser scripts import nothing', () => {
+    const bad = all.filter((e) => e.file.startsWith('sim/report/') && (e.target.startsWith('node:') || /comlink|worker_threads/.test(e.target) || e.file.startsWith('sim/report/client/')));
+    expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+    expect(sourceFiles('sim/report').map((f) => f.path)).toContain('sim/report/client/report.js');
   });
 
   it('only sim/worker imports comlink or worker_threads; only worker, cli and the Node entry touch node built-ins', () => {

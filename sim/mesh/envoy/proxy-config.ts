@@ -1,3 +1,4 @@
+import { grownFor } from '../typed-arrays.ts';
 import type { ConfigVersion, EndpointSnapshot } from './endpoints.ts';
 
 /**
@@ -24,13 +25,7 @@ export class ProxyConfigs {
 
   apply(proxy: number, config: ConfigVersion, nowNs: number): void {
     this.applied[proxy] = config;
-    if (proxy >= this.appliedAt.length) {
-      let n = this.appliedAt.length;
-      while (n <= proxy) n *= 2;
-      const bigger = new Float64Array(n);
-      bigger.set(this.appliedAt);
-      this.appliedAt = bigger;
-    }
+    this.appliedAt = grownFor(this.appliedAt, proxy);
     this.appliedAt[proxy] = nowNs;
   }
 

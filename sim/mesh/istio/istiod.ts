@@ -4,6 +4,7 @@ import { buildSnapshot, type ConfigVersion, type EndpointSnapshot } from '../env
 import type { ProxyConfigs } from '../envoy/proxy-config.ts';
 import { EventKind } from '../event-kinds.ts';
 import { Debouncer } from './debounce.ts';
+import { grownFor } from '../typed-arrays.ts';
 import { PushQueue } from './push-queue.ts';
 
 /** One debounced push and how long its proxies took to apply it. */
@@ -155,6 +156,19 @@ export class Istiod {
     return this.pending[proxy] !== undefined;
   }
 
+  /** Nothing left to propagate: no change waiting for a push, no push queued or in flight. */
+  idle(): boolean {
+    return this.dirty.size === 0 && this.debouncer.batchStartNs < 0 && this.queue.waiting === 0 && this.queue.inFlight === 0;
+  }
+
+  pushesInFlight(): number {
+    return this.queue.inFlight;
+  }
+
+  pushThrottle(): number {
+    return this.queue.throttle;
+  }
+
   get connectedProxies(): readonly number[] {
     return this.connected;
   }
@@ -228,25 +242,14 @@ export class Istiod {
   }
 
   private addConnected(proxy: number): void {
-    if (proxy >= this.indexOf.length) this.grow(proxy);
+    this.indexOf = grownFor(this.indexOf, proxy, -1);
+    this.countFrom = grownFor(this.countFrom, proxy);
+    this.connectNs = grownFor(this.connectNs, proxy);
     this.indexOf[proxy] = this.connected.length;
     this.countFrom[proxy] = this.current.version;
     this.connected.push(proxy);
   }
 
-  private grow(proxy: number): void {
-    let n = this.indexOf.length;
-    while (n <= proxy) n *= 2;
-    const indexOf = new Int32Array(n).fill(-1);
-    indexOf.set(this.indexOf);
-    this.indexOf = indexOf;
-    const countFrom = new Int32Array(n);
-    countFrom.set(this.countFrom);
-    this.countFrom = countFrom;
-    const connectNs = new Float64Array(n);
-    connectNs.set(this.connectNs);
-    this.connectNs = connectNs;
-  }
 }
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {

@@ -5,6 +5,8 @@
  * most one push pending and one in flight. At most `throttle` pushes are in flight at once
  * (PILOT_PUSH_THROTTLE); a push holds its slot until the proxy has applied it.
  */
+import { grownFor } from '../typed-arrays.ts';
+
 const WAITING = 1;
 const IN_FLIGHT = 2;
 const AGAIN = 4;
@@ -91,11 +93,6 @@ export class PushQueue {
   }
 
   private ensure(proxy: number): void {
-    if (proxy < this.flags.length) return;
-    let n = this.flags.length;
-    while (n <= proxy) n *= 2;
-    const bigger = new Uint8Array(n);
-    bigger.set(this.flags);
-    this.flags = bigger;
+    this.flags = grownFor(this.flags, proxy);
   }
 }

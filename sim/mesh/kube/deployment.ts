@@ -142,6 +142,17 @@ export class Deployments {
     return this.reconcileNow(service);
   }
 
+  reconcilePending(service: number): boolean {
+    return this.state[service]!.reconcilePending;
+  }
+
+  /** A running rollout's surge and unavailability, resolved against the desired count. */
+  rolloutBounds(service: number): { maxSurge: number; maxUnavailable: number } | undefined {
+    const st = this.state[service]!;
+    if (!st.rollout) return undefined;
+    return { maxSurge: resolve(st.rollout.maxSurge, st.desired, true), maxUnavailable: resolve(st.rollout.maxUnavailable, st.desired, false) };
+  }
+
   /** Durations of the rollouts that finished, in ns. */
   rolloutDurations(service: number): readonly number[] {
     return this.state[service]!.rolloutDoneNs;
@@ -224,7 +235,16 @@ export class Deployments {
     let unavailable = resolve(r.maxUnavailable, st.desired, false);
     if (surge === 0 && unavailable === 0) unavailable = 1; // Kubernetes rejects 0/0; 1 keeps progress possible
     const total = () => [...st.rsDesired.values()].reduce((a, b) => a + b, 0);
-    const newWant = st.rsDesired.get(st.revision)!;
+    // A scale-down mid-rollout: Kubernetes scales the ReplicaSets proportionally; here the oldest
+    // give way first, until all fit within desired + maxSurge again.
+    for (const [rev, want] of [...st.rsDesired].sort((a, b) => a[0] - b[0])) {
+      const excess = total() - (st.desired + surge);
+      if (excess <= 0) break;
+      st.rsDesired.set(rev, want - Math.min(want, excess));
+    }
+    // The new ReplicaSet never wants more than the desired count (a scale-down mid-rollout).
+    const newWant = Math.min(st.desired, st.rsDesired.get(st.revision)!);
+    st.rsDesired.set(st.revision, newWant);
     if (total() < st.desired + surge) st.rsDesired.set(st.revision, Math.min(st.desired, newWant + st.desired + surge - total()));
     const minAvailable = st.desired - unavailable;
     const newUnavailable = st.rsDesired.get(st.revision)! - this.available(service, st.revision);
@@ -248,6 +268,7 @@ export class Deployments {
     const oldLeft = [...st.rsDesired].some(([rev, want]) => rev !== st.revision && (want > 0 || this.active(service, rev).length > 0));
     if (!oldLeft && this.available(service, st.revision) >= st.desired) {
       st.rolloutDoneNs.push(this.ctx.sim.nowNs - r.startedNs);
+      st.rsDesired.set(st.revision, st.desired);
       st.rollout = undefined;
     }
   }

@@ -21,7 +21,7 @@ export class EndpointSliceController {
   private readonly sink: EndpointSliceSink;
   private readonly delay: Sampler;
   private readonly random: RandomStream;
-  private readonly pending: Uint8Array;
+  private readonly pendingSync: Uint8Array;
   private readonly firstChangeNs: Float64Array;
 
   constructor(ctx: MeshContext, podsOf: (service: number) => readonly number[], sink: EndpointSliceSink) {
@@ -30,20 +30,24 @@ export class EndpointSliceController {
     this.sink = sink;
     this.delay = compileDistribution(ctx.scenario.mesh.controlPlane.endpointSliceDelay);
     this.random = ctx.rng.stream('kube/endpointslice-controller');
-    this.pending = new Uint8Array(ctx.services.length);
+    this.pendingSync = new Uint8Array(ctx.services.length);
     this.firstChangeNs = new Float64Array(ctx.services.length);
   }
 
   /** A pod of `service` changed readiness, was deleted or is gone. */
   podChanged(service: number): void {
-    if (this.pending[service]) return;
-    this.pending[service] = 1;
+    if (this.pendingSync[service]) return;
+    this.pendingSync[service] = 1;
     this.firstChangeNs[service] = this.ctx.sim.nowNs;
     this.ctx.sim.postAfter(this.delay.sample(this.random), EventKind.ENDPOINT_SLICE_SYNC, service);
   }
 
+  pending(service: number): boolean {
+    return this.pendingSync[service] === 1;
+  }
+
   onSync(service: number): void {
-    this.pending[service] = 0;
+    this.pendingSync[service] = 0;
     this.sink(service, this.readyEndpoints(service), this.firstChangeNs[service]!);
   }
 

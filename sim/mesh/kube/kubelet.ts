@@ -16,6 +16,7 @@ import {
   STARTING,
   TERMINATING,
 } from './pods.ts';
+import { grownFor } from '../typed-arrays.ts';
 import { crashLoopBackOffNs, ISTIO_PROXY_STARTUP_PROBE, PILOT_AGENT_WAIT_PERIOD_NS, pollPassNs, probePassNs } from './probes.ts';
 
 /** What the kubelet needs from the rest of the world. */
@@ -90,7 +91,7 @@ export class Kubelet {
     this.ensure(pod);
     const lc = this.lifecycle(pod);
     this.trace(pod, 'proxy started');
-    this.ctx.sim.postAfter(lc.proxyStartNs, EventKind.PROXY_BOOTED, pod);
+    this.ctx.sim.postAfter(lc.proxyStart.sample(this.ctx.pods.appRandom[pod]!), EventKind.PROXY_BOOTED, pod);
     // classic: the kubelet starts the containers one after another without waiting (§1.1).
     if (lc.startup === 'classic') this.startApp(pod);
   }
@@ -169,7 +170,7 @@ export class Kubelet {
 
   private warmUp(pod: number): void {
     const svc = this.ctx.services[this.ctx.pods.service[pod]!]!;
-    this.ctx.sim.postAfter(svc.startupNs, EventKind.APP_SERVING, pod, this.ctx.pods.appEpoch[pod]!);
+    this.ctx.sim.postAfter(svc.startup.sample(this.ctx.pods.appRandom[pod]!), EventKind.APP_SERVING, pod, this.ctx.pods.appEpoch[pod]!);
   }
 
   onAppServing(pod: number, epoch: number): void {
@@ -355,17 +356,8 @@ export class Kubelet {
   }
 
   private ensure(pod: number): void {
-    if (pod < this.appStartNs.length) return;
-    let n = this.appStartNs.length;
-    while (n <= pod) n *= 2;
-    const a = new Float64Array(n);
-    a.set(this.appStartNs);
-    this.appStartNs = a;
-    const b = new Int32Array(n);
-    b.set(this.startupPending);
-    this.startupPending = b;
-    const c = new Uint8Array(n);
-    c.set(this.startupFailed);
-    this.startupFailed = c;
+    this.appStartNs = grownFor(this.appStartNs, pod);
+    this.startupPending = grownFor(this.startupPending, pod);
+    this.startupFailed = grownFor(this.startupFailed, pod);
   }
 }

@@ -9,6 +9,7 @@ interface OpenLoopState {
   target: number;
   ratePerS: number;
   poisson: boolean;
+  startNs: number;
   endNs: number;
   /** Bumped by a rate change, so the arrival already scheduled at the old rate is dropped. */
   gen: number;
@@ -52,7 +53,7 @@ export class Workloads {
       const target = serviceIndex(w.to);
       if ('rate' in w) {
         const random = this.ctx.rng.stream(`workload/${w.name}/arrivals`);
-        this.open[i] = { target, ratePerS: w.rate, poisson: w.arrival === 'poisson', endNs, gen: 0, originNs: w.start, k: 0, random };
+        this.open[i] = { target, ratePerS: w.rate, poisson: w.arrival === 'poisson', startNs: w.start, endNs, gen: 0, originNs: w.start, k: 0, random };
         this.scheduleArrival(i, w.start);
       } else {
         const state = { target, endNs, think: compileDistribution(w.thinkTime), random: this.ctx.rng.stream(`workload/${w.name}/think`) };
@@ -90,14 +91,18 @@ export class Workloads {
     this.ctx.sim.postAfter(w.think.sample(w.random), EventKind.CLIENT_THINK_DONE, client);
   }
 
-  /** Timeline: a new rate for an open-loop workload, from now on. */
+  /**
+   * Timeline: a new rate for an open-loop workload, from now on, or from its start if that is
+   * still ahead (a rate change never starts a workload early, nor runs it past its end).
+   */
   setRate(workload: number, ratePerS: number): void {
     const w = this.open[workload]!;
+    const fromNs = Math.max(this.ctx.sim.nowNs, w.startNs);
     w.ratePerS = ratePerS;
     w.gen++;
-    w.originNs = this.ctx.sim.nowNs;
+    w.originNs = fromNs;
     w.k = 0;
-    this.scheduleArrival(workload, this.ctx.sim.nowNs);
+    this.scheduleArrival(workload, fromNs);
   }
 
   private scheduleArrival(workload: number, fromNs: number): void {

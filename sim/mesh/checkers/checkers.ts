@@ -1,0 +1,131 @@
+import { GONE, READY, TERMINATING } from '../kube/pods.ts';
+import { CLIENT_OPEN, InvariantError, NONE } from '../traffic/requests.ts';
+import type { WorldInspection } from './inspection.ts';
+
+/** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
+export type CheckPoint = 'action' | 'end';
+
+/** A checker returns the problems it sees, each a sentence naming the object. */
+export type Checker = (w: WorldInspection, at: CheckPoint) => string[];
+
+/**
+ * ReplicaSet semantics (kubernetes-istio.md §3.1): pods that are not terminating match what the
+ * controllers want, with no delay in this model; without a rollout that is the desired count, and
+ * during one it stays within desired + maxSurge.
+ */
+export const deploymentsConverge: Checker = (w) => {
+  const problems: string[] = [];
+  w.serviceNames.forEach((name, s) => {
+    const d = w.deployments;
+    if (d.reconcilePending(s)) return; // the controllers have not yet seen the last change
+    const active = d.active(s).length;
+    const target = d.targetPods(s);
+    if (active !== target) problems.push(`${name}: ${active} pods not terminating, but its ReplicaSets want ${target}`);
+    const bounds = d.rolloutBounds(s);
+    if (!bounds && target !== d.desired(s)) problems.push(`${name}: ReplicaSets want ${target} pods without a rollout, the Deployment ${d.desired(s)}`);
+    if (bounds && target > d.desired(s) + bounds.maxSurge) problems.push(`${name}: ${target} pods wanted during a rollout, over desired ${d.desired(s)} + maxSurge ${bounds.maxSurge}`);
+  });
+  return problems;
+};
+
+/** No pod is an endpoint and dead: what istiod last got from the EndpointSlice controller lists only ready pods, once that controller has synced. */
+export const noDeadEndpoints: Checker = (w) => {
+  const problems: string[] = [];
+  w.serviceNames.forEach((name, s) => {
+    for (const p of w.endpointSlices.readyEndpoints(s)) {
+      if (w.pods.phase[p] !== READY) problems.push(`${name}: the EndpointSlice controller lists ${w.pods.names[p]} as ready in phase ${w.pods.phase[p]}`);
+    }
+    if (w.endpointSlices.pending(s)) return;
+    for (const p of w.istiod.knownEndpoints(s)) {
+      const phase = w.pods.phase[p];
+      if (phase === GONE || phase === TERMINATING) problems.push(`${name}: istiod still has ${w.pods.names[p]} as an endpoint after the EndpointSlice sync, but it is ${phase === GONE ? 'gone' : 'terminating'}`);
+    }
+  });
+  return problems;
+};
+
+/** With nothing left to propagate, every proxy has istiod's latest version, and that version is the EndpointSlices. */
+export const proxiesConverge: Checker = (w) => {
+  if (!w.istiod.idle()) return [];
+  const problems: string[] = [];
+  const latest = w.istiod.current.version;
+  for (const p of w.istiod.connectedProxies) {
+    const v = w.configs.version(p);
+    if (v !== latest && w.pods.phase[p] !== GONE) problems.push(`proxy ${w.pods.names[p]} has version ${v} with the control plane idle at version ${latest}`);
+  }
+  w.serviceNames.forEach((name, s) => {
+    const sent = [...w.istiod.current.snapshots[s]!.hosts].join(',');
+    const known = w.istiod.knownEndpoints(s).join(',');
+    if (sent !== known) problems.push(`${name}: istiod's latest push has [${sent}] but the EndpointSlice says [${known}]`);
+  });
+  return problems;
+};
+
+/** A workload sends nothing outside its [start, end) (whole intervals outside the window are empty). */
+export const workloadsHonourWindows: Checker = (w) => {
+  const problems: string[] = [];
+  const iv = w.intervalNs;
+  const intervals = Math.ceil(w.scenario.duration / iv);
+  w.scenario.workload.forEach((wl, i) => {
+    const series = w.workloadSeriesBase + i;
+    const beforeStart = Math.floor(wl.start / iv); // intervals [0, this) end at or before start
+    const endNs = wl.end ?? w.scenario.duration;
+    const afterEnd = Math.ceil(endNs / iv); // intervals [this, ...) begin at or after end
+    const early = w.startedInWindow(series, 0, beforeStart);
+    const late = w.startedInWindow(series, afterEnd, intervals);
+    if (early > 0) problems.push(`workload ${wl.name} sent ${early} requests before its start`);
+    if (late > 0) problems.push(`workload ${wl.name} sent ${late} requests after its end`);
+  });
+  return problems;
+};
+
+/** Every request ends exactly once: started = ended + still open, per series, counted from the request table itself. */
+export const requestsConserved: Checker = (w) => {
+  const open = new Float64Array(w.serviceNames.length + w.scenario.workload.length);
+  const rq = w.requests;
+  for (let r = 0; r < rq.capacity; r++) {
+    if (rq.clientState[r] !== CLIENT_OPEN) continue;
+    open[rq.service[r]!]! += 1;
+    if (rq.workload[r] !== NONE) open[w.workloadSeriesBase + rq.workload[r]!]! += 1;
+  }
+  const problems: string[] = [];
+  for (let s = 0; s < open.length; s++) {
+    const started = w.startedPerSeries(s);
+    const ended = w.endedPerSeries(s);
+    if (started !== ended + open[s]!) problems.push(`series ${s}: ${started} started but ${ended} ended and ${open[s]} open`);
+  }
+  return problems;
+};
+
+/** Counts that cannot go negative or past their bounds. */
+export const countsInBounds: Checker = (w) => {
+  const problems: string[] = [];
+  const pods = w.pods;
+  for (let p = 0; p < pods.count; p++) {
+    if (pods.jobs[p]! < 0 || pods.busy[p]! < 0) problems.push(`pod ${pods.names[p]}: jobs ${pods.jobs[p]}, busy ${pods.busy[p]}`);
+    if (pods.busy[p]! > pods.jobs[p]!) problems.push(`pod ${pods.names[p]}: ${pods.busy[p]} busy workers but ${pods.jobs[p]} jobs`);
+  }
+  if (w.requests.live < 0) problems.push(`${w.requests.live} requests live`);
+  const inFlight = w.istiod.pushesInFlight();
+  if (inFlight < 0 || inFlight > w.istiod.pushThrottle()) problems.push(`${inFlight} pushes in flight, throttle ${w.istiod.pushThrottle()}`);
+  return problems;
+};
+
+export const ALL_CHECKERS: Record<string, Checker> = {
+  deploymentsConverge,
+  noDeadEndpoints,
+  proxiesConverge,
+  workloadsHonourWindows,
+  requestsConserved,
+  countsInBounds,
+};
+
+/** Runs every checker; throws an InvariantError naming each violated invariant. */
+export function runCheckers(w: WorldInspection, at: CheckPoint): void {
+  const problems: string[] = [];
+  for (const [name, check] of Object.entries(ALL_CHECKERS)) for (const p of check(w, at)) problems.push(`${name}: ${p}`);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).join('\n  ');
+    throw new InvariantError(`invariant violated at ${w.nowNs / 1e9}s (${at}):\n  ${shown}${problems.length > 10 ? `\n  ... and ${problems.length - 10} more` : ''}`);
+  }
+}
