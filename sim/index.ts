@@ -61,6 +61,13 @@ export {
   BASE_VARIANT,
   /** Formats an access-log record as an Envoy-style JSON line. */
   formatAccessLogLine,
+  /** The summary.json document `meshsim run --out` writes (and `--json` prints). */
+  summaryDocument,
+  /** The timeseries.csv `meshsim run --out` writes. */
+  timeSeriesCsv,
+  MESHSIM_VERSION,
+  /** A scenario's `expect:` list checked against its runs (what `meshsim check` reports). */
+  evaluateExpectations,
 } from './run/index.ts';
 export type {
   RunOptions,
@@ -74,6 +81,9 @@ export type {
   MergedFigure,
   MergedSeries,
   MergedVariant,
+  ExpectationResult,
+  ControlPlaneSummary,
+  DurationStats,
 } from './run/index.ts';
 
 // ---- Sweeps: grids x variants x seeds, shards, merge ----
@@ -124,6 +134,23 @@ export type { ReportAssets, RunReportInput, RunChartData } from './report/index.
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
 export type { TimeSeries, SeriesSpec, IntervalColumn } from './metrics/index.ts';
 export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString } from './metrics/index.ts';
+
+// ---- Running in a browser Web Worker (the playground) ----
+
+export {
+  /** Call in a Web Worker's script: serves the simulation API (the CLI worker threads' API) over comlink. */
+  exposeSimWorker,
+  /** Wraps a Web Worker running exposeSimWorker(): live runs with streamed intervals, and stop. */
+  connectSimWorker,
+  /** A live run ended by the stop button. */
+  StoppedError,
+} from './worker/browser.ts';
+export type { SimWorkerClient } from './worker/browser.ts';
+export type { LiveUpdate, IntervalChunk } from './worker/live.ts';
+
+// ---- The CLI's number formats, so other front ends print the same figures ----
+
+export { formatMs, formatPct, formatRate, formatCount, relativeDelta, pointsDelta } from './cli/format.ts';
 
 // ---- Envoy's arithmetic, as pure functions ----
 

@@ -232,20 +232,31 @@ export class MetricsRecorder {
     });
   }
 
-  /** Closes any remaining interval and returns the time series and per-series totals. */
-  finish(inFlight: ArrayLike<number>): { timeSeries: TimeSeries; totals: SeriesTotals[] } {
-    while (this.closed < this.intervals) this.closeInterval(inFlight);
-    this.totals.forEach((t, s) => (t.inFlightAtEnd = inFlight[s]!));
+  /** Intervals closed so far: their cells in `liveTimeSeries()` are final. */
+  get closedIntervals(): number {
+    return Math.min(this.closed, this.intervals);
+  }
+
+  /**
+   * The time series as recorded so far, sharing this recorder's arrays (no copy): cells of the
+   * first `closedIntervals` intervals are final, later ones are still being counted. For live
+   * views (the playground streams closed intervals while a run goes on).
+   */
+  liveTimeSeries(): TimeSeries {
     const codes: Record<string, Float64Array> = {};
     this.codeCols.forEach((col, code) => {
       if (col) codes[String(code)] = col;
     });
     const flags: Record<string, Float64Array> = {};
     FLAG_NAMES.forEach((name, k) => (flags[name] = this.flagCols[k]!));
-    return {
-      timeSeries: { intervalNs: this.intervalNs, intervals: this.intervals, series: this.series, columns: this.columns, codes, flags },
-      totals: this.totals,
-    };
+    return { intervalNs: this.intervalNs, intervals: this.intervals, series: this.series, columns: this.columns, codes, flags };
+  }
+
+  /** Closes any remaining interval and returns the time series and per-series totals. */
+  finish(inFlight: ArrayLike<number>): { timeSeries: TimeSeries; totals: SeriesTotals[] } {
+    while (this.closed < this.intervals) this.closeInterval(inFlight);
+    this.totals.forEach((t, s) => (t.inFlightAtEnd = inFlight[s]!));
+    return { timeSeries: this.liveTimeSeries(), totals: this.totals };
   }
 
   private codeColumn(code: number): Float64Array {

@@ -1,6 +1,7 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
 import { RunLimitError, World, type AccessLogSink, type PodEventSink } from '../mesh/index.ts';
 import { RunLimits } from './run-limits.ts';
+import type { TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { BASE_VARIANT, type RunResult, type RunSpec } from './result.ts';
 import { buildRunResult } from './summary.ts';
@@ -9,6 +10,10 @@ export interface Progress {
   events: number;
   simNs: number;
   durationNs: number;
+  /** Metrics intervals closed so far (final in `timeSeriesSoFar()`). */
+  intervalsClosed: number;
+  /** The time series recorded so far, sharing the run's arrays: copy what you keep. */
+  timeSeriesSoFar: () => TimeSeries;
 }
 
 export interface RunOptions {
@@ -67,7 +72,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       const reason = world.runUntil(target.duration, Math.min(limits.nextChunk(fired), nextProgress - fired));
       limits.check(world, reason);
       if (reason !== 'budget' || world.sim.eventsFired >= nextProgress) {
-        options.onProgress?.({ events: world.sim.eventsFired, simNs: world.sim.nowNs, durationNs: target.duration });
+        const w = world;
+        options.onProgress?.({
+          events: w.sim.eventsFired,
+          simNs: w.sim.nowNs,
+          durationNs: target.duration,
+          intervalsClosed: w.ctx.metrics.closedIntervals,
+          timeSeriesSoFar: () => w.ctx.metrics.liveTimeSeries(),
+        });
         nextProgress = world.sim.eventsFired + every;
       }
       if (reason !== 'budget') break;

@@ -1,5 +1,6 @@
 import { runScenario, type RunResult, type RunSpec } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
+import { liveUpdates, type LiveUpdate } from './live.ts';
 
 /**
  * What a simulation worker does, the same in a Node worker thread and (later) a browser Web
@@ -12,7 +13,16 @@ export interface SimWorkerApi {
    * fraction of simulated time done into `progress[slot]`.
    */
   run(scenario: Scenario, spec: RunSpec, progress: Float64Array | undefined, slot: number): RunResult;
+  /**
+   * Runs one spec and streams its progress and each metrics interval as it closes to
+   * `onUpdate` (the browser playground's live charts; a Web Worker has no SharedArrayBuffer
+   * unless the page is cross-origin isolated, so progress travels as messages).
+   */
+  runLive(scenario: Scenario, spec: RunSpec, onUpdate: (u: LiveUpdate) => void): RunResult;
 }
+
+/** Events between live updates: about 20-40 updates a second of wall time at ~1.5M events/s. */
+export const LIVE_PROGRESS_EVERY = 1 << 15;
 
 export const workerApi: SimWorkerApi = {
   run(scenario, spec, progress, slot) {
@@ -26,6 +36,9 @@ export const workerApi: SimWorkerApi = {
         progressEvery: 1 << 16,
       }),
     });
+  },
+  runLive(scenario, spec, onUpdate) {
+    return runScenario(scenario, { seed: spec.seed, variant: spec.variant, onProgress: liveUpdates(onUpdate), progressEvery: LIVE_PROGRESS_EVERY });
   },
 };
 

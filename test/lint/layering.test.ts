@@ -39,6 +39,24 @@ function edges(): Edge[] {
   );
 }
 
+/**
+ * web/ is a thin shell (ARCHITECTURE.md): the platform-neutral library `meshsim/browser`
+ * (sim/index.ts, which carries the worker API and the result types) and UI packages, never
+ * model internals, comlink or Node. vite.config.ts is build tooling, not the page.
+ */
+const WEB_PACKAGES = /^(d3|codemirror|@codemirror\/[a-z-]+)$/;
+
+function webEdges(): Edge[] {
+  return sourceFiles('web')
+    .filter((f) => f.path.startsWith('web/src/'))
+    .flatMap((f) =>
+      [...f.text.matchAll(IMPORT)].map((m) => {
+        const spec = (m[3] ?? m[4] ?? m[5])!;
+        return { file: f.path, target: spec.startsWith('.') ? resolve(f.path, spec) : spec, typeOnly: Boolean(m[2]) };
+      }),
+    );
+}
+
 describe('layering', () => {
   const all = edges();
 
@@ -76,5 +94,24 @@ describe('layering', () => {
       return false;
     });
     expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+});
+
+describe('layering of the playground (web/)', () => {
+  const all = webEdges();
+
+  it('finds the imports it checks', () => {
+    expect(all.filter((e) => e.target === 'meshsim/browser').length).toBeGreaterThan(10);
+  });
+
+  it('web/src imports only meshsim/browser, its own files and UI packages (no sim/ internals, comlink or Node)', () => {
+    const bad = all.filter((e) => !(e.target === 'meshsim/browser' || e.target.startsWith('web/src/') || WEB_PACKAGES.test(e.target)));
+    expect(bad.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
+  });
+
+  it('the rule catches what it must', () => {
+    const allowed = (t: string) => t === 'meshsim/browser' || t.startsWith('web/src/') || WEB_PACKAGES.test(t);
+    for (const t of ['sim/run/index.ts', 'meshsim', 'comlink', 'node:fs', 'comlink/dist/esm/comlink.mjs']) expect(allowed(t), t).toBe(false);
+    expect(resolve('web/src/views/x.ts', '../../../sim/index.ts')).toBe('sim/index.ts');
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The documents `meshsim run --out` writes, summary.json and timeseries.csv, as strings and
+ * objects: pure, so the CLI and the browser playground produce the same bytes.
+ */
+import { INTERVAL_COLUMNS } from '../metrics/index.ts';
+import { evaluateExpectations } from './expectations.ts';
+import type { MergedVariant } from './merge.ts';
+import type { RunResult } from './result.ts';
+import type { Scenario } from '../scenario/index.ts';
+
+export const MESHSIM_VERSION = '0.1.0';
+
+/** The JSON document of `--json` and `summary.json`. */
+export function summaryDocument(scenario: Scenario, runs: RunResult[], merged: MergedVariant[] | undefined): object {
+  return {
+    meshsim: MESHSIM_VERSION,
+    scenario: scenario.name,
+    file: scenario.file,
+    seeds: [...new Set(runs.map((r) => r.summary.seed))],
+    variants: [...new Set(runs.map((r) => r.summary.variant))],
+    runs: runs.map((r) => r.summary),
+    ...(merged && { merged }),
+    ...(scenario.expect.length > 0 && { expectations: evaluateExpectations(scenario, runs) }),
+  };
+}
+
+/**
+ * One row per (variant, seed, series, interval). Latencies in ms; empty cells where nothing
+ * ended. Code and flag columns are the union over all runs.
+ */
+export function timeSeriesCsv(runs: RunResult[]): string {
+  const codes = [...new Set(runs.flatMap((r) => Object.keys(r.timeSeries.codes)))].sort((a, b) => Number(a) - Number(b));
+  const flags = [...new Set(runs.flatMap((r) => Object.keys(r.timeSeries.flags)))];
+  const header = ['variant', 'seed', 'series', 'kind', 'interval_start_s', ...INTERVAL_COLUMNS.map(snake), ...codes.map((c) => `code_${c}`), ...flags.map((f) => `flag_${f}`)];
+  const lines = [header.join(',')];
+  for (const r of runs) {
+    const ts = r.timeSeries;
+    ts.series.forEach((series, s) => {
+      for (let i = 0; i < ts.intervals; i++) {
+        const cell = s * ts.intervals + i;
+        const values = [
+          ...INTERVAL_COLUMNS.map((c) => num(ts.columns[c][cell]!)),
+          ...codes.map((c) => num(ts.codes[c]?.[cell] ?? 0)),
+          ...flags.map((f) => num(ts.flags[f]?.[cell] ?? 0)),
+        ];
+        lines.push([r.summary.variant, r.summary.seed, series.name, series.kind, (i * ts.intervalNs) / 1e9, ...values].join(','));
+      }
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+function snake(s: string): string {
+  return s.replace(/Ms$/, '_ms').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return '';
+  return Number.isInteger(x) ? String(x) : x.toPrecision(6);
+}
+

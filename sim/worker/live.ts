@@ -1,0 +1,73 @@
+import type { Progress } from '../run/index.ts';
+import type { SeriesSpec, TimeSeries } from '../metrics/index.ts';
+
+/**
+ * Intervals [fromInterval, toInterval) of every series of a run's time series, cut out while
+ * the run goes on. Each array is series-major: cell (s, i) is at s * (toInterval - fromInterval)
+ * + (i - fromInterval). Only final (closed) intervals are ever sent, so a live view never
+ * shows a number that later changes.
+ */
+export interface IntervalChunk {
+  fromInterval: number;
+  toInterval: number;
+  /** The run's whole shape, so the first chunk is enough to lay out the charts. */
+  intervals: number;
+  intervalNs: number;
+  series: SeriesSpec[];
+  columns: Record<string, Float64Array>;
+  codes: Record<string, Float64Array>;
+  flags: Record<string, Float64Array>;
+}
+
+/** What a live run reports while it goes on: how far it is and, when intervals closed, their data. */
+export interface LiveUpdate {
+  /** Fraction of simulated time done, 0..1. */
+  fraction: number;
+  events: number;
+  simNs: number;
+  chunk?: IntervalChunk;
+}
+
+/** Copies intervals [from, to) of every column, code and flag of `ts` into a chunk. */
+export function sliceIntervals(ts: TimeSeries, from: number, to: number): IntervalChunk {
+  const width = to - from;
+  const cut = (col: Float64Array) => {
+    const out = new Float64Array(ts.series.length * width);
+    for (let s = 0; s < ts.series.length; s++) out.set(col.subarray(s * ts.intervals + from, s * ts.intervals + to), s * width);
+    return out;
+  };
+  const map = (cols: Record<string, Float64Array>) => Object.fromEntries(Object.entries(cols).map(([k, col]) => [k, cut(col)]));
+  return {
+    fromInterval: from,
+    toInterval: to,
+    intervals: ts.intervals,
+    intervalNs: ts.intervalNs,
+    series: ts.series,
+    columns: map(ts.columns),
+    codes: map(ts.codes),
+    flags: map(ts.flags),
+  };
+}
+
+/**
+ * Turns a run's progress callbacks into live updates: every call reports the fraction done,
+ * and carries the intervals closed since the previous call, if any.
+ */
+export function liveUpdates(send: (u: LiveUpdate) => void): (p: Progress) => void {
+  let sent = 0;
+  return (p) => {
+    const update: LiveUpdate = { fraction: p.durationNs > 0 ? p.simNs / p.durationNs : 1, events: p.events, simNs: p.simNs };
+    if (p.intervalsClosed > sent) {
+      update.chunk = sliceIntervals(p.timeSeriesSoFar(), sent, p.intervalsClosed);
+      sent = p.intervalsClosed;
+    }
+    send(update);
+  };
+}
+
+/** Every ArrayBuffer in an update, so it can be transferred instead of copied. */
+export function updateTransferables(u: LiveUpdate): ArrayBuffer[] {
+  if (!u.chunk) return [];
+  const c = u.chunk;
+  return [...Object.values(c.columns), ...Object.values(c.codes), ...Object.values(c.flags)].map((a) => a.buffer as ArrayBuffer);
+}
