@@ -37,7 +37,7 @@ export function checkAnyInput(o: Outcome, bytes: Uint8Array): void {
   }
   if (o.code === 2) checkBadInputMessage(o, bytes);
   if (o.code === 3) {
-    check(/^meshsim: run stopped: /.test(o.stderr), 'a stopped run says "run stopped"', o);
+    check(/^meshsim: run stopped: /m.test(o.stderr), 'a stopped run says "run stopped"', o);
     check(/limits\.\w+|simulated time stopped advancing/.test(o.stderr), 'a stopped run names the limit', o);
   }
   if (o.code === 0) {

@@ -30,7 +30,7 @@ describe('scenario fuzzing', () => {
 
   it('the valid-scenario generator covers every field of the schema (a new field needs its arbitrary)', () => {
     const seen = new Set<string>();
-    for (const g of fc.sample(validScenarioArb, { numRuns: 200, seed: SEED })) collectPaths(g.data, '', seen);
+    for (const g of fc.sample(validScenarioArb, { numRuns: 600, seed: SEED })) collectPaths(g.data, '', seen);
     const declared = schemaPaths(scenarioJsonSchema(), '');
     expect(declared.length).toBeGreaterThan(60);
     const missing = declared.filter((p) => !seen.has(p));
@@ -69,7 +69,21 @@ function collectPaths(v: unknown, path: string, out: Set<string>): void {
   }
 }
 
-const RECORD_PATHS = ['services', 'variants', 'variants.*.set', 'services.*.app.serviceTime.empirical', 'cluster.network.sameNode.empirical', 'cluster.network.crossNode.empirical', 'workload.*.thinkTime.empirical'];
+const RECORD_PATHS = [
+  'services',
+  'variants',
+  'variants.*.set',
+  'sweep.grid',
+  'services.*.app.serviceTime.empirical',
+  'services.*.app.startupTime.empirical',
+  'services.*.sidecar.startTime.empirical',
+  'mesh.sidecar.startTime.empirical',
+  'mesh.controlPlane.endpointSliceDelay.empirical',
+  'mesh.controlPlane.xdsLatency.empirical',
+  'cluster.network.sameNode.empirical',
+  'cluster.network.crossNode.empirical',
+  'workload.*.thinkTime.empirical',
+];
 
 interface JsonSchema {
   type?: string;

@@ -92,6 +92,7 @@ const stats = (d: DurationStats) => (d.count === 0 ? '-' : `p50 ${formatMs(d.p50
 const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
   events: (r) => [{ label: 'events', value: formatCount(r.events) }],
   podsCreated: (r) => [{ label: 'pods created', value: formatCount(r.podsCreated) }],
+  memoryEstimateMb: (r) => [{ label: 'memory estimate', value: `${r.memoryEstimateMb} MB` }],
   readyAtEnd: (r) => [{ label: 'ready at end', value: Object.entries(r.readyAtEnd).map(([k, v]) => `${k} ${v}`).join(', ') }],
   controlPlane: (r) =>
     r.controlPlane

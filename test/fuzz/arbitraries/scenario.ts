@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { EVENTS_PER_HOP_ESTIMATE } from '../../../sim/scenario/limits.ts';
 import { clusterArb } from './cluster.ts';
+import { expectArb } from './expect.ts';
+import { meshArb } from './mesh.ts';
 import { limitsArb, metricsArb } from './limits.ts';
 import { servicesArb, type ServicesPart } from './services.ts';
 import { timelineArb } from './timeline.ts';
@@ -39,6 +41,9 @@ export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
             seed: fc.constant(seed),
             metrics: metricsArb(duration.value),
             cluster: clusterArb,
+            mesh: meshArb,
+            expect: expectArb(services.names, duration.value),
+            sweep: fc.record({ seeds: fc.integer({ min: 1, max: 2 }), grid: fc.constant({ [`services.${services.names[0]}.replicas`]: [1, 2] }) }, { requiredKeys: [] }),
             timeline: timelineArb(services.names, w.openLoop, duration.value),
             variants: variantsArb(services.names, openIndexes),
             limits: limitsArb(minEvents),

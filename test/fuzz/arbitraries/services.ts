@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { distributionArb } from './distribution.ts';
 import { serviceNameArb } from './names.ts';
+import { sidecarArb } from './mesh.ts';
 import { durationArb } from './units.ts';
 
 export interface ServicesPart {
@@ -13,14 +14,30 @@ export interface ServicesPart {
   services: Record<string, Record<string, unknown>>;
 }
 
-const appArb = fc.record(
+const probeArb = fc.record(
   {
-    serviceTime: distributionArb(30_000_000),
-    concurrency: fc.integer({ min: 1, max: 8 }),
-    startupTime: durationArb(500_000_000).map((d) => d.text),
+    initialDelaySeconds: fc.integer({ min: 0, max: 2 }),
+    periodSeconds: fc.integer({ min: 1, max: 3 }),
+    successThreshold: fc.integer({ min: 1, max: 2 }),
+    failureThreshold: fc.integer({ min: 1, max: 3 }),
   },
   { requiredKeys: [] },
 );
+
+/** The app of a service whose startup calls may go to `targets` (any service: startup calls make no cycle). */
+const appArb = (targets: string[]) =>
+  fc.record(
+    {
+      serviceTime: distributionArb(30_000_000),
+      concurrency: fc.integer({ min: 1, max: 8 }),
+      startupTime: distributionArb(500_000_000),
+      startupCalls: fc.array(fc.record({ service: fc.constantFrom(...targets), required: fc.boolean() }, { requiredKeys: ['service'] }), { maxLength: 1 }),
+      readinessProbe: fc.oneof(probeArb, fc.constant(false)),
+      preStop: fc.record({ sleep: durationArb(300_000_000).map((d) => d.text) }),
+      shutdownDelay: durationArb(300_000_000).map((d) => d.text),
+    },
+    { requiredKeys: [] },
+  );
 
 const trafficPolicyArb = fc.record(
   { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }) },
@@ -37,10 +54,12 @@ function serviceArb(names: string[], i: number): fc.Arbitrary<Record<string, unk
   return fc.record(
     {
       replicas: fc.integer({ min: 0, max: 4 }),
-      app: appArb,
+      app: appArb(names),
       calls: later.length === 0 ? fc.constant([]) : fc.array(step, { maxLength: 2 }),
       timeout: durationArb(200_000_000).map((d) => d.text),
       trafficPolicy: trafficPolicyArb,
+      terminationGracePeriodSeconds: fc.integer({ min: 0, max: 2 }),
+      sidecar: sidecarArb,
     },
     { requiredKeys: [] },
   );

@@ -7,6 +7,9 @@ export function timelineArb(services: string[], openLoop: string[], durationNs: 
   const service = fc.constantFrom(...services);
   const actions: fc.Arbitrary<Record<string, unknown>>[] = [
     fc.record({ service, replicas: fc.integer({ min: 0, max: 5 }) }).map((scale) => ({ scale })),
+    fc
+      .record({ service, maxSurge: fc.constantFrom('25%', 1, 0), maxUnavailable: fc.constantFrom('25%', 1), minReadySeconds: fc.integer({ min: 0, max: 1 }) }, { requiredKeys: ['service'] })
+      .map((rollout) => ({ rollout })),
     fc.record({ service, count: fc.integer({ min: 1, max: 3 }), replace: fc.boolean() }, { requiredKeys: ['service', 'count'] }).map((kill) => ({ kill })),
     fc.tuple(service, fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 2 })).map(([s, ids]) => ({ kill: { service: s, pods: ids.map((i) => `${s}-${i}`) } })),
   ];
