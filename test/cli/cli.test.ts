@@ -4,43 +4,13 @@
  * mistake), what goes to stdout and stderr, and the files written. Scenarios are tiny (a few
  * simulated seconds) so each invocation is dominated by Node's start-up.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectNoStackTrace, meshsim, repoRoot } from '../helpers/meshsim-cli.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin', 'meshsim.js');
 const corpusFile = join(repoRoot, 'test', 'scenario', 'corpus', '09-unknown-key-replica.yaml');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function meshsim(...args: string[]): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-  delete env.MESHSIM_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const STACK_LINE = /^\s+at /m;
-
-function expectNoStackTrace(r: Result): void {
-  expect(r.stderr).not.toMatch(STACK_LINE);
-  expect(r.stdout).not.toMatch(STACK_LINE);
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
