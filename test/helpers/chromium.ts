@@ -11,16 +11,22 @@ export function chromiumPath(): string {
   }
 }
 
-// No sandbox (CI runs as root), no GPU, and nothing that reaches the network: the resolver maps
-// every host to nothing, so a report that needed the network could not draw.
-const FLAGS = [
+/** Headless Debian chromium as root: no sandbox, no GPU, none of its background network traffic. */
+export const CHROMIUM_HEADLESS_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-quic',
   '--no-first-run',
+];
+
+// Nothing reaches the network: the resolver maps every host to nothing, so a report that needed
+// the network could not draw.
+const FLAGS = [
+  ...CHROMIUM_HEADLESS_FLAGS,
   '--hide-scrollbars',
   '--host-resolver-rules=MAP * ~NOTFOUND',
 ];
