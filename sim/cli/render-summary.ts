@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/index.ts';
 import { evaluateExpectations } from '../run/index.ts';
 import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
 import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
+import { healthLines, proxyConfigLines } from './render-health.ts';
 
 export interface RenderInput {
   scenario: Scenario;
@@ -34,7 +35,10 @@ export function renderSummary(input: RenderInput): string {
   out.push('', ...sparklines(firstSeed, variants));
   out.push('', ...timelines(firstSeed));
   out.push('', ...lifecycleLines(firstSeed));
+  const health = healthLines(firstSeed);
+  if (health.length) out.push('', ...health);
   for (const r of firstSeed) for (const ps of r.summary.proxyStatus) out.push('', ...proxyStatusLines(ps, r.summary.variant));
+  for (const r of firstSeed) for (const pc of r.summary.proxyConfigs) out.push('', ...proxyConfigLines(pc, r.summary.variant));
   if (scenario.expect.length > 0) out.push('', `expectations${seeds.length > 1 ? ' (means over seeds)' : ''}:`, ...expectationLines(evaluateExpectations(scenario, runs)).map((l) => `  ${l}`));
   const events = runs.reduce((a, r) => a + r.summary.events, 0);
   const runWord = runs.length === 1 ? '1 run' : `${runs.length} runs`;

@@ -55,4 +55,13 @@ export const EventKind = {
   RECONCILE: 26,
   /** An inspection point: proxy-status and invariant checks at a chosen time. */
   INSPECT: 27,
+  // ---- Envoy host health (a = cluster id of host-health.ts) ----
+  /** An active health check is sent. b = slot, generation and 0 (host-health.ts encode). */
+  HC_CHECK: 30,
+  /** An active health check's answer (or timeout) is back. b = slot, generation and result. */
+  HC_RESULT: 31,
+  /** Outlier detection's interval timer. */
+  OUTLIER_TICK: 32,
+  /** A --proxy-config view is taken. a = index into WorldOptions.proxyConfigAt. */
+  PROXY_CONFIG_DUMP: 33,
 } as const;

@@ -2,6 +2,10 @@ import { compileDistribution, type DelayLine, type Sampler, type Scheduler } fro
 import type { Scenario, Service } from '../scenario/index.ts';
 import type { ProbeTiming } from './kube/probes.ts';
 import type { LbPolicy } from './envoy/load-balancer.ts';
+import type { ClusterHealthConfig } from './envoy/cluster-health.ts';
+import { compileHealthCheck } from './envoy/health-check.ts';
+import { compileEnvoyOutlier, compileIstioOutlier } from './envoy/outlier-detection.ts';
+import { EnvoyOutlierDetection } from '../scenario/schema-health.ts';
 
 export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
 
@@ -47,6 +51,11 @@ export interface ServiceModel {
   steps: number[][];
   calls: CallModel[];
   lifecycle: PodLifecycle;
+  /** Envoy cluster health options, as every caller's proxy applies them. */
+  health: ClusterHealthConfig;
+  /** Whether callers keep per-proxy host health (active HC or outlier detection configured). */
+  healthManaged: boolean;
+  publishNotReadyAddresses: boolean;
 }
 
 export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceModel[] {
@@ -57,6 +66,7 @@ export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceM
 
 function compileService(name: string, id: number, scenario: Scenario, idOf: Map<string, number>, sim: Scheduler): ServiceModel {
   const svc: Service = scenario.services[name]!;
+  const health = compileHealth(svc);
   const calls: CallModel[] = [];
   const steps = svc.calls.map((step) =>
     ('parallel' in step ? step.parallel : [step]).map((c) => {
@@ -78,6 +88,28 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     steps,
     calls,
     lifecycle: compileLifecycle(scenario, svc, idOf),
+    health,
+    healthManaged: health.hc !== undefined || health.od !== undefined,
+    publishNotReadyAddresses: svc.publishNotReadyAddresses,
+  };
+}
+
+const ENVOY_OUTLIER_DEFAULTS = EnvoyOutlierDetection.parse({});
+
+/** envoy.md §1.2, §1.6, §2.3, §4.7: the cluster's health options; Istio's DR mapping for OD. */
+function compileHealth(svc: Service): ClusterHealthConfig {
+  const { envoy } = svc;
+  const istioOd = svc.trafficPolicy.outlierDetection;
+  const od = envoy.outlierDetection ? compileEnvoyOutlier(envoy.outlierDetection) : istioOd ? compileIstioOutlier(istioOd, ENVOY_OUTLIER_DEFAULTS) : undefined;
+  // envoy.md §4.7: a DestinationRule with outlierDetection sets the panic threshold to minHealthPercent (default 0).
+  const panic = envoy.healthyPanicThreshold ?? (istioOd ? istioOd.minHealthPercent : 50);
+  return {
+    hc: envoy.healthCheck ? compileHealthCheck(envoy.healthCheck) : undefined,
+    od,
+    priority: { overprovisioningFactor: 140, healthyPanicThreshold: panic },
+    ignoreNewHosts: envoy.healthCheck !== undefined && envoy.ignoreNewHostsUntilFirstHc,
+    ignoreHealthOnHostRemoval: envoy.ignoreHealthOnHostRemoval,
+    legacyRemoval: envoy.edsHcRemoval === 'legacy',
   };
 }
 

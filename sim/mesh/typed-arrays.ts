@@ -1,4 +1,4 @@
-type Growable = Int32Array | Uint8Array | Float64Array;
+type Growable = Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 /**
  * `a` itself when `index` fits, else a copy at least twice as long (new cells set to `fill`).

@@ -4,6 +4,9 @@ import type { Scenario } from '../scenario/index.ts';
 import type { AccessLogSink, MeshContext, PodEventSink } from './context.ts';
 import { ProxyConfigs } from './envoy/proxy-config.ts';
 import { Router } from './envoy/router.ts';
+import { HostHealth } from './envoy/host-health.ts';
+import { proxyConfigDump, type ProxyConfigDump } from './envoy/proxy-config-dump.ts';
+import { healthCensus, healthSummary, type ServiceHealthSummary } from './envoy/health-census.ts';
 import { runCheckers, type CheckPoint } from './checkers/checkers.ts';
 import type { WorldInspection } from './checkers/inspection.ts';
 import { EventKind } from './event-kinds.ts';
@@ -31,6 +34,15 @@ export interface WorldOptions {
   checkInvariants?: boolean;
   /** Times at which to record every proxy's config status (like `istioctl proxy-status`). */
   proxyStatusAtNs?: readonly number[];
+  /** One proxy's endpoints of one cluster at a time (like `istioctl proxy-config endpoint`). */
+  proxyConfigAt?: readonly ProxyConfigRequest[];
+}
+
+/** `--proxy-config SERVICE/POD@T`: the cluster of SERVICE as pod POD's sidecar sees it at T. */
+export interface ProxyConfigRequest {
+  service: string;
+  pod: string;
+  atNs: number;
 }
 
 /** Every proxy's config status at one time. */
@@ -54,6 +66,10 @@ export interface WorldResult {
   proxyStatus: ProxyStatusSnapshot[];
   /** Per service, the durations of the rollouts that finished. */
   rolloutDurationsNs: number[][];
+  /** Per-proxy endpoint views asked for with proxyConfigAt. */
+  proxyConfigs: ProxyConfigDump[];
+  /** Per service whose callers keep host health (active HC / outlier detection). */
+  health: ServiceHealthSummary[];
 }
 
 /**
@@ -73,6 +89,8 @@ export class World {
   private readonly configs = new ProxyConfigs();
   private readonly options: WorldOptions;
   private readonly proxyStatus: ProxyStatusSnapshot[] = [];
+  private readonly proxyConfigDumps: ProxyConfigDump[] = [];
+  private readonly health: HostHealth;
   private readonly workloads: Workloads;
   private readonly timeline: Timeline;
   private readonly serviceIds: Map<string, number>;
@@ -104,7 +122,10 @@ export class World {
     this.serviceIds = new Map(services.map((s) => [s.name, s.id]));
     this.censusCounts = new Float64Array(series.length);
     this.options = options;
-    this.router = new Router(this.ctx, this.configs);
+    this.health = new HostHealth(this.ctx);
+    this.configs.onApplied = (p, c, steady) => this.health.onConfigApplied(p, c, steady);
+    this.configs.onDropped = (p) => this.health.dropProxy(p);
+    this.router = new Router(this.ctx, this.configs, this.health);
     this.app = new AppServer(this.ctx, this.router);
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
@@ -117,12 +138,12 @@ export class World {
       appRestarted: (pod) => this.ctx.metrics.appRestart(pods.service[pod]!),
     });
     this.deployments = new Deployments(this.ctx, this.kubelet);
-    this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, ready, first) => this.istiod.onEndpointSlice(s, ready, first));
+    this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, endpoints, first) => this.istiod.onEndpointSlice(s, endpoints, first));
     const gateway = pods.create('istio-ingressgateway', INGRESS_SERVICE, -1, 0);
     pods.phase[gateway] = READY;
     pods.proxy[gateway] = PROXY_LIVE;
     this.deployments.createInitialPods();
-    this.istiod = new Istiod(this.ctx, this.configs, services.map((s) => this.endpointSlices.readyEndpoints(s.id)));
+    this.istiod = new Istiod(this.ctx, this.configs, services.map((s) => this.endpointSlices.endpoints(s.id)));
     this.istiod.onConfigured = (pod) => this.kubelet.onProxyConfigured(pod);
     for (let p = 0; p < pods.count; p++) this.istiod.connectSynced(p);
     this.workloads = new Workloads(this.ctx, this.router, gateway);
@@ -138,6 +159,7 @@ export class World {
   finish(): WorldResult {
     this.check('end');
     this.podCensus();
+    healthCensus(this.ctx, this.health);
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
     logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
@@ -152,6 +174,8 @@ export class World {
       initialConfigDelaysNs: this.istiod.initialConfigDelaysNs,
       proxyStatus: this.proxyStatus,
       rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
+      proxyConfigs: this.proxyConfigDumps,
+      health: healthSummary(this.ctx, this.health),
     };
   }
 
@@ -190,6 +214,7 @@ export class World {
     const { sim, scenario, metrics } = this.ctx;
     for (let k = 1; k < metrics.intervals; k++) sim.post(k * metrics.intervalNs, EventKind.METRICS_TICK, k);
     (this.options.proxyStatusAtNs ?? []).forEach((t, i) => sim.post(Math.min(t, scenario.duration), EventKind.INSPECT, i));
+    (this.options.proxyConfigAt ?? []).forEach((r, i) => sim.post(Math.min(r.atNs, scenario.duration), EventKind.PROXY_CONFIG_DUMP, i));
     scenario.timeline.forEach((e, i) => sim.post(e.at, EventKind.TIMELINE, i));
     this.workloads.start(scenario.workload, (n) => this.serviceIds.get(n)!);
   }
@@ -215,6 +240,7 @@ export class World {
         return this.check('action');
       case EventKind.METRICS_TICK:
         this.podCensus();
+        healthCensus(this.ctx, this.health);
         return this.ctx.metrics.closeInterval(this.census());
       case EventKind.PROXY_BOOTED:
         return this.kubelet.onProxyBooted(a);
@@ -248,6 +274,15 @@ export class World {
         return this.deployments.onReconcile(a);
       case EventKind.INSPECT:
         return this.recordProxyStatus();
+      case EventKind.HC_CHECK:
+        return this.health.onCheck(a, b);
+      case EventKind.HC_RESULT:
+        return this.health.onCheckResult(a, b);
+      case EventKind.OUTLIER_TICK:
+        return this.health.onOutlierTick(a);
+      case EventKind.PROXY_CONFIG_DUMP:
+        this.proxyConfigDumps.push(proxyConfigDump(this.ctx, this.options.proxyConfigAt![a]!, this.health, this.configs, this.router));
+        return;
       default:
         throw new Error(`unknown event kind ${kind}`);
     }
@@ -275,7 +310,11 @@ export class World {
         reconcilePending: (s) => deployments.reconcilePending(s),
         rolloutBounds: (s) => deployments.rolloutBounds(s),
       },
-      endpointSlices: { readyEndpoints: (s) => endpointSlices.readyEndpoints(s), pending: (s) => endpointSlices.pending(s) },
+      endpointSlices: {
+        readyEndpoints: (s) => endpointSlices.readyEndpoints(s),
+        endpoints: (s) => endpointSlices.endpoints(s).pods,
+        pending: (s) => endpointSlices.pending(s),
+      },
       istiod: {
         current: istiod.current,
         connectedProxies: istiod.connectedProxies,

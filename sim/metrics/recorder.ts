@@ -15,7 +15,10 @@ export interface SeriesSpec {
 
 /**
  * Per-interval columns. Latency columns are in milliseconds; NaN where nothing ended. The pods
- * columns are a service's pods by phase at the interval's end (0 for workloads).
+ * columns are a service's pods by phase at the interval's end (0 for workloads). The health
+ * columns, for services whose callers keep host health (active HC or outlier detection), are the
+ * hosts each calling proxy's LB counts as healthy at the interval's end (p50 and min over those
+ * proxies) and the host entries, summed over proxies, whose pod is gone ("undead").
  */
 export const INTERVAL_COLUMNS = [
   'started',
@@ -32,6 +35,9 @@ export const INTERVAL_COLUMNS = [
   'podsStarting',
   'podsReady',
   'podsTerminating',
+  'healthyHostsP50',
+  'healthyHostsMin',
+  'undeadHosts',
 ] as const;
 export type IntervalColumn = (typeof INTERVAL_COLUMNS)[number];
 
@@ -202,6 +208,15 @@ export class MetricsRecorder {
     this.columns.podsStarting[cell] = starting;
     this.columns.podsReady[cell] = ready;
     this.columns.podsTerminating[cell] = terminating;
+  }
+
+  /** A managed service's host-health census for the interval about to close. */
+  healthCensus(series: number, healthyP50: number, healthyMin: number, undead: number): void {
+    if (this.closed >= this.intervals) return;
+    const cell = series * this.intervals + this.closed;
+    this.columns.healthyHostsP50[cell] = healthyP50;
+    this.columns.healthyHostsMin[cell] = healthyMin;
+    this.columns.undeadHosts[cell] = undead;
   }
 
   /**

@@ -92,6 +92,14 @@ function seriesFigure(ref: Extract<MetricRef, { target: 'series' }>, s: SeriesSu
       return s.latency[ref.figure];
     case 'readyAtEnd':
       return summary.readyAtEnd[s.name] ?? null;
+    case 'panicShare':
+    case 'healthyHostsMin':
+    case 'undeadHostsMax':
+    case 'undeadHostsAtEnd':
+    case 'hcChecks':
+    case 'hcFailures':
+    case 'ejections':
+      return healthFigure(summary, s.name, ref.figure);
     default:
       return (s as unknown as Record<string, number>)[ref.figure] ?? null;
   }
@@ -126,8 +134,37 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
       return last > first ? ended / (((last - first) * ts.intervalNs) / NS_PER_S) : null;
     case 'panicPicks':
       return sum(ts.columns.panicPicks);
+    case 'panicShare':
+      return sum(ts.columns.started) > 0 ? sum(ts.columns.panicPicks) / sum(ts.columns.started) : null;
+    case 'healthyHostsMin':
+    case 'undeadHostsMax':
+      return run.summary.health[ref.series] ? extreme(ts.columns[ref.figure === 'healthyHostsMin' ? 'healthyHostsMin' : 'undeadHosts'], series * ts.intervals, first, last, ref.figure === 'healthyHostsMin') : null;
     default:
       return null;
+  }
+}
+
+/** Min (or max) of one series' column over intervals [first, last), skipping NaN. */
+function extreme(col: Float64Array, base: number, first: number, last: number, min: boolean): number | null {
+  let best: number | null = null;
+  for (let i = first; i < last; i++) {
+    const x = col[base + i]!;
+    if (Number.isNaN(x)) continue;
+    best = best === null ? x : min ? Math.min(best, x) : Math.max(best, x);
+  }
+  return best;
+}
+
+function healthFigure(summary: RunSummary, service: string, figure: string): number | null {
+  const h = summary.health[service];
+  if (!h) return null;
+  switch (figure) {
+    case 'hcChecks':
+      return h.hcChecks;
+    case 'hcFailures':
+      return h.hcFailures;
+    default:
+      return (h as unknown as Record<string, number | null>)[figure] ?? null;
   }
 }
 

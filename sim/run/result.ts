@@ -1,3 +1,4 @@
+import type { ProxyConfigDump, ServiceHealthSummary } from '../mesh/index.ts';
 import type { HistogramBins, SeriesKind, TimeSeries } from '../metrics/index.ts';
 
 /** Latency figures in milliseconds; null where nothing was measured. */
@@ -82,6 +83,15 @@ export interface ProxyStatusSummary {
   rows: { pod: string; service: string; status: string; version: number; behind: boolean; appliedAtS: number }[];
 }
 
+/** A managed service's host health: the world's counters plus the panic share of its picks. */
+export interface HealthSummary extends Omit<ServiceHealthSummary, 'service'> {
+  /** Requests to the service whose host pick was made in panic, over all requests started to it (whole run). */
+  panicShare: number | null;
+  /** Over the run's intervals: the lowest per-proxy healthy-host minimum, and the most undead entries. */
+  healthyHostsMin: number | null;
+  undeadHostsMax: number;
+}
+
 export interface RunSummary {
   scenario: string;
   variant: string;
@@ -101,6 +111,10 @@ export interface RunSummary {
   /** Per service with rollouts: how long each finished rollout took, in seconds. */
   rollouts: Record<string, number[]>;
   proxyStatus: ProxyStatusSummary[];
+  /** Per service whose callers keep host health (active HC or outlier detection). */
+  health: Record<string, HealthSummary>;
+  /** `--proxy-config` views, in the order asked. */
+  proxyConfigs: ProxyConfigDump[];
   /** Digest of the engine's event history. */
   eventDigest: string;
   /** Digest of this summary (minus the digest itself) and the time series. */

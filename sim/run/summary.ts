@@ -4,7 +4,7 @@ import type { WorldResult } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { canonicalJson, ResultDigest } from './digest.ts';
 import { controlPlaneSummary, proxyStatusSummary } from './control-plane-summary.ts';
-import type { LatencySummary, RunResult, RunSummary, SeriesSummary } from './result.ts';
+import type { HealthSummary, LatencySummary, RunResult, RunSummary, SeriesSummary } from './result.ts';
 
 const QS = [0.5, 0.9, 0.99, 0.999];
 
@@ -39,6 +39,28 @@ function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
   };
 }
 
+function healthSummaries(world: WorldResult): Record<string, HealthSummary> {
+  const ts = world.timeSeries;
+  return Object.fromEntries(
+    world.health.map(({ service, ...h }): [string, HealthSummary] => {
+      const index = ts.series.findIndex((x) => x.name === service);
+      let healthyHostsMin: number | null = null;
+      let undeadHostsMax = 0;
+      let picks = 0;
+      let started = 0;
+      for (let i = 0; i < ts.intervals; i++) {
+        const cell = index * ts.intervals + i;
+        picks += ts.columns.panicPicks[cell]!;
+        started += ts.columns.started[cell]!;
+        const min = ts.columns.healthyHostsMin[cell]!;
+        if (!Number.isNaN(min)) healthyHostsMin = healthyHostsMin === null ? min : Math.min(healthyHostsMin, min);
+        undeadHostsMax = Math.max(undeadHostsMax, ts.columns.undeadHosts[cell]!);
+      }
+      return [service, { ...h, panicShare: started > 0 ? picks / started : null, healthyHostsMin, undeadHostsMax }];
+    }),
+  );
+}
+
 /** Turns a finished world into the run's result, digest included. */
 export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
@@ -63,6 +85,8 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
         .filter(([, d]) => d.length > 0),
     ),
     proxyStatus: world.proxyStatus.map(proxyStatusSummary),
+    health: healthSummaries(world),
+    proxyConfigs: world.proxyConfigs,
     eventDigest: world.digest,
     digest: '',
   };

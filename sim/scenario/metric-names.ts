@@ -8,10 +8,12 @@ import { suggest } from './issues.ts';
 
 /** Figures of every series, over the whole run after warm-up. */
 export const SERIES_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'panicPicks', 'inFlightAtEnd'] as const;
+/** Services whose callers run active HC or outlier detection (no data otherwise). */
+export const HEALTH_FIGURES = ['panicShare', 'healthyHostsMin', 'undeadHostsMax', 'undeadHostsAtEnd', 'hcChecks', 'hcFailures', 'ejections'] as const;
 /** Services only. */
-export const SERVICE_FIGURES = ['startupFailures', 'shutdownFailures', 'appRestarts', 'readyAtEnd'] as const;
+export const SERVICE_FIGURES = ['startupFailures', 'shutdownFailures', 'appRestarts', 'readyAtEnd', ...HEALTH_FIGURES] as const;
 /** What the time series holds exactly, so these alone take a from/to window. */
-export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks'] as const;
+export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks', 'panicShare', 'healthyHostsMin', 'undeadHostsMax'] as const;
 export const CONTROL_PLANE_FIGURES = [
   'pushes',
   'convergenceP50Ms',

@@ -107,6 +107,9 @@ export const ControlPlane = z
     xdsLatency: Distribution.prefault({ lognormal: { median: '5ms', p99: '50ms' } }).meta({
       description: 'From istiod sending a push until the proxy has applied it (network and Envoy\'s update). Modelling choice.',
     }),
+    drainingEndpoints: z.boolean().default(false).meta({
+      description: 'The control plane also watches Pods and sends a terminating pod\'s endpoint as EDS DRAINING until it is gone (Lyft, kubernetes-istio.md §3.8). Default false (Istio drops it).',
+    }),
   })
   .meta({ description: 'The EndpointSlice controller and istiod\'s debounce and push pipeline (kubernetes-istio.md §4).' });
 

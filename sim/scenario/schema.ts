@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { HARD_LIMITS } from './limits.ts';
 import { Distribution, Duration, Rate } from './schema-units.ts';
 import { AppLifecycle, Expectation, Mesh, Rollout, SidecarOverride } from './schema-lifecycle.ts';
+import { EnvoyCluster, IstioOutlierDetection } from './schema-health.ts';
 
 export { Distribution, Duration, Rate } from './schema-units.ts';
 
@@ -66,7 +67,7 @@ const LoadBalancer = z.strictObject({
 });
 
 const TrafficPolicy = z
-  .strictObject({ loadBalancer: LoadBalancer.prefault({}) })
+  .strictObject({ loadBalancer: LoadBalancer.prefault({}), outlierDetection: IstioOutlierDetection.optional() })
   .meta({ description: 'Istio DestinationRule trafficPolicy for this service.' });
 
 const Service = z.strictObject({
@@ -83,6 +84,10 @@ const Service = z.strictObject({
   trafficPolicy: TrafficPolicy.prefault({}),
   terminationGracePeriodSeconds: z.int().min(0).max(3600).default(30).meta({ description: 'From deletion to SIGKILL. Kubernetes default 30 (kubernetes-istio.md §3.1).' }),
   sidecar: SidecarOverride.optional(),
+  envoy: EnvoyCluster.prefault({}),
+  publishNotReadyAddresses: z.boolean().default(false).meta({
+    description: 'Kubernetes Service publishNotReadyAddresses: endpoints list pods from creation, ready or not (active HC then gates traffic). Default false.',
+  }),
 });
 
 // ---------- workload ----------

@@ -28,7 +28,10 @@ export const deploymentsConverge: Checker = (w) => {
   return problems;
 };
 
-/** No pod is an endpoint and dead: what istiod last got from the EndpointSlice controller lists only ready pods, once that controller has synced. */
+/**
+ * No pod is an endpoint and dead: once the controller has synced, istiod's endpoints are ready
+ * pods, plus starting ones for publishNotReadyAddresses, plus terminating ones sent DRAINING.
+ */
 export const noDeadEndpoints: Checker = (w) => {
   const problems: string[] = [];
   w.serviceNames.forEach((name, s) => {
@@ -36,9 +39,10 @@ export const noDeadEndpoints: Checker = (w) => {
       if (w.pods.phase[p] !== READY) problems.push(`${name}: the EndpointSlice controller lists ${w.pods.names[p]} as ready in phase ${w.pods.phase[p]}`);
     }
     if (w.endpointSlices.pending(s)) return;
+    const draining = w.scenario.mesh.controlPlane.drainingEndpoints;
     for (const p of w.istiod.knownEndpoints(s)) {
       const phase = w.pods.phase[p];
-      if (phase === GONE || phase === TERMINATING) problems.push(`${name}: istiod still has ${w.pods.names[p]} as an endpoint after the EndpointSlice sync, but it is ${phase === GONE ? 'gone' : 'terminating'}`);
+      if (phase === GONE || (phase === TERMINATING && !draining)) problems.push(`${name}: istiod still has ${w.pods.names[p]} as an endpoint after the EndpointSlice sync, but it is ${phase === GONE ? 'gone' : 'terminating'}`);
     }
   });
   return problems;
@@ -57,6 +61,8 @@ export const proxiesConverge: Checker = (w) => {
     const sent = [...w.istiod.current.snapshots[s]!.hosts].join(',');
     const known = w.istiod.knownEndpoints(s).join(',');
     if (sent !== known) problems.push(`${name}: istiod's latest push has [${sent}] but the EndpointSlice says [${known}]`);
+    const now = w.endpointSlices.pending(s) ? known : w.endpointSlices.endpoints(s).join(',');
+    if (now !== known) problems.push(`${name}: the control plane is idle with [${known}] but the pods say [${now}]`);
   });
   return problems;
 };

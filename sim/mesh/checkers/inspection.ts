@@ -31,6 +31,8 @@ export interface WorldInspection {
   };
   readonly endpointSlices: {
     readyEndpoints(service: number): readonly number[];
+    /** What the controller would send istiod now (ready pods, or all with publishNotReadyAddresses, then DRAINING ones). */
+    endpoints(service: number): readonly number[];
     pending(service: number): boolean;
   };
   readonly istiod: {

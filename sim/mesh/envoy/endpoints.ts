@@ -5,14 +5,19 @@ import type { ClusterHosts } from './load-balancer.ts';
  * One immutable EDS snapshot of a service's endpoints, shared by every proxy that applied it
  * (ARCHITECTURE.md "Scale"): the host list once, the priority load computed once.
  *
- * In this model every endpoint istiod sends is healthy (no active health checking yet) and there
- * is one priority, so healthy == hosts; the load still goes through Envoy's priority/panic
- * function, which answers "panic, route to all hosts" for an empty set and so yields UH.
+ * Endpoints istiod sends are healthy, or DRAINING (a terminating pod, with
+ * mesh.controlPlane.drainingEndpoints): EDS_STATUS_DRAINING makes a host unhealthy and excluded
+ * (envoy.md §1.1). There is one priority. A proxy without active HC or outlier detection on the
+ * cluster routes with this shared snapshot; with them it keeps its own (cluster-health.ts). The
+ * load goes through Envoy's priority/panic function, which answers "panic, route to all hosts"
+ * for an empty set and so yields UH.
  */
 export interface EndpointSnapshot extends ClusterHosts {
   /** The istiod push version that built it. */
   readonly version: number;
   readonly hosts: Int32Array;
+  /** EDS health_status per host (EDS_DRAINING), or undefined when every host is healthy. */
+  readonly status?: Uint8Array | undefined;
 }
 
 /**
@@ -27,10 +32,24 @@ export interface ConfigVersion {
 
 const EMPTY = new Int32Array(0);
 
-/** Builds a snapshot of `pods` (ready endpoints, in the order given). */
-export function buildSnapshot(version: number, pods: ArrayLike<number>, config: PriorityLoadConfig = DEFAULT_PRIORITY_LOAD_CONFIG): EndpointSnapshot {
+/**
+ * Builds a snapshot of `pods` (endpoints in the order given), the last `drainingCount` of which
+ * are DRAINING.
+ */
+export function buildSnapshot(
+  version: number,
+  pods: ArrayLike<number>,
+  config: PriorityLoadConfig = DEFAULT_PRIORITY_LOAD_CONFIG,
+  drainingCount = 0,
+): EndpointSnapshot {
   const hosts = Int32Array.from(pods);
   const n = hosts.length;
-  const load = computePriorityLoad([{ hosts: n, healthy: n, degraded: 0, excluded: 0 }], config);
-  return { version, hosts, priorities: [{ hosts, healthy: hosts, degraded: EMPTY }], load };
+  const healthyCount = n - drainingCount;
+  const load = computePriorityLoad([{ hosts: n, healthy: healthyCount, degraded: 0, excluded: drainingCount }], config);
+  if (drainingCount === 0) return { version, hosts, priorities: [{ hosts, healthy: hosts, degraded: EMPTY }], load };
+  const status = new Uint8Array(n).fill(EDS_DRAINING, healthyCount);
+  return { version, hosts, status, priorities: [{ hosts, healthy: hosts.subarray(0, healthyCount), degraded: EMPTY }], load };
 }
+
+/** EDS health_status DRAINING (envoy.md §1.1, kubernetes-istio.md §3.8). */
+export const EDS_DRAINING = 1;

@@ -8,6 +8,9 @@ import type { ConfigVersion, EndpointSnapshot } from './endpoints.ts';
 export class ProxyConfigs {
   private readonly applied: (ConfigVersion | undefined)[] = [];
   private appliedAt = new Float64Array(1024);
+  /** Called after every apply; `steady` for the configs of proxies running before the run. */
+  onApplied: (proxy: number, config: ConfigVersion, steady: boolean) => void = () => {};
+  onDropped: (proxy: number) => void = () => {};
 
   /** The snapshot of `service` that `proxy` routes with, or undefined before its first config. */
   snapshot(proxy: number, service: number): EndpointSnapshot | undefined {
@@ -23,14 +26,16 @@ export class ProxyConfigs {
     return proxy < this.appliedAt.length ? this.appliedAt[proxy]! : 0;
   }
 
-  apply(proxy: number, config: ConfigVersion, nowNs: number): void {
+  apply(proxy: number, config: ConfigVersion, nowNs: number, steady = false): void {
     this.applied[proxy] = config;
     this.appliedAt = grownFor(this.appliedAt, proxy);
     this.appliedAt[proxy] = nowNs;
+    this.onApplied(proxy, config, steady);
   }
 
   /** A proxy that is gone no longer pins its version in memory. */
   drop(proxy: number): void {
     this.applied[proxy] = undefined;
+    this.onDropped(proxy);
   }
 }

@@ -14,6 +14,8 @@ import { accessLogRecord } from './access-log-record.ts';
 import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
 import { EnvoyLoadBalancer, NO_HOST, type ClusterHosts } from './load-balancer.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
+import type { HostHealth } from './host-health.ts';
+import { Origin } from './outlier-detection.ts';
 import { Detail, DETAIL_TEXT } from './response-details.ts';
 
 /** Called once per request when its client side ends; `success` means a 2xx response. */
@@ -47,10 +49,12 @@ export class Router {
   private readonly activeViews: ClientActiveRequests[] = [];
   onEnded: RequestEndedHandler = () => {};
   private readonly configs: ProxyConfigs;
+  private readonly health: HostHealth;
 
-  constructor(ctx: MeshContext, configs: ProxyConfigs) {
+  constructor(ctx: MeshContext, configs: ProxyConfigs, health: HostHealth) {
     this.ctx = ctx;
     this.configs = configs;
+    this.health = health;
     const n = ctx.services.length;
     const gatewayTargets = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
     const targets = [gatewayTargets, ...ctx.services.map((s) => s.calls.map((c) => c.target))];
@@ -91,7 +95,10 @@ export class Router {
       this.endClient(r, 503, ResponseFlag.NC, Detail.NO_CLUSTER);
       return r;
     }
-    const host = this.pickHost(client, service, snapshot);
+    // With active HC or outlier detection the proxy routes with its own host set (host-health.ts).
+    const cluster = this.health.cluster(client, service);
+    if (cluster) cluster.hadTraffic = true;
+    const host = this.pickHost(client, service, cluster ?? snapshot);
     if (host === NO_HOST) {
       // envoy.md §1.5 "Zero hosts": the LB returned nothing -> local reply 503, flag UH.
       this.endClient(r, 503, ResponseFlag.UH, Detail.NO_HEALTHY_UPSTREAM);
@@ -120,8 +127,20 @@ export class Router {
     const rq = this.ctx.requests;
     rq.check(r, gen);
     rq.upState[r] = UP_DONE;
-    if (rq.clientState[r] === CLIENT_OPEN) this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!, rq.upDetail[r]!);
-    else rq.release(r); // the client gave up earlier (timeout, or it died): discard the response
+    if (rq.clientState[r] !== CLIENT_OPEN) {
+      rq.release(r); // the client gave up earlier (timeout, or it died): discard the response
+      return;
+    }
+    if (this.health.enabled) this.reportOutlier(r);
+    this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!, rq.upDetail[r]!);
+  }
+
+  /** envoy.md §3.2: resets and refused connects are local-origin failures; the rest are HTTP codes. */
+  private reportOutlier(r: number): void {
+    const rq = this.ctx.requests;
+    const detail = rq.upDetail[r]!;
+    const local = detail === Detail.UPSTREAM_REFUSED || detail === Detail.UPSTREAM_RESET;
+    this.health.onAttemptResult(rq.client[r]!, rq.service[r]!, rq.host[r]!, rq.upCode[r]!, local ? Origin.LOCAL_CONNECT_FAILED : Origin.EXTERNAL);
   }
 
   /** envoy.md §4.3: the route timeout answers 504 with flag UT; the upstream work goes on unseen. */
@@ -129,6 +148,7 @@ export class Router {
     const rq = this.ctx.requests;
     rq.check(r, gen);
     rq.timeoutHandle[r] = 0;
+    if (this.health.enabled && rq.host[r] !== NONE) this.health.onAttemptResult(rq.client[r]!, rq.service[r]!, rq.host[r]!, 504, Origin.LOCAL_TIMEOUT);
     this.endClient(r, 504, ResponseFlag.UT, Detail.RESPONSE_TIMEOUT);
   }
 
@@ -147,6 +167,11 @@ export class Router {
     if (this.ctx.pods.phase[client] === STARTING) this.ctx.metrics.startupFailure(service);
     else this.ctx.metrics.shutdownFailure(service);
     this.endClient(r, 0, 0, Detail.LOCAL_REFUSED);
+  }
+
+  /** rq_active of `client`'s proxy towards `host` (the proxy-config view). */
+  rqActive(client: number, host: number): number {
+    return this.active.get(client, host);
   }
 
   /** The one place a request ends. Throws if it ends twice. */

@@ -2,6 +2,7 @@ import { compileDistribution, type RandomStream, type Sampler } from '../../engi
 import type { MeshContext } from '../context.ts';
 import { buildSnapshot, type ConfigVersion, type EndpointSnapshot } from '../envoy/endpoints.ts';
 import type { ProxyConfigs } from '../envoy/proxy-config.ts';
+import type { ServiceEndpoints } from '../kube/endpoint-slices.ts';
 import { EventKind } from '../event-kinds.ts';
 import { Debouncer } from './debounce.ts';
 import { grownFor } from '../typed-arrays.ts';
@@ -45,6 +46,7 @@ export class Istiod {
   private readonly random: RandomStream;
   private readonly cost: { edsNs: number; fullNs: number; perEndpointNs: number };
   private readonly known: number[][];
+  private readonly knownDraining: number[];
   private readonly dirty: Set<number> = new Set();
   private batchFirstChangeNs = Infinity;
   /** Connected proxies, dense, with each one's index for O(1) removal. */
@@ -57,7 +59,7 @@ export class Istiod {
   private readonly pushedEndpointsCum: number[] = [0];
   private readonly pushOf = new Map<number, PushRecord>();
 
-  constructor(ctx: MeshContext, configs: ProxyConfigs, initialReady: number[][]) {
+  constructor(ctx: MeshContext, configs: ProxyConfigs, initial: ServiceEndpoints[]) {
     this.ctx = ctx;
     this.configs = configs;
     const cp = ctx.scenario.mesh.controlPlane;
@@ -67,14 +69,15 @@ export class Istiod {
     this.xdsLatency = compileDistribution(cp.xdsLatency);
     this.random = ctx.rng.stream('istio/istiod/xds');
     this.cost = { edsNs: cp.pushCost.eds, fullNs: cp.pushCost.full, perEndpointNs: cp.pushCost.perEndpoint };
-    this.known = initialReady.map((pods) => [...pods]);
-    this.current = { version: 0, snapshots: initialReady.map((pods) => buildSnapshot(0, pods)) };
+    this.known = initial.map((e) => [...e.pods]);
+    this.knownDraining = initial.map((e) => e.draining);
+    this.current = { version: 0, snapshots: initial.map((e, s) => this.snapshot(0, s, e.pods, e.draining)) };
   }
 
   /** Proxies present when the run starts have version 0 already. */
   connectSynced(proxy: number): void {
     this.addConnected(proxy);
-    this.configs.apply(proxy, this.current, this.ctx.sim.nowNs);
+    this.configs.apply(proxy, this.current, this.ctx.sim.nowNs, true);
   }
 
   /** A new proxy's xDS stream opens: it asks for its whole config. */
@@ -109,10 +112,13 @@ export class Istiod {
   }
 
   /** The EndpointSlice controller's view of a service reached istiod. */
-  onEndpointSlice(service: number, readyPods: number[], firstChangeNs: number): void {
+  onEndpointSlice(service: number, endpoints: ServiceEndpoints, firstChangeNs: number): void {
     const before = this.known[service]!;
-    this.known[service] = readyPods;
-    if (sameMembers(before, readyPods) && !this.dirty.has(service)) return; // NoPush: nothing changed
+    const drainingBefore = this.knownDraining[service]!;
+    this.known[service] = endpoints.pods;
+    this.knownDraining[service] = endpoints.draining;
+    // NoPush: nothing changed.
+    if (sameMembers(before, endpoints.pods) && drainingBefore === endpoints.draining && !this.dirty.has(service)) return;
     this.dirty.add(service);
     this.batchFirstChangeNs = Math.min(this.batchFirstChangeNs, firstChangeNs);
     const armAt = this.debouncer.onEvent(this.ctx.sim.nowNs);
@@ -179,7 +185,7 @@ export class Istiod {
     const services = [...this.dirty].sort((a, b) => a - b);
     let endpoints = 0;
     for (const s of services) {
-      snapshots[s] = buildSnapshot(version, this.known[s]!);
+      snapshots[s] = this.snapshot(version, s, this.known[s]!, this.knownDraining[s]!);
       endpoints += this.known[s]!.length;
     }
     this.current = { version, snapshots };
@@ -225,6 +231,10 @@ export class Istiod {
     this.coreFreeNs[core] = doneNs;
     this.pending[proxy] = this.current;
     this.ctx.sim.post(doneNs + this.xdsLatency.sample(this.random), EventKind.XDS_APPLY, proxy);
+  }
+
+  private snapshot(version: number, service: number, pods: readonly number[], draining: number): EndpointSnapshot {
+    return buildSnapshot(version, pods, this.ctx.services[service]!.health.priority, draining);
   }
 
   private costNs(proxy: number, full: boolean): number {

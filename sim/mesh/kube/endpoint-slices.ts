@@ -1,10 +1,16 @@
 import { compileDistribution, type RandomStream, type Sampler } from '../../engine/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
-import { READY } from './pods.ts';
+import { READY, STARTING, TERMINATING } from './pods.ts';
 
-/** Receives a service's ready endpoints as the EndpointSlice controller last wrote them. */
-export type EndpointSliceSink = (service: number, readyPods: number[], firstChangeNs: number) => void;
+/** What istiod sends for a service: serving endpoints, then `draining` DRAINING ones at the end. */
+export interface ServiceEndpoints {
+  pods: number[];
+  draining: number;
+}
+
+/** Receives a service's endpoints as the EndpointSlice controller (or pod watch) last wrote them. */
+export type EndpointSliceSink = (service: number, endpoints: ServiceEndpoints, firstChangeNs: number) => void;
 
 /**
  * The EndpointSlice controller and the watch that carries its writes to istiod, as one delay
@@ -14,6 +20,9 @@ export type EndpointSliceSink = (service: number, readyPods: number[], firstChan
  *
  * Terminating pods are listed as terminating with ready=false (KEP-1672, §3.5) and Istio filters
  * terminating endpoints out of EDS, so what reaches istiod here is the Ready, not-deleted pods.
+ * A Service with publishNotReadyAddresses lists its pods from creation, ready or not (leaving
+ * traffic gating to Envoy's active HC). With mesh.controlPlane.drainingEndpoints the control
+ * plane also watches Pods and sends a terminating pod as DRAINING until it is gone (§3.8, Lyft).
  */
 export class EndpointSliceController {
   private readonly ctx: MeshContext;
@@ -48,7 +57,19 @@ export class EndpointSliceController {
 
   onSync(service: number): void {
     this.pendingSync[service] = 0;
-    this.sink(service, this.readyEndpoints(service), this.firstChangeNs[service]!);
+    this.sink(service, this.endpoints(service), this.firstChangeNs[service]!);
+  }
+
+  /** What istiod sends for the service (see the class comment). */
+  endpoints(service: number): ServiceEndpoints {
+    const phase = this.ctx.pods.phase;
+    const all = this.podsOf(service);
+    const listed = this.ctx.services[service]!.publishNotReadyAddresses
+      ? all.filter((p) => phase[p] === READY || phase[p] === STARTING)
+      : all.filter((p) => phase[p] === READY);
+    if (!this.ctx.scenario.mesh.controlPlane.drainingEndpoints) return { pods: listed, draining: 0 };
+    const draining = all.filter((p) => phase[p] === TERMINATING);
+    return { pods: [...listed, ...draining], draining: draining.length };
   }
 
   /** Ready, not terminating: in creation order, as pods are listed. */

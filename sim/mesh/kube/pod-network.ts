@@ -1,4 +1,4 @@
-import { compileDistribution, type DistributionSpec, type Sampler } from '../../engine/index.ts';
+import { compileDistribution, type DistributionSpec, type RandomStream, type Sampler } from '../../engine/index.ts';
 import type { PodTable } from './pods.ts';
 
 /**
@@ -18,8 +18,13 @@ export class PodNetwork {
   }
 
   latencyNs(from: number, to: number): number {
+    return this.latencyNsWith(from, to, this.pods.netRandom[from]!);
+  }
+
+  /** As latencyNs, drawing from `random` (health checks keep their own stream). */
+  latencyNsWith(from: number, to: number, random: RandomStream): number {
     const a = this.pods.node[from]!;
     const sampler = a >= 0 && a === this.pods.node[to] ? this.sameNode : this.crossNode;
-    return sampler.sample(this.pods.netRandom[from]!);
+    return sampler.sample(random);
   }
 }

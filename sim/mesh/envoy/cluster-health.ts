@@ -1,0 +1,227 @@
+import { grownFor } from '../typed-arrays.ts';
+import { EDS_DRAINING, type EndpointSnapshot } from './endpoints.ts';
+import { applyResult, type HcResult, type HcSessionState, type HealthCheckConfig, Transition } from './health-check.ts';
+import { coarseHealth, HealthFlag, isExcluded } from './health-flags.ts';
+import type { ClusterHosts, PriorityHosts } from './load-balancer.ts';
+import type { OutlierConfig } from './outlier-detection.ts';
+import { OutlierDetector } from './outlier-detection.ts';
+import { computePriorityLoad, type PriorityLoad, type PriorityLoadConfig } from './priority-load.ts';
+import type { RandomStream } from '../../engine/index.ts';
+
+/** A service's Envoy cluster options as every calling proxy applies them (compiled). */
+export interface ClusterHealthConfig {
+  hc: HealthCheckConfig | undefined;
+  od: OutlierConfig | undefined;
+  priority: PriorityLoadConfig;
+  /** warm_hosts_ = health checks configured && ignore_new_hosts_until_first_hc (envoy.md §1.6). */
+  ignoreNewHosts: boolean;
+  ignoreHealthOnHostRemoval: boolean;
+  /** Envoy before #6714/#6765 (envoy.md §2.3). */
+  legacyRemoval: boolean;
+}
+
+
+/**
+ * One proxy's host set for one upstream cluster when active HC or outlier detection is on:
+ * its own flags per host (so it cannot share istiod's snapshot), the EDS update rules of
+ * `updateDynamicHostList` (envoy.md §2.1-2.3, Table H), and the LB view (hosts / healthy /
+ * degraded and the priority load) rebuilt on every Changed transition. Hosts live in stable
+ * slots so pending HC events can name them; a removed slot's generation moves on.
+ */
+export class ClusterHealth implements ClusterHosts {
+  readonly id: number;
+  readonly proxy: number;
+  readonly service: number;
+  readonly config: ClusterHealthConfig;
+  /** Slot -> pod id, -1 for a free slot. */
+  pods = new Int32Array(16).fill(-1);
+  flags = new Uint16Array(16);
+  numHealthy = new Uint16Array(16);
+  numUnhealthy = new Uint16Array(16);
+  firstCheck = new Uint8Array(16);
+  /** Bumped when a slot is freed or reused: HC events carry it. */
+  gen = new Uint32Array(16);
+  /** upstream_cx_total used: the no-traffic intervals apply until then (envoy.md §2.4). */
+  hadTraffic = false;
+  /** The last EDS snapshot applied (istiod shares it; identity tells a new EDS update). */
+  eds: EndpointSnapshot | undefined;
+  readonly od: OutlierDetector | undefined;
+  priorities: readonly PriorityHosts[] = [];
+  load: PriorityLoad;
+  /** Hosts removed because they failed HC while pending removal (current Envoy). */
+  removedAfterHcFail = 0;
+  private readonly indexOf = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
+  private used = 0;
+  private mark = new Uint32Array(16);
+  private epoch = 0;
+  private readonly scratch: HcSessionState = { flags: 0, numHealthy: 0, numUnhealthy: 0, firstCheck: true };
+
+  constructor(id: number, proxy: number, service: number, config: ClusterHealthConfig, odRandom: RandomStream) {
+    this.id = id;
+    this.proxy = proxy;
+    this.service = service;
+    this.config = config;
+    this.od = config.od ? new OutlierDetector(config.od, this, odRandom) : undefined;
+    this.load = computePriorityLoad([{ hosts: 0, healthy: 0, degraded: 0, excluded: 0 }], config.priority);
+  }
+
+  slotOf(pod: number): number {
+    return this.indexOf.get(pod) ?? -1;
+  }
+
+  /** Slots in use (the host set, including hosts pending removal). */
+  get slotsUsed(): number {
+    return this.used;
+  }
+
+  /**
+   * An EDS update (envoy.md §2.3). `steady` builds the set of a proxy that was running before
+   * the run began: its hosts have passed HC already. Returns the slots of new hosts, whose
+   * first check the caller schedules.
+   */
+  applyEds(snapshot: EndpointSnapshot, steady = false): number[] {
+    this.eds = snapshot;
+    this.epoch++;
+    const added: number[] = [];
+    const hc = this.config.hc !== undefined;
+    for (let i = 0; i < snapshot.hosts.length; i++) {
+      const pod = snapshot.hosts[i]!;
+      const draining = snapshot.status?.[i] === EDS_DRAINING ? HealthFlag.EDS_STATUS_DRAINING : 0;
+      let slot = this.indexOf.get(pod);
+      if (slot === undefined) {
+        // envoy.md §2.1: a new host with HC starts FAILED_ACTIVE_HC (+ PENDING_ACTIVE_HC when warming).
+        const hcFlags = hc && !steady ? HealthFlag.FAILED_ACTIVE_HC | (this.config.ignoreNewHosts ? HealthFlag.PENDING_ACTIVE_HC : 0) : 0;
+        slot = this.addHost(pod, hcFlags | draining);
+        added.push(slot);
+      } else {
+        let f = this.flags[slot]!;
+        // envoy.md §2.3 item 1 (#6765): a host present again is no longer pending removal.
+        if (!this.config.legacyRemoval) f &= ~HealthFlag.PENDING_DYNAMIC_REMOVAL;
+        f = (f & ~HealthFlag.EDS_STATUS_DRAINING) | draining;
+        this.flags[slot] = f;
+      }
+      this.mark[slot] = this.epoch;
+    }
+    for (let slot = 0; slot < this.pods.length; slot++) {
+      if (this.pods[slot]! >= 0 && this.mark[slot] !== this.epoch) this.onAbsent(slot);
+    }
+    this.rebuild();
+    return added;
+  }
+
+  /** envoy.md §2.3 item 2: keep (stabilise) an absent host only if HC still passes it. */
+  private onAbsent(slot: number): void {
+    const dontRemoveHealthy = this.config.hc !== undefined && !this.config.ignoreHealthOnHostRemoval;
+    const f = this.flags[slot]!;
+    // #6714 added FAILED_EDS_HEALTH to the test; legacy Envoy checks active HC only.
+    const failing = this.config.legacyRemoval ? f & HealthFlag.FAILED_ACTIVE_HC : f & (HealthFlag.FAILED_ACTIVE_HC | HealthFlag.FAILED_EDS_HEALTH);
+    if (!dontRemoveHealthy || failing) this.removeHost(slot);
+    else if (!this.config.legacyRemoval) this.flags[slot] = f | HealthFlag.PENDING_DYNAMIC_REMOVAL;
+  }
+
+  /**
+   * One active check's result on `slot`. Returns the transition; on Changed the host sets are
+   * rebuilt, and (current Envoy, #6765) a host failing HC while pending removal is removed.
+   */
+  applyCheck(slot: number, result: HcResult, nowNs: number): Transition {
+    const s = this.scratch;
+    s.flags = this.flags[slot]!;
+    s.numHealthy = this.numHealthy[slot]!;
+    s.numUnhealthy = this.numUnhealthy[slot]!;
+    s.firstCheck = this.firstCheck[slot] === 1;
+    const t = applyResult(s, result, this.config.hc!);
+    this.flags[slot] = s.flags;
+    this.numHealthy[slot] = s.numHealthy;
+    this.numUnhealthy[slot] = s.numUnhealthy;
+    this.firstCheck[slot] = s.firstCheck ? 1 : 0;
+    let rebuild = t === Transition.CHANGED;
+    if (result === 0 && this.od?.onHealthCheckSuccess(slot, nowNs)) rebuild = true;
+    const f = this.flags[slot]!;
+    if (t === Transition.CHANGED && !this.config.legacyRemoval && f & HealthFlag.FAILED_ACTIVE_HC && f & HealthFlag.PENDING_DYNAMIC_REMOVAL) {
+      this.removeHost(slot);
+      this.removedAfterHcFail++;
+    }
+    if (rebuild) this.rebuild();
+    return t;
+  }
+
+  /** Outlier detection's view of one attempt; rebuilds on an ejection. */
+  onAttemptResult(pod: number, code: number, origin: 0 | 1 | 2, nowNs: number): void {
+    if (!this.od) return;
+    const slot = this.indexOf.get(pod);
+    if (slot === undefined) return;
+    if (this.od.onResult(slot, code, origin, nowNs)) this.rebuild();
+  }
+
+  onOutlierTick(nowNs: number): void {
+    if (this.od?.onIntervalTick(nowNs)) this.rebuild();
+  }
+
+  /** Hosts this proxy's LB counts as healthy. */
+  healthyCount(): number {
+    let n = 0;
+    for (const level of this.priorities) n += level.healthy.length;
+    return n;
+  }
+
+  private addHost(pod: number, flags: number): number {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.used;
+    if (slot >= this.pods.length) this.grow(slot);
+    this.used++;
+    this.pods[slot] = pod;
+    this.flags[slot] = flags;
+    this.numHealthy[slot] = 0;
+    this.numUnhealthy[slot] = 0;
+    this.firstCheck[slot] = 1;
+    this.gen[slot]!++;
+    this.indexOf.set(pod, slot);
+    this.od?.addHost(slot);
+    return slot;
+  }
+
+  private removeHost(slot: number): void {
+    this.od?.removeHost(slot);
+    this.indexOf.delete(this.pods[slot]!);
+    this.pods[slot] = -1;
+    this.flags[slot] = 0;
+    this.gen[slot]!++;
+    this.freeSlots.push(slot);
+    this.used--;
+  }
+
+  private grow(slot: number): void {
+    this.pods = grownFor(this.pods, slot, -1);
+    this.flags = grownFor(this.flags, slot);
+    this.numHealthy = grownFor(this.numHealthy, slot);
+    this.numUnhealthy = grownFor(this.numUnhealthy, slot);
+    this.firstCheck = grownFor(this.firstCheck, slot);
+    this.gen = grownFor(this.gen, slot);
+    this.mark = grownFor(this.mark, slot);
+  }
+
+  /** envoy.md §1.1 partitionHostList, then the priority load of §1.3-1.5 (one priority). */
+  rebuild(): void {
+    const hosts: number[] = [];
+    const healthy: number[] = [];
+    const degraded: number[] = [];
+    let excluded = 0;
+    for (let slot = 0; slot < this.pods.length; slot++) {
+      const pod = this.pods[slot]!;
+      if (pod < 0) continue;
+      const f = this.flags[slot]!;
+      hosts.push(pod);
+      if (isExcluded(f)) excluded++;
+      const h = coarseHealth(f);
+      if (h === 'healthy') healthy.push(pod);
+      else if (h === 'degraded') degraded.push(pod);
+    }
+    const level = { hosts: Int32Array.from(hosts), healthy: Int32Array.from(healthy), degraded: Int32Array.from(degraded) };
+    this.priorities = [level];
+    this.load = computePriorityLoad(
+      [{ hosts: hosts.length, healthy: healthy.length, degraded: degraded.length, excluded }],
+      this.config.priority,
+      this.load,
+    );
+  }
+}
