@@ -10,7 +10,7 @@ import { CliError, EXIT, reportError } from './errors.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { readScenario } from './read-scenario.ts';
 import { mergeCommand } from './merge-command.ts';
-import { runCommand } from './run-command.ts';
+import { parseProxyConfigArg, runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 
 const out = (s: string) => process.stdout.write(s);
@@ -74,7 +74,13 @@ export async function main(argv: string[]): Promise<void> {
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
           .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
           .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
+          .option('proxy-config', {
+            type: 'string',
+            array: true,
+            describe: "print one proxy's endpoints of one cluster at time T, like istioctl proxy-config endpoint: SERVICE/POD@T (e.g. api/frontend-3@45s; repeatable)",
+          })
           .check((a) => {
+            for (const t of (a.proxyConfig as unknown[] | undefined) ?? []) parseProxyConfigArg(String(t));
             for (const t of (a.proxyStatus as unknown[] | undefined) ?? []) if (parseDurationNs(String(t)) === undefined) throw new CliError(`--proxy-status takes a time with a unit, like 31s or 1500ms (got '${t}')`);
             if (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000) throw new CliError('--seeds must be an integer from 1 to 10000');
             if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 256)) throw new CliError('--workers must be an integer from 1 to 256');
@@ -96,6 +102,7 @@ export async function main(argv: string[]): Promise<void> {
               variants: a.variants,
               checkInvariants: a.checkInvariants,
               proxyStatusAtNs: (a.proxyStatus as unknown[] | undefined)?.map((t) => parseDurationNs(String(t))!),
+              proxyConfigAt: (a.proxyConfig as unknown[] | undefined)?.map((t) => parseProxyConfigArg(String(t))),
             },
             out,
             err,
@@ -183,6 +190,7 @@ export async function main(argv: string[]): Promise<void> {
     .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
     .example('$0 check scenarios/*.yaml', "run every scenario's expect: list, as a regression test in CI")
     .example('$0 run scenarios/rolling-deploy-503s.yaml --proxy-status 31s', 'which proxies still had stale endpoints at 31s')
+    .example('$0 run scenarios/lyft-scale-down-undead-hosts.yaml --proxy-config api/frontend-0@70s', 'the undead hosts one caller still lists')
     .example('$0 sweep my.yaml --set services.catalog.replicas=3,5,8 --seeds 10 --out out/', 'a grid x 10 seeds; write sweep.json and sweep.csv')
     .example('$0 sweep my.yaml --shard 2/3 --out part/ && $0 merge part/', 'run shard 2 of 3, and merge the shards once all are done')
     .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 4 an expectation failed (check), 1 internal error.')

@@ -29,8 +29,9 @@ export function healthLines(runs: RunResult[]): string[] {
 
 /** `istioctl proxy-config endpoint`-style listing of one proxy's cluster. */
 export function proxyConfigLines(d: ProxyConfigDump, variant: string): string[] {
-  const head = `proxy-config endpoint ${d.pod} --cluster "${d.cluster}" at ${d.atNs / 1e9}s (${variant}): config version ${d.version}${d.panic ? ', IN PANIC' : ''}${d.healthManaged ? '' : ' (no active HC or outlier detection: istiod\'s snapshot)'}`;
-  if (d.version < 0) return [head, `  ${d.pod} has no config${d.rows.length === 0 ? ' (or no such pod)' : ''}`];
+  const head = !d.found ? `proxy-config endpoint ${d.pod} at ${d.atNs / 1e9}s (${variant})` : `proxy-config endpoint ${d.pod} --cluster "${d.cluster}" at ${d.atNs / 1e9}s (${variant}): config version ${d.version}${d.panic ? ', IN PANIC' : ''}${d.healthManaged ? '' : ' (no active HC or outlier detection: istiod\'s snapshot)'}`;
+  if (!d.found) return [head, `  no pod named ${d.pod} existed at ${d.atNs / 1e9}s (pods are named SERVICE-N, e.g. frontend-0)`];
+  if (d.version < 0) return [head, `  ${d.pod} has no config yet`];
   const rows: string[][] = [['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'PRIORITY', 'RQ_ACTIVE', 'HEALTH FLAGS', 'POD']];
   for (const r of d.rows) rows.push([r.pod, r.status, r.outlierCheck, String(r.priority), String(r.rqActive), r.flags.length ? r.flags.join('|') : '-', r.podGone ? 'gone' : 'running']);
   return [head, table(rows, new Set([3, 4]))];

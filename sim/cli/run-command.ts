@@ -1,6 +1,7 @@
 import { formatDurationNs } from '../engine/index.ts';
-import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, RunError, type RunResult, type RunSpec } from '../run/index.ts';
-import { BYTES_PER_MB, HARD_LIMITS, type Scenario } from '../scenario/index.ts';
+import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, RunError, type RunOptions, type RunResult, type RunSpec } from '../run/index.ts';
+import { BYTES_PER_MB, HARD_LIMITS, parseDurationNs, type Scenario } from '../scenario/index.ts';
+import type { ProxyConfigRequest } from '../mesh/index.ts';
 import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
 import { CliError, cannotWrite } from './errors.ts';
 import { checkCanCreateDirectory } from './output-dir.ts';
@@ -24,6 +25,16 @@ export interface RunArgs {
   proxyStatusAtNs?: number[] | undefined;
   /** --check-invariants: run the world's checkers after every timeline action and at the end. */
   checkInvariants?: boolean | undefined;
+  /** --proxy-config SERVICE/POD@T: one proxy's endpoints of one cluster at a time. */
+  proxyConfigAt?: ProxyConfigRequest[] | undefined;
+}
+
+/** Parses `SERVICE/POD@T` (e.g. api/frontend-3@45s), or throws a CliError saying how it should look. */
+export function parseProxyConfigArg(text: string): ProxyConfigRequest {
+  const m = /^([a-z][-a-z0-9]*)\/([^@\s]+)@(.+)$/.exec(text);
+  const atNs = m ? parseDurationNs(m[3]!) : undefined;
+  if (!m || atNs === undefined) throw new CliError(`--proxy-config takes SERVICE/POD@TIME, like api/frontend-3@45s (got '${text}')`);
+  return { service: m[1]!, pod: m[2]!, atNs };
 }
 
 /** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
@@ -38,6 +49,11 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
   if (args.proxyStatusAtNs?.length && args.seeds > 1) throw new CliError('--proxy-status shows one run per variant; use it with --seeds 1');
   for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
+  if (args.proxyConfigAt?.length && args.seeds > 1) throw new CliError('--proxy-config shows one run per variant; use it with --seeds 1');
+  for (const r of args.proxyConfigAt ?? []) {
+    if (!(r.service in scenario.services)) throw new CliError(`--proxy-config ${r.service}/${r.pod}: no service '${r.service}' in ${args.file} (services: ${Object.keys(scenario.services).join(', ')})`);
+    if (r.atNs > scenario.duration) throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
+  }
   const specs = expandRuns(scenario, args.seeds);
   // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file),
   // but create nothing yet: a run stopped at a limit used to leave an empty directory behind.
@@ -74,10 +90,14 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
 export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
   const bar = new ProgressBar(process.stderr, specs.length);
   try {
-    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, args.proxyStatusAtNs, args.checkInvariants), workers: 0 };
-    if (args.proxyStatusAtNs?.length || args.checkInvariants) {
-      // Both need the world in this process (a status callback, a check that throws here).
-      const extra = { ...(args.proxyStatusAtNs && { proxyStatusAtNs: args.proxyStatusAtNs }), ...(args.checkInvariants && { checkInvariants: true }) };
+    const extra = {
+      ...(args.proxyStatusAtNs && { proxyStatusAtNs: args.proxyStatusAtNs }),
+      ...(args.checkInvariants && { checkInvariants: true }),
+      ...(args.proxyConfigAt && { proxyConfigAt: args.proxyConfigAt }),
+    };
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, extra), workers: 0 };
+    if (args.proxyStatusAtNs?.length || args.checkInvariants || args.proxyConfigAt?.length) {
+      // These need the world in this process (a status callback, a check that throws here).
       const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, ...extra, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
       return { runs, workers: 0 };
     }
@@ -95,7 +115,7 @@ export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArg
   }
 }
 
-function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, proxyStatusAtNs: number[] | undefined, checkInvariants: boolean | undefined): RunResult[] {
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, extra: Partial<RunOptions>): RunResult[] {
   let writer: AtomicLineWriter;
   try {
     writer = new AtomicLineWriter(file);
@@ -107,8 +127,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
     const runs = specs.map((spec, i) =>
       runScenario(scenario, {
         ...spec,
-        ...(proxyStatusAtNs && { proxyStatusAtNs }),
-        ...(checkInvariants && { checkInvariants }),
+        ...extra,
         accessLog: (record) => {
           writer.line(formatAccessLogLine(record, scenario.variants.length > 0 ? spec.variant : undefined));
           if (writer.bytes > limitBytes) throw accessLogTooLarge(scenario, writer.lines, record.startNs + record.durationNs);

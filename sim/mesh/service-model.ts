@@ -5,7 +5,6 @@ import type { LbPolicy } from './envoy/load-balancer.ts';
 import type { ClusterHealthConfig } from './envoy/cluster-health.ts';
 import { compileHealthCheck } from './envoy/health-check.ts';
 import { compileEnvoyOutlier, compileIstioOutlier } from './envoy/outlier-detection.ts';
-import { EnvoyOutlierDetection } from '../scenario/schema-health.ts';
 
 export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
 
@@ -94,13 +93,11 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
   };
 }
 
-const ENVOY_OUTLIER_DEFAULTS = EnvoyOutlierDetection.parse({});
-
 /** envoy.md §1.2, §1.6, §2.3, §4.7: the cluster's health options; Istio's DR mapping for OD. */
 function compileHealth(svc: Service): ClusterHealthConfig {
   const { envoy } = svc;
   const istioOd = svc.trafficPolicy.outlierDetection;
-  const od = envoy.outlierDetection ? compileEnvoyOutlier(envoy.outlierDetection) : istioOd ? compileIstioOutlier(istioOd, ENVOY_OUTLIER_DEFAULTS) : undefined;
+  const od = envoy.outlierDetection ? compileEnvoyOutlier(envoy.outlierDetection) : istioOd ? compileIstioOutlier(istioOd) : undefined;
   // envoy.md §4.7: a DestinationRule with outlierDetection sets the panic threshold to minHealthPercent (default 0).
   const panic = envoy.healthyPanicThreshold ?? (istioOd ? istioOd.minHealthPercent : 50);
   return {

@@ -134,10 +134,14 @@ export class World {
       abortOutbound: (pod) => this.router.abortOutbound(pod),
       sendStartupCall: (pod, i) => this.sendStartupCall(pod, i),
       podChanged: (pod) => this.podChanged(pod),
-      podGone: (pod) => this.deployments.podGone(pod),
+      podGone: (pod) => this.podGone(pod),
       appRestarted: (pod) => this.ctx.metrics.appRestart(pods.service[pod]!),
     });
     this.deployments = new Deployments(this.ctx, this.kubelet);
+    // publishNotReadyAddresses lists a pod from its creation, so creation is an endpoint change.
+    this.deployments.onCreated = (pod) => {
+      if (services[pods.service[pod]!]!.publishNotReadyAddresses) this.endpointSlices?.podChanged(pods.service[pod]!);
+    };
     this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, endpoints, first) => this.istiod.onEndpointSlice(s, endpoints, first));
     const gateway = pods.create('istio-ingressgateway', INGRESS_SERVICE, -1, 0);
     pods.phase[gateway] = READY;
@@ -199,6 +203,12 @@ export class World {
     const pods = this.ctx.pods;
     const call = this.ctx.services[pods.service[pod]!]!.lifecycle.startupCalls[index]!;
     this.router.send(pod, call.target, NONE, index, NONE, pods.appEpoch[pod]!);
+  }
+
+  /** A pod's last container exited: a DRAINING endpoint (drainingEndpoints) leaves EDS now. */
+  private podGone(pod: number): void {
+    if (this.ctx.scenario.mesh.controlPlane.drainingEndpoints) this.endpointSlices.podChanged(this.ctx.pods.service[pod]!);
+    this.deployments.podGone(pod);
   }
 
   private podChanged(pod: number): void {

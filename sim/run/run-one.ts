@@ -1,5 +1,5 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
-import { RunLimitError, World, type AccessLogSink, type PodEventSink } from '../mesh/index.ts';
+import { RunLimitError, World, type AccessLogSink, type PodEventSink, type ProxyConfigRequest } from '../mesh/index.ts';
 import { RunLimits } from './run-limits.ts';
 import type { TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -32,6 +32,8 @@ export interface RunOptions {
   proxyStatusAtNs?: readonly number[];
   /** Check the world's invariants after every timeline action and at the end (throws InvariantError). */
   checkInvariants?: boolean;
+  /** Record one proxy's view of one cluster at these times (`istioctl proxy-config endpoint`). */
+  proxyConfigAt?: readonly ProxyConfigRequest[];
 }
 
 /** A run stopped for a reason the user can act on: a limit, or a model invariant (a bug). */
@@ -61,6 +63,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     world = new World(target, seed, {
       ...(options.accessLog && { accessLog: options.accessLog }),
       ...(options.proxyStatusAtNs && { proxyStatusAtNs: options.proxyStatusAtNs }),
+      ...(options.proxyConfigAt && { proxyConfigAt: options.proxyConfigAt }),
       ...(options.podEvents && { podEvents: options.podEvents }),
       ...(options.checkInvariants && { checkInvariants: true }),
     });

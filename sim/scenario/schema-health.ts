@@ -9,11 +9,14 @@ import { Duration } from './schema-units.ts';
 
 const Percent = z.number().min(0).max(100);
 
+/** Envoy's proto requires these > 0; 1 ms is the floor Envoy clamps HC intervals to (§2.4). */
+const AtLeast1ms = Duration.refine((ns) => ns >= 1_000_000, { error: 'must be at least 1ms' });
+
 /** envoy.md §2.4: HealthCheck proto fields; timeout, interval and the thresholds are required in Envoy. */
 export const HealthCheck = z
   .strictObject({
-    timeout: Duration.meta({ description: 'No answer within this is a timeout (a network-type failure). Required (§2.4).' }),
-    interval: Duration.meta({ description: 'Between a check\'s answer and the next check. Required (§2.4).' }),
+    timeout: AtLeast1ms.meta({ description: 'No answer within this is a timeout (a network-type failure). Required (§2.4).' }),
+    interval: AtLeast1ms.meta({ description: 'Between a check\'s answer and the next check. Required (§2.4).' }),
     unhealthyThreshold: z.int().min(1).max(1000).meta({ description: 'Consecutive network-type failures that make a host unhealthy. Required (§2.4).' }),
     healthyThreshold: z.int().min(1).max(1000).meta({ description: 'Consecutive successes that make an unhealthy host healthy (the first check ever needs only one). Required (§2.4).' }),
     noTrafficInterval: Duration.prefault('60s').meta({ description: 'Interval while the cluster has never had traffic. Default 60s (§2.4).' }),
@@ -30,7 +33,7 @@ export const HealthCheck = z
 /** envoy.md §3.1: OutlierDetection proto fields and Envoy's defaults. */
 export const EnvoyOutlierDetection = z
   .strictObject({
-    interval: Duration.prefault('10s').meta({ description: 'Ejection sweep interval. Default 10s.' }),
+    interval: AtLeast1ms.prefault('10s').meta({ description: 'Ejection sweep interval. Default 10s.' }),
     baseEjectionTime: Duration.prefault('30s').meta({ description: 'Ejection time = base x ejection count. Default 30s.' }),
     maxEjectionTime: Duration.optional().meta({ description: 'Cap on the ejection time. Default max(300s, baseEjectionTime).' }),
     maxEjectionPercent: Percent.default(10).meta({ description: 'Most hosts ejected at once, in percent. Default 10.' }),
@@ -61,7 +64,7 @@ export const IstioOutlierDetection = z
     consecutiveGatewayErrors: z.int().min(0).max(100_000).default(0),
     consecutiveLocalOriginFailures: z.int().min(0).max(100_000).default(5),
     splitExternalLocalOriginErrors: z.boolean().default(false),
-    interval: Duration.prefault('10s'),
+    interval: AtLeast1ms.prefault('10s'),
     baseEjectionTime: Duration.prefault('30s'),
     maxEjectionPercent: Percent.default(10),
     minHealthPercent: Percent.default(0).meta({ description: 'Becomes healthy_panic_threshold; 0 (the default) disables panic (§4.7).' }),

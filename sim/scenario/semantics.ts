@@ -20,6 +20,7 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   checkWorkloads(s, add);
   checkTimeline(s, add);
   checkExpectations(s, add);
+  checkHealth(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
   if (problems.length === 0) checkMemory(s, add);
   return problems;
@@ -216,6 +217,7 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     total += events;
     if (events > worstEvents) [worst, worstEvents] = [i, events];
   });
+  total += healthCheckEvents(s);
   if (total > s.limits.maxEvents && worst >= 0) {
     add(
       ['workload', worst, 'rate'],
@@ -223,6 +225,33 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
         `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
     );
   }
+}
+
+/** Outlier detection comes from the DestinationRule or from Envoy's own fields, not both. */
+function checkHealth(s: ScenarioParsed, add: Add): void {
+  for (const [name, svc] of Object.entries(s.services)) {
+    if (svc.trafficPolicy.outlierDetection && svc.envoy.outlierDetection) {
+      add(['services', name, 'envoy', 'outlierDetection'], 'outlier detection is set twice: give it as trafficPolicy.outlierDetection (Istio\'s names) or envoy.outlierDetection (Envoy\'s), not both');
+    }
+  }
+}
+
+/**
+ * Active HC: every pod that calls a service checks each of its hosts, two events per check
+ * (host-health.ts), at least once per interval.
+ */
+function healthCheckEvents(s: ScenarioParsed): number {
+  let events = 0;
+  for (const [name, svc] of Object.entries(s.services)) {
+    const hc = svc.envoy.healthCheck;
+    if (!hc) continue;
+    let callers = s.workload.some((w) => w.to === name) ? 1 : 0;
+    for (const other of Object.values(s.services)) {
+      if (callsOf(other).some((c) => c.service === name) || other.app.startupCalls.some((c) => c.service === name)) callers += other.replicas;
+    }
+    events += 2 * callers * svc.replicas * (s.duration / Math.min(hc.interval, hc.unhealthyInterval ?? hc.interval, hc.healthyEdgeInterval ?? hc.interval, hc.unhealthyEdgeInterval ?? hc.interval));
+  }
+  return events;
 }
 
 /** Each expectation names a real figure, real variants, and a window inside the run. */

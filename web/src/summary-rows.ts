@@ -107,6 +107,12 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
     const done = Object.entries(r.rollouts ?? {}).filter(([, t]) => t.length > 0);
     return done.length ? [{ label: 'rollouts took', value: done.map(([k, t]) => `${k} ${t.map((x) => `${x}s`).join(', ')}`).join('; ') }] : [];
   },
+  health: (r) =>
+    Object.entries(r.health ?? {}).map(([name, h]) => ({
+      label: `${name} host health`,
+      value: `panic picks ${h.panicShare === null ? '-' : `${(h.panicShare * 100).toFixed(2)}%`} · healthy hosts min ${h.healthyHostsMin ?? '-'} · undead max ${formatCount(h.undeadHostsMax)} · HC checks ${formatCount(h.hcChecks)} (${formatCount(h.hcFailures)} failed) · ejections ${formatCount(h.ejections)}`,
+    })),
+  proxyConfigs: (r) => (r.proxyConfigs?.length ? [{ label: 'proxy-config at', value: r.proxyConfigs.map((p) => `${p.service}/${p.pod}@${p.atNs / 1e9}s`).join(', ') }] : []),
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
   digest: (r) => [{ label: 'result digest', value: r.digest }],
   eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],

@@ -62,9 +62,34 @@ export function compileEnvoyOutlier(od: EnvoyOutlierDetectionParsed): OutlierCon
   };
 }
 
+/** envoy.md §3.1: Envoy's defaults (outlier_detection_impl.h:366-386). */
+export const ENVOY_OUTLIER_DEFAULTS: OutlierConfig = {
+  intervalNs: 10e9,
+  baseEjectionNs: 30e9,
+  maxEjectionNs: 300e9,
+  maxEjectionPercent: 10,
+  alwaysEjectOneHost: false,
+  consecutive5xx: 5,
+  enforcing5xx: 100,
+  consecutiveGateway: 5,
+  enforcingGateway: 0,
+  consecutiveLocal: 5,
+  enforcingLocal: 100,
+  split: false,
+  srMinimumHosts: 5,
+  srRequestVolume: 100,
+  srStdevFactor: 1.9,
+  enforcingSuccessRate: 100,
+  fpThreshold: 85,
+  fpMinimumHosts: 5,
+  fpRequestVolume: 50,
+  enforcingFailurePercentage: 0,
+  unejectOnHcSuccess: true,
+};
+
 /** envoy.md §4.7 applyOutlierDetection: Istio's DestinationRule on top of Envoy's defaults. */
-export function compileIstioOutlier(od: IstioOutlierDetectionParsed, envoyDefaults: EnvoyOutlierDetectionParsed): OutlierConfig {
-  const base = compileEnvoyOutlier(envoyDefaults);
+export function compileIstioOutlier(od: IstioOutlierDetectionParsed): OutlierConfig {
+  const base = ENVOY_OUTLIER_DEFAULTS;
   return {
     ...base,
     intervalNs: od.interval,

@@ -26,6 +26,8 @@ export interface ProxyConfigDump {
   pod: string;
   service: string;
   cluster: string;
+  /** Whether a pod of that name existed at the time. */
+  found: boolean;
   /** The config version the proxy has applied, -1 before its first config. */
   version: number;
   /** Whether this proxy keeps its own host health for the cluster (active HC / outlier detection). */
@@ -51,7 +53,7 @@ export function proxyConfigDump(ctx: MeshContext, request: ProxyConfigRequest, h
   const pods = ctx.pods;
   const proxy = pods.names.indexOf(request.pod);
   const service = ctx.services.find((s) => s.name === request.service)!;
-  const base = { atNs: ctx.sim.nowNs, pod: request.pod, service: service.name, cluster: service.cluster, version: proxy >= 0 ? configs.version(proxy) : -1 };
+  const base = { atNs: ctx.sim.nowNs, found: proxy >= 0, pod: request.pod, service: service.name, cluster: service.cluster, version: proxy >= 0 ? configs.version(proxy) : -1 };
   const cluster = proxy >= 0 ? health.cluster(proxy, service.id) : undefined;
   const row = (pod: number, flags: number): EndpointRow => ({
     pod: pods.names[pod]!,

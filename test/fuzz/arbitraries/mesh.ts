@@ -29,6 +29,7 @@ export const meshArb = fc.record(
         pushThrottle: fc.integer({ min: 1, max: 50 }),
         pushCost: fc.record({ eds: d(1_000_000), full: d(5_000_000), perEndpoint: d(10_000) }, { requiredKeys: [] }),
         xdsLatency: distributionArb(50_000_000),
+        drainingEndpoints: fc.boolean(),
       },
       { requiredKeys: [] },
     ),

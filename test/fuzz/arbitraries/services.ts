@@ -8,6 +8,7 @@ import { distributionArb } from './distribution.ts';
 import { serviceNameArb } from './names.ts';
 import { sidecarArb } from './mesh.ts';
 import { durationArb } from './units.ts';
+import { envoyClusterArb, istioOutlierArb } from './health.ts';
 
 export interface ServicesPart {
   names: string[];
@@ -40,7 +41,7 @@ const appArb = (targets: string[]) =>
   );
 
 const trafficPolicyArb = fc.record(
-  { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }) },
+  { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }), outlierDetection: istioOutlierArb },
   { requiredKeys: [] },
 );
 
@@ -60,9 +61,20 @@ function serviceArb(names: string[], i: number): fc.Arbitrary<Record<string, unk
       trafficPolicy: trafficPolicyArb,
       terminationGracePeriodSeconds: fc.integer({ min: 0, max: 2 }),
       sidecar: sidecarArb,
+      envoy: envoyClusterArb,
+      publishNotReadyAddresses: fc.boolean(),
     },
     { requiredKeys: [] },
-  );
+  ).map(oneOutlierDetection);
+}
+
+/** The schema takes outlier detection from the DestinationRule or from envoy, not both. */
+function oneOutlierDetection(svc: Record<string, unknown>): Record<string, unknown> {
+  const tp = svc['trafficPolicy'] as Record<string, unknown> | undefined;
+  const envoy = svc['envoy'] as Record<string, unknown> | undefined;
+  if (!tp?.['outlierDetection'] || !envoy?.['outlierDetection']) return svc;
+  const { outlierDetection: _, ...rest } = envoy;
+  return { ...svc, envoy: rest };
 }
 
 export const servicesArb: fc.Arbitrary<ServicesPart> = fc
