@@ -25,9 +25,14 @@ for (const pending of [1e3, 1e5, 1e6]) {
   console.log(`  ${String(pending).padStart(8)} pending: ${fmt(median(rates) / 1e6)}M events/s  (runs: ${rates.map((r) => fmt(r / 1e6)).join(', ')})`);
 }
 
-const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['scenarios/scale-4000-pods.yaml', 'scenarios/scale-rollout-1000-pods.yaml', 'scenarios/quickstart.yaml'];
+const HC = 'bench/scenarios/health-check-4000-pods.yaml';
+const scenarios = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['scenarios/scale-4000-pods.yaml', 'scenarios/scale-rollout-1000-pods.yaml', 'scenarios/quickstart.yaml', HC, `${HC}@active-health-check`];
+const wallOf = new Map<string, { wallMs: number; rss: number }>();
 for (const file of scenarios) {
-  console.log(`\n${file} (base variant, fresh process each run; median of ${REPEATS})`);
+  const [path, variant = 'base'] = file.split('@');
+  console.log(`\n${path} (${variant} variant, fresh process each run; median of ${REPEATS})`);
   const runs = Array.from({ length: REPEATS }, () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./run-scenario.ts', import.meta.url).pathname, file], { encoding: 'utf8' });
     return JSON.parse(out) as { wallMs: number; events: number; simS: number; requests: number; ingress: number; pods: number; maxRssMiB: number };
@@ -37,5 +42,12 @@ for (const file of scenarios) {
   console.log(`  ${r.pods} pods · ${r.simS}s simulated · ${(r.ingress / r.simS).toFixed(0)} ingress requests/s · ${(r.requests / r.simS).toFixed(0)} requests/s across the mesh`);
   console.log(`  wall time ${fmt(wall / 1000)}s  (runs: ${runs.map((x) => fmt(x.wallMs / 1000)).join(', ')})`);
   console.log(`  ${fmt(r.events / 1e6)}M events · ${fmt(r.events / (wall / 1000) / 1e6)}M events/s · ${fmt(r.requests / (wall / 1000) / 1e3, 0)}k simulated requests per wall second`);
-  console.log(`  peak RSS ${fmt(Math.max(...runs.map((x) => x.maxRssMiB)), 0)} MiB (whole process, including the TypeScript loader)`);
+  const rss = Math.max(...runs.map((x) => x.maxRssMiB));
+  console.log(`  peak RSS ${fmt(rss, 0)} MiB (whole process, including the TypeScript loader)`);
+  wallOf.set(file, { wallMs: wall, rss });
 }
+
+// Issue 7's bound: active HC on a 200-pod service called by every other pod costs at most 2x.
+const off = wallOf.get(HC);
+const on = wallOf.get(`${HC}@active-health-check`);
+if (off && on) console.log(`\nactive HC on 760,000 (proxy, host) sessions: ${fmt(on.wallMs / off.wallMs)}x the wall time, ${fmt(on.rss / off.rss)}x the peak RSS of the same run without it`);

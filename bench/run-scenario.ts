@@ -4,10 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { runScenario } from '../sim/run/index.ts';
 import { parseScenario } from '../sim/scenario/index.ts';
 
-const file = process.argv[2]!;
+// FILE or FILE@VARIANT.
+const [file, variant = 'base'] = process.argv[2]!.split('@') as [string, string?];
 const scenario = parseScenario(readFileSync(file, 'utf8'), file);
 const start = process.hrtime.bigint();
-const result = runScenario(scenario, { variant: 'base' });
+const result = runScenario(scenario, { variant });
 const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
 const requests = result.summary.services.reduce((n, s) => n + s.startedTotal, 0);
 const ingress = result.summary.workloads.reduce((n, s) => n + s.startedTotal, 0);

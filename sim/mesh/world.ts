@@ -36,6 +36,8 @@ export interface WorldOptions {
   proxyStatusAtNs?: readonly number[];
   /** One proxy's endpoints of one cluster at a time (like `istioctl proxy-config endpoint`). */
   proxyConfigAt?: readonly ProxyConfigRequest[];
+  /** Give every active health check its own event (no dormant sessions): the test that compares. */
+  eagerHealthChecks?: boolean;
 }
 
 /** `--proxy-config SERVICE/POD@T`: the cluster of SERVICE as pod POD's sidecar sees it at T. */
@@ -122,11 +124,12 @@ export class World {
     this.serviceIds = new Map(services.map((s) => [s.name, s.id]));
     this.censusCounts = new Float64Array(series.length);
     this.options = options;
-    this.health = new HostHealth(this.ctx);
+    this.health = new HostHealth(this.ctx, !options.eagerHealthChecks);
     this.configs.onApplied = (p, c, steady) => this.health.onConfigApplied(p, c, steady);
     this.configs.onDropped = (p) => this.health.dropProxy(p);
     this.router = new Router(this.ctx, this.configs, this.health);
     this.app = new AppServer(this.ctx, this.router);
+    if (this.health.enabled) this.app.onBusy = (pod) => this.health.wake(pod);
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
@@ -136,6 +139,7 @@ export class World {
       podChanged: (pod) => this.podChanged(pod),
       podGone: (pod) => this.podGone(pod),
       appRestarted: (pod) => this.ctx.metrics.appRestart(pods.service[pod]!),
+      containersChanged: (pod) => this.health.wake(pod),
     });
     this.deployments = new Deployments(this.ctx, this.kubelet);
     // publishNotReadyAddresses lists a pod from its creation, so creation is an endpoint change.
@@ -179,7 +183,7 @@ export class World {
       proxyStatus: this.proxyStatus,
       rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
       proxyConfigs: this.proxyConfigDumps,
-      health: healthSummary(this.ctx, this.health),
+      health: healthSummary(this.ctx, this.health.settled(this.ctx.scenario.duration)),
     };
   }
 
@@ -207,6 +211,7 @@ export class World {
 
   /** A pod's last container exited: a DRAINING endpoint (drainingEndpoints) leaves EDS now. */
   private podGone(pod: number): void {
+    this.health.podGone();
     if (this.ctx.scenario.mesh.controlPlane.drainingEndpoints) this.endpointSlices.podChanged(this.ctx.pods.service[pod]!);
     this.deployments.podGone(pod);
   }

@@ -41,6 +41,10 @@ export class ClusterHealth implements ClusterHosts {
   firstCheck = new Uint8Array(16);
   /** Bumped when a slot is freed or reused: HC events carry it. */
   gen = new Uint32Array(16);
+  /** A dormant session has no pending event: its checks pass until its pod changes (host-health.ts). */
+  dormant = new Uint8Array(16);
+  /** A dormant session's next check time. */
+  nextCheckNs = new Float64Array(16);
   /** upstream_cx_total used: the no-traffic intervals apply until then (envoy.md §2.4). */
   hadTraffic = false;
   /** The last EDS snapshot applied (istiod shares it; identity tells a new EDS update). */
@@ -50,6 +54,11 @@ export class ClusterHealth implements ClusterHosts {
   load: PriorityLoad;
   /** Hosts removed because they failed HC while pending removal (current Envoy). */
   removedAfterHcFail = 0;
+  /** Bumped on every host-set change (the census caches per cluster by it). */
+  changes = 0;
+  censusKey = -1;
+  censusGoneEpoch = -1;
+  censusUndead = 0;
   private readonly indexOf = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private used = 0;
@@ -57,8 +66,11 @@ export class ClusterHealth implements ClusterHosts {
   private epoch = 0;
   private readonly scratch: HcSessionState = { flags: 0, numHealthy: 0, numUnhealthy: 0, firstCheck: true };
 
-  constructor(id: number, proxy: number, service: number, config: ClusterHealthConfig, odRandom: RandomStream) {
+  private readonly views: SharedViews;
+
+  constructor(id: number, proxy: number, service: number, config: ClusterHealthConfig, odRandom: RandomStream, views: SharedViews = new SharedViews()) {
     this.id = id;
+    this.views = views;
     this.proxy = proxy;
     this.service = service;
     this.config = config;
@@ -174,6 +186,7 @@ export class ClusterHealth implements ClusterHosts {
     this.numHealthy[slot] = 0;
     this.numUnhealthy[slot] = 0;
     this.firstCheck[slot] = 1;
+    this.dormant[slot] = 0;
     this.gen[slot]!++;
     this.indexOf.set(pod, slot);
     this.od?.addHost(slot);
@@ -185,6 +198,7 @@ export class ClusterHealth implements ClusterHosts {
     this.indexOf.delete(this.pods[slot]!);
     this.pods[slot] = -1;
     this.flags[slot] = 0;
+    this.dormant[slot] = 0;
     this.gen[slot]!++;
     this.freeSlots.push(slot);
     this.used--;
@@ -197,11 +211,18 @@ export class ClusterHealth implements ClusterHosts {
     this.numUnhealthy = grownFor(this.numUnhealthy, slot);
     this.firstCheck = grownFor(this.firstCheck, slot);
     this.gen = grownFor(this.gen, slot);
+    this.dormant = grownFor(this.dormant, slot);
+    this.nextCheckNs = grownFor(this.nextCheckNs, slot);
     this.mark = grownFor(this.mark, slot);
   }
 
-  /** envoy.md §1.1 partitionHostList, then the priority load of §1.3-1.5 (one priority). */
+  /**
+   * envoy.md §1.1 partitionHostList, then the priority load of §1.3-1.5 (one priority).
+   * NOTE (hot path): identical host sets are shared through `views` (most proxies see the same
+   * hosts with the same health), so thousands of proxies pick from one set of arrays.
+   */
   rebuild(): void {
+    this.changes++;
     const hosts: number[] = [];
     const healthy: number[] = [];
     const degraded: number[] = [];
@@ -216,12 +237,32 @@ export class ClusterHealth implements ClusterHosts {
       if (h === 'healthy') healthy.push(pod);
       else if (h === 'degraded') degraded.push(pod);
     }
-    const level = { hosts: Int32Array.from(hosts), healthy: Int32Array.from(healthy), degraded: Int32Array.from(degraded) };
-    this.priorities = [level];
-    this.load = computePriorityLoad(
-      [{ hosts: hosts.length, healthy: healthy.length, degraded: degraded.length, excluded }],
-      this.config.priority,
-      this.load,
-    );
+    const counts = { hosts: hosts.length, healthy: healthy.length, degraded: degraded.length, excluded };
+    const load = computePriorityLoad([counts], this.config.priority, this.load);
+    // With no availability at all Envoy keeps the previous loads (§1.4): such a view is not shared.
+    const key = load.normalizedTotal === 0 ? undefined : `${hosts.join(',')}|${healthy.join(',')}|${degraded.join(',')}|${excluded}`;
+    const shared = key === undefined ? undefined : this.views.get(key);
+    if (shared) {
+      this.priorities = shared.priorities;
+      this.load = shared.load;
+      return;
+    }
+    this.priorities = [{ hosts: Int32Array.from(hosts), healthy: Int32Array.from(healthy), degraded: Int32Array.from(degraded) }];
+    this.load = load;
+    if (key !== undefined) this.views.set(key, { priorities: this.priorities, load });
+  }
+}
+
+/** Host-set views of one service shared by its proxies' clusters (bounded: cleared when large). */
+export class SharedViews {
+  private readonly map = new Map<string, { priorities: readonly PriorityHosts[]; load: PriorityLoad }>();
+
+  get(key: string): { priorities: readonly PriorityHosts[]; load: PriorityLoad } | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, view: { priorities: readonly PriorityHosts[]; load: PriorityLoad }): void {
+    if (this.map.size >= 256) this.map.clear(); // views in use stay referenced by their clusters
+    this.map.set(key, view);
   }
 }

@@ -31,10 +31,10 @@ interface Census {
   proxies: number;
 }
 
-function census(ctx: MeshContext, clusters: readonly ClusterHealth[]): Census {
+function census(ctx: MeshContext, clusters: readonly ClusterHealth[], goneEpoch: number): Census {
   const healthy = clusters.map((c) => c.healthyCount()).sort((a, b) => a - b);
   let undead = 0;
-  for (const c of clusters) for (let slot = 0; slot < c.pods.length; slot++) if (c.pods[slot]! >= 0 && ctx.pods.phase[c.pods[slot]!] === GONE) undead++;
+  for (const c of clusters) undead += undeadIn(ctx, c, goneEpoch);
   return {
     healthyP50: healthy.length > 0 ? healthy[Math.floor((healthy.length - 1) / 2)]! : Number.NaN,
     healthyMin: healthy.length > 0 ? healthy[0]! : Number.NaN,
@@ -43,12 +43,23 @@ function census(ctx: MeshContext, clusters: readonly ClusterHealth[]): Census {
   };
 }
 
+/** Host entries of `c` whose pod is gone; recounted only when its hosts or the gone pods changed. */
+function undeadIn(ctx: MeshContext, c: ClusterHealth, goneEpoch: number): number {
+  if (c.censusKey === c.changes && c.censusGoneEpoch === goneEpoch) return c.censusUndead;
+  let n = 0;
+  for (let slot = 0; slot < c.pods.length; slot++) if (c.pods[slot]! >= 0 && ctx.pods.phase[c.pods[slot]!] === GONE) n++;
+  c.censusKey = c.changes;
+  c.censusGoneEpoch = goneEpoch;
+  c.censusUndead = n;
+  return n;
+}
+
 /** Fills the health columns of the interval about to close, for every managed service. */
 export function healthCensus(ctx: MeshContext, health: HostHealth): void {
   if (!health.enabled) return;
   const byService = groupByService(health);
   for (const s of health.managedServices) {
-    const c = census(ctx, byService.get(s) ?? []);
+    const c = census(ctx, byService.get(s) ?? [], health.goneEpoch);
     ctx.metrics.healthCensus(s, c.healthyP50, c.healthyMin, c.undead);
   }
 }
@@ -57,7 +68,7 @@ export function healthSummary(ctx: MeshContext, health: HostHealth): ServiceHeal
   const byService = groupByService(health);
   return health.managedServices.map((s) => {
     const clusters = byService.get(s) ?? [];
-    const c = census(ctx, clusters);
+    const c = census(ctx, clusters, health.goneEpoch);
     const counters = health.counters[s]!;
     const od = health.outlierTotals(s);
     const model = ctx.services[s]!;

@@ -36,6 +36,8 @@ export interface KubeletHooks {
   podGone(pod: number): void;
   /** The app container crashed and will be restarted. */
   appRestarted(pod: number): void;
+  /** A container of the pod changed state (Envoy's dormant health checks of it wake). */
+  containersChanged(pod: number): void;
 }
 
 const APP = 0;
@@ -66,6 +68,8 @@ export class Kubelet {
 
   /** Reports a lifecycle step to the world's pod-event sink, if any. */
   private trace(pod: number, event: string): void {
+    // Every container step is traced, so this is also where probes learn that a pod changed.
+    this.hooks.containersChanged(pod);
     const sink = this.ctx.podEvents;
     if (sink) sink(this.ctx.sim.nowNs, this.ctx.pods.names[pod]!, event);
   }

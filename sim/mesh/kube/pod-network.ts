@@ -21,10 +21,16 @@ export class PodNetwork {
     return this.latencyNsWith(from, to, this.pods.netRandom[from]!);
   }
 
-  /** As latencyNs, drawing from `random` (health checks keep their own stream). */
+  /** As latencyNs, drawing from `random`. */
   latencyNsWith(from: number, to: number, random: RandomStream): number {
     const a = this.pods.node[from]!;
     const sampler = a >= 0 && a === this.pods.node[to] ? this.sameNode : this.crossNode;
     return sampler.sample(random);
+  }
+
+  /** The mean one-way latency between two pods, rounded to ns (no draw). */
+  meanLatencyNs(from: number, to: number): number {
+    const a = this.pods.node[from]!;
+    return Math.round((a >= 0 && a === this.pods.node[to] ? this.sameNode : this.crossNode).mean);
   }
 }

@@ -29,6 +29,8 @@ export class AppServer {
   private readonly ctx: MeshContext;
   private readonly router: Router;
   onIdle: PodIdleHandler = () => {};
+  /** The pod's jobs reached its workers: from now on work queues (health probes wait). */
+  onBusy: (pod: number) => void = () => {};
 
   constructor(ctx: MeshContext, router: Router) {
     this.ctx = ctx;
@@ -173,7 +175,7 @@ export class AppServer {
     rq.inNext[r] = head;
     if (head !== NONE) rq.inPrev[head] = r;
     pods.inHead[pod] = r;
-    pods.jobs[pod]!++;
+    if (++pods.jobs[pod]! === this.ctx.services[pods.service[pod]!]!.concurrency) this.onBusy(pod);
   }
 
   private unlinkInbound(pod: number, r: number): void {

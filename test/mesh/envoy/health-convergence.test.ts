@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { World } from '../../../sim/mesh/index.ts';
 import { runScenario } from '../../../sim/run/index.ts';
 import { scenarioFrom } from '../../helpers/scenario.ts';
 
@@ -89,5 +90,50 @@ describe('active health checking in a world', () => {
     expect(runScenario(s, { seed: 3 }).summary.digest).toBe(a.summary.digest);
     expect(runScenario(s, { seed: 4 }).summary.digest).not.toBe(a.summary.digest);
     expect(a.summary.health['api']!.hcChecks).toBeGreaterThan(0);
+  });
+});
+
+describe('dormant health-check sessions', () => {
+  /** Everything a run measures except the engine's own event log (dormant sessions fire fewer events). */
+  function measured(yaml: string, seed: number, eager: boolean) {
+    const world = new World(scenarioFrom(yaml), seed, { eagerHealthChecks: eager });
+    world.runUntil(world.ctx.scenario.duration, 1e9);
+    const r = world.finish();
+    const ts = r.timeSeries;
+    return {
+      columns: Object.fromEntries(Object.entries(ts.columns).map(([k, v]) => [k, [...v]])),
+      codes: Object.fromEntries(Object.entries(ts.codes).map(([k, v]) => [k, [...v]])),
+      flags: Object.fromEntries(Object.entries(ts.flags).map(([k, v]) => [k, [...v]])),
+      health: r.health,
+      events: r.events,
+    };
+  }
+
+  it('give exactly the results of one event per check: kills, scale, rollout and a queue that backs up', () => {
+    const yaml = `
+duration: 40s
+services:
+  web:
+    replicas: 4
+    app: { concurrency: 16 }
+    calls: [{ service: api }]
+  api:
+    replicas: 6
+    app: { serviceTime: { exponential: { mean: 20ms } }, concurrency: 4, preStop: { sleep: 1s } }
+    envoy:
+      healthCheck: { timeout: 100ms, interval: 700ms, unhealthyThreshold: 2, healthyThreshold: 2, noTrafficInterval: 2s }
+workload: [{ to: web, rate: 900/s }]
+timeline:
+  - { at: 5s, kill: { service: api, count: 2 } }
+  - { at: 12s, scale: { service: api, replicas: 9 } }
+  - { at: 20s, rollout: { service: api } }
+  - { at: 30s, scale: { service: web, replicas: 6 } }
+`;
+    for (const seed of [1, 2, 3]) {
+      const lazy = measured(yaml, seed, false);
+      const eager = measured(yaml, seed, true);
+      expect(lazy.events).toBeLessThan(eager.events); // it does batch
+      expect({ ...lazy, events: 0 }).toEqual({ ...eager, events: 0 });
+    }
   });
 });
