@@ -217,7 +217,17 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     total += events;
     if (events > worstEvents) [worst, worstEvents] = [i, events];
   });
-  total += healthCheckEvents(s);
+  const hc = healthCheckEvents(s);
+  total += hc.total;
+  if (total > s.limits.maxEvents && hc.worst !== undefined && hc.worstEvents > worstEvents) {
+    add(
+      ['services', hc.worst, 'envoy', 'healthCheck', 'interval'],
+      `this scenario needs about ${total.toExponential(2)} events, more than limits.maxEvents (${s.limits.maxEvents.toExponential(2)}), ` +
+        `most of them active health checks of ${hc.worst} (every calling pod checks each of its hosts every interval); ` +
+        `use a longer interval, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
+    );
+    return;
+  }
   if (total > s.limits.maxEvents && worst >= 0) {
     add(
       ['workload', worst, 'rate'],
@@ -240,8 +250,10 @@ function checkHealth(s: ScenarioParsed, add: Add): void {
  * Active HC: every pod that calls a service checks each of its hosts, two events per check
  * (host-health.ts), at least once per interval.
  */
-function healthCheckEvents(s: ScenarioParsed): number {
-  let events = 0;
+function healthCheckEvents(s: ScenarioParsed): { total: number; worst: string | undefined; worstEvents: number } {
+  let total = 0;
+  let worst: string | undefined;
+  let worstEvents = 0;
   for (const [name, svc] of Object.entries(s.services)) {
     const hc = svc.envoy.healthCheck;
     if (!hc) continue;
@@ -249,9 +261,13 @@ function healthCheckEvents(s: ScenarioParsed): number {
     for (const other of Object.values(s.services)) {
       if (callsOf(other).some((c) => c.service === name) || other.app.startupCalls.some((c) => c.service === name)) callers += other.replicas;
     }
-    events += 2 * callers * svc.replicas * (s.duration / Math.min(hc.interval, hc.unhealthyInterval ?? hc.interval, hc.healthyEdgeInterval ?? hc.interval, hc.unhealthyEdgeInterval ?? hc.interval));
+    // Envoy clamps every interval to at least 1 ms (envoy.md §2.4).
+    const shortest = Math.max(1e6, Math.min(hc.interval, hc.unhealthyInterval ?? hc.interval, hc.healthyEdgeInterval ?? hc.interval, hc.unhealthyEdgeInterval ?? hc.interval));
+    const events = 2 * callers * svc.replicas * (s.duration / shortest);
+    total += events;
+    if (events > worstEvents) [worst, worstEvents] = [name, events];
   }
-  return events;
+  return { total, worst, worstEvents };
 }
 
 /** Each expectation names a real figure, real variants, and a window inside the run. */

@@ -12,14 +12,15 @@ const pct = fc.constantFrom(0, 10, 50, 100);
 const healthCheckArb = fc.record(
   {
     timeout: d(500_000_000, 1_000_000),
-    interval: d(2_000_000_000, 1_000_000),
+    // Intervals of 200ms or more keep the checks inside the generated scenarios' small event budgets.
+    interval: d(2_000_000_000, 200_000_000),
     unhealthyThreshold: fc.integer({ min: 1, max: 3 }),
     healthyThreshold: fc.integer({ min: 1, max: 3 }),
     noTrafficInterval: d(5_000_000_000),
     noTrafficHealthyInterval: d(5_000_000_000),
-    unhealthyInterval: d(2_000_000_000),
-    unhealthyEdgeInterval: d(2_000_000_000),
-    healthyEdgeInterval: d(2_000_000_000),
+    unhealthyInterval: d(2_000_000_000, 200_000_000),
+    unhealthyEdgeInterval: d(2_000_000_000, 200_000_000),
+    healthyEdgeInterval: d(2_000_000_000, 200_000_000),
     initialJitter: d(1_000_000_000),
     intervalJitter: d(500_000_000),
     intervalJitterPercent: fc.integer({ min: 0, max: 100 }),

@@ -27,12 +27,22 @@ export interface GeneratedScenario {
 /** Longest simulated run generated. */
 export const MAX_DURATION_NS = 1_000_000_000;
 
+/**
+ * Above the validator's estimate of active HC events (2 x calling pods x hosts x checks): at most
+ * 5 services of 4 replicas each plus the gateway call, hosts up to the variants' 10 replicas,
+ * intervals of 200ms or more (health.ts).
+ */
+function healthCheckBound(services: { services: Record<string, Record<string, unknown>> }, durationNs: number): number {
+  const checked = Object.values(services.services).filter((s) => (s['envoy'] as Record<string, unknown> | undefined)?.['healthCheck'] !== undefined).length;
+  return checked * 2 * 21 * 10 * (durationNs / 200_000_000);
+}
+
 export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
   .record({ duration: durationArb(MAX_DURATION_NS, 1_000_000), services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
   .chain(({ duration, services, seed }) =>
     workloadArb(services.names, duration.value).chain((w) => {
       const openIndexes = w.workload.flatMap((x, i) => ('rate' in x ? [i] : []));
-      const minEvents = openIndexes.length * MAX_RATE_PER_S * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE;
+      const minEvents = openIndexes.length * MAX_RATE_PER_S * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE + healthCheckBound(services, duration.value);
       return fc
         .record(
           {

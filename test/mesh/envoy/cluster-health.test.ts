@@ -30,7 +30,11 @@ function cluster(over: Partial<ClusterHealthConfig> = {}): ClusterHealth {
 let version = 0;
 const eds = (pods: number[], draining = 0) => buildSnapshot(++version, pods, undefined, draining);
 const flagsOf = (c: ClusterHealth, pod: number) => c.flags[c.slotOf(pod)]!;
-const hosts = (c: ClusterHealth) => [...c.priorities[0]!.hosts];
+const hosts = (c: ClusterHealth) => Array.from(c.priorities[0]!.hosts);
+function failByEds(c: ClusterHealth, pod: number): void {
+  const slot = c.slotOf(pod);
+  c.flags[slot] = c.flags[slot]! | HealthFlag.FAILED_EDS_HEALTH;
+}
 /** Both hosts pass their first check. */
 function healthy(c: ClusterHealth, pods: number[]): void {
   for (const p of pods) c.applyCheck(c.slotOf(p), HcResult.OK, 0);
@@ -60,7 +64,7 @@ describe('EDS x active HC: Table H', () => {
     const c = cluster();
     c.applyEds(eds([80, 81]));
     healthy(c, [80, 81]);
-    c.flags[c.slotOf(80)] |= HealthFlag.FAILED_EDS_HEALTH; // what an UNHEALTHY EDS status sets (§1.1)
+    failByEds(c, 80); // what an UNHEALTHY EDS status sets (§1.1)
     c.applyEds(eds([81]));
     expect(hosts(c)).toEqual([81]);
   });
@@ -97,7 +101,7 @@ describe('EDS x active HC: Table H', () => {
     const c = cluster({ legacyRemoval: true });
     c.applyEds(eds([80, 81]));
     healthy(c, [80, 81]);
-    c.flags[c.slotOf(80)] |= HealthFlag.FAILED_EDS_HEALTH;
+    failByEds(c, 80);
     c.applyEds(eds([81]));
     expect(hosts(c)).toEqual([80, 81]);
   });
