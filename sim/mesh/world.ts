@@ -18,8 +18,10 @@ import { PodNetwork } from './kube/pod-network.ts';
 import { INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
 import { buildServiceModels, type ServiceModel } from './service-model.ts';
 import { Timeline, type TimelineEntry } from './timeline.ts';
+import { callDepths, reachPerRootRequest, type CallGraph } from './amplification.ts';
 import { AppServer } from './traffic/app.ts';
-import { NONE, RequestTable } from './traffic/requests.ts';
+import { AppClient } from './traffic/app-client.ts';
+import { JOB_CALLING, NONE, RequestTable, ROW_APP_CALL } from './traffic/requests.ts';
 import { Workloads } from './traffic/workload.ts';
 
 export interface WorldOptions {
@@ -54,6 +56,9 @@ export interface WorldResult {
   proxyStatus: ProxyStatusSnapshot[];
   /** Per service, the durations of the rollouts that finished. */
   rolloutDurationsNs: number[][];
+  /** Per service: expected calls to it per request of each workload, and its depth (amplification.ts). */
+  reach: Float64Array[];
+  depths: number[];
 }
 
 /**
@@ -66,6 +71,7 @@ export class World {
   readonly ctx: MeshContext;
   private readonly router: Router;
   private readonly app: AppServer;
+  private readonly appClient: AppClient;
   private readonly deployments: Deployments;
   private readonly kubelet: Kubelet;
   private readonly istiod: Istiod;
@@ -106,6 +112,8 @@ export class World {
     this.options = options;
     this.router = new Router(this.ctx, this.configs);
     this.app = new AppServer(this.ctx, this.router);
+    this.appClient = new AppClient(this.ctx, this.router);
+    this.app.appClient = this.appClient;
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
@@ -139,6 +147,8 @@ export class World {
     this.check('end');
     this.podCensus();
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
+    const graph = this.callGraph();
+    this.ctx.metrics.fillAmplification(this.ctx.services.length, this.ctx.workloadSeriesBase, reachPerRootRequest(graph));
     logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
       timeSeries,
@@ -152,7 +162,13 @@ export class World {
       initialConfigDelaysNs: this.istiod.initialConfigDelaysNs,
       proxyStatus: this.proxyStatus,
       rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
+      reach: reachPerRootRequest(graph),
+      depths: callDepths(graph),
     };
+  }
+
+  callGraph(): CallGraph {
+    return { workloadTargets: this.ctx.scenario.workload.map((w) => this.serviceIds.get(w.to)!), services: this.ctx.services };
   }
 
   get services(): readonly ServiceModel[] {
@@ -163,11 +179,19 @@ export class World {
     this.router.onEnded = (r, success) => {
       const rq = this.ctx.requests;
       const parent = rq.parent[r]!;
-      if (parent !== NONE) this.app.onCallEnded(parent, rq.call[r]!, success);
-      else if (rq.workload[r] !== NONE) this.workloads.onRootEnded(r);
+      if (parent !== NONE) {
+        // A recycled parent row (its job was reset and answered meanwhile) is never notified.
+        if (rq.gen[parent] !== rq.parentGen[r]) return;
+        if (rq.kind[parent] === ROW_APP_CALL) this.appClient.onTryEnded(parent, r, success);
+        else this.app.onCallEnded(parent, rq.call[r]!, success);
+      } else if (rq.workload[r] !== NONE) this.workloads.onRootEnded(r);
       else this.kubelet.onStartupCallEnded(rq.client[r]!, rq.workloadClient[r]!, rq.call[r]!, success);
     };
     this.app.onIdle = (pod) => this.kubelet.onAppIdle(pod);
+    this.appClient.onDone = (job, jobGen, call, success) => {
+      const rq = this.ctx.requests;
+      if (rq.gen[job] === jobGen && rq.jobState[job] === JOB_CALLING) this.app.onCallEnded(job, call, success);
+    };
   }
 
   /** An app's startup call goes out through its sidecar; its epoch rides in workloadClient. */
@@ -248,6 +272,16 @@ export class World {
         return this.deployments.onReconcile(a);
       case EventKind.INSPECT:
         return this.recordProxyStatus();
+      case EventKind.PER_TRY_TIMEOUT:
+        return this.router.onPerTryTimeout(a, b);
+      case EventKind.RETRY_BACKOFF:
+        return this.router.onRetryBackoff(a, b);
+      case EventKind.APP_CALL_TIMEOUT:
+        return this.appClient.onTimeout(a, b);
+      case EventKind.APP_CALL_RETRY:
+        return this.appClient.onRetry(a, b);
+      case EventKind.DEGRADE_END:
+        return this.timeline.endDegrade(a);
       default:
         throw new Error(`unknown event kind ${kind}`);
     }

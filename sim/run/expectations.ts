@@ -126,6 +126,11 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
       return last > first ? ended / (((last - first) * ts.intervalNs) / NS_PER_S) : null;
     case 'panicPicks':
       return sum(ts.columns.panicPicks);
+    case 'attempts':
+    case 'retries':
+    case 'retryOverflow':
+    case 'appRetries':
+      return sum(ts.columns[ref.figure]);
     default:
       return null;
   }

@@ -9,9 +9,21 @@ import { suggest } from './issues.ts';
 /** Figures of every series, over the whole run after warm-up. */
 export const SERIES_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'panicPicks', 'inFlightAtEnd'] as const;
 /** Services only. */
-export const SERVICE_FIGURES = ['startupFailures', 'shutdownFailures', 'appRestarts', 'readyAtEnd'] as const;
+export const SERVICE_FIGURES = [
+  'startupFailures',
+  'shutdownFailures',
+  'appRestarts',
+  'readyAtEnd',
+  // Retries and amplification (README "Retries and overload"); counted over the whole run.
+  'attempts',
+  'retries',
+  'retryOverflow',
+  'appRetries',
+  'attemptsPerRequest',
+  'amplification',
+] as const;
 /** What the time series holds exactly, so these alone take a from/to window. */
-export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks'] as const;
+export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks', 'attempts', 'retries', 'retryOverflow', 'appRetries'] as const;
 export const CONTROL_PLANE_FIGURES = [
   'pushes',
   'convergenceP50Ms',

@@ -1,5 +1,5 @@
 import { GONE, READY, TERMINATING } from '../kube/pods.ts';
-import { CLIENT_OPEN, InvariantError, NONE } from '../traffic/requests.ts';
+import { CLIENT_OPEN, InvariantError, NONE, ROW_REQUEST } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
 
 /** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
@@ -84,7 +84,7 @@ export const requestsConserved: Checker = (w) => {
   const open = new Float64Array(w.serviceNames.length + w.scenario.workload.length);
   const rq = w.requests;
   for (let r = 0; r < rq.capacity; r++) {
-    if (rq.clientState[r] !== CLIENT_OPEN) continue;
+    if (rq.clientState[r] !== CLIENT_OPEN || rq.kind[r] !== ROW_REQUEST) continue;
     open[rq.service[r]!]! += 1;
     if (rq.workload[r] !== NONE) open[w.workloadSeriesBase + rq.workload[r]!]! += 1;
   }
