@@ -109,8 +109,9 @@ function compileRetryPolicy(svc: Service): RetryPolicy {
   const r = svc.retries;
   const on = parseRetryOn(r.retryOn);
   const baseMs = Math.max(1, Math.round(r.backoff / 1e6)) || DEFAULT_BASE_BACKOFF_MS;
-  // envoy.md §4.3: a per-try timeout >= a non-zero route timeout is ignored (router.cc:256-258).
-  const perTry = svc.timeout > 0 && r.perTryTimeout >= svc.timeout ? 0 : r.perTryTimeout;
+  // envoy.md §4.3: a per-try timeout >= a non-zero route timeout is ignored (router.cc:256-258);
+  // §4.6: Istio's attempts 0 sets no retry policy at all, so no per-try timeout either.
+  const perTry = r.attempts === 0 || (svc.timeout > 0 && r.perTryTimeout >= svc.timeout) ? 0 : r.perTryTimeout;
   return {
     numRetries: r.attempts,
     retryOn: on.bits,
