@@ -127,7 +127,10 @@ export class AppServer {
     rq.jobState[r] = JOB_SERVING;
     metrics.queueWait(service.id, sim.nowNs, sim.nowNs - rq.arriveNs[r]!);
     const sampled = service.serviceTime.sample(pods.appRandom[pod]!);
-    const workNs = service.serviceTimeFactor === 1 ? sampled : Math.round(sampled * service.serviceTimeFactor);
+    let workNs = service.serviceTimeFactor === 1 ? sampled : Math.round(sampled * service.serviceTimeFactor);
+    // Deadline propagation: the caller's cancellation reaches the app when its deadline passes,
+    // which stops the work there (the next step then answers 504, nobody listening).
+    if (service.deadlinePropagation && sim.nowNs + workNs > rq.deadlineNs[r]!) workNs = rq.deadlineNs[r]! - sim.nowNs;
     // Cancellable: a killed pod's unfinished work must never complete.
     rq.serviceHandle[r] = sim.after(workNs, EventKind.SERVICE_DONE, r, rq.gen[r]!);
   }
