@@ -135,6 +135,7 @@ export class World {
     for (let p = 0; p < pods.count; p++) this.istiod.connectSynced(p);
     this.workloads = new Workloads(this.ctx, this.router, gateway);
     this.timeline = new Timeline(this.ctx, this.deployments, this.workloads, (n) => this.serviceIds.get(n)!);
+    this.ctx.metrics.setReach(services.length, services.length, reachPerRootRequest(this.callGraph()));
     this.wire();
     this.start();
   }
@@ -148,7 +149,6 @@ export class World {
     this.podCensus();
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
     const graph = this.callGraph();
-    this.ctx.metrics.fillAmplification(this.ctx.services.length, this.ctx.workloadSeriesBase, reachPerRootRequest(graph));
     logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
       timeSeries,

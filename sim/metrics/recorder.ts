@@ -253,6 +253,7 @@ export class MetricsRecorder {
   closeInterval(inFlight: ArrayLike<number>): void {
     const i = this.closed++;
     if (i >= this.intervals) return;
+    this.fillAmplification(i);
     this.series.forEach((_, s) => {
       const cell = s * this.intervals + i;
       const h = this.current[s]!;
@@ -294,19 +295,26 @@ export class MetricsRecorder {
   }
 
   /**
-   * Fills the `amplification` column of each service: attempts to it in the interval over its
-   * nominal load then, the workloads' requests started in the interval carried down the call
-   * graph (`reach[w][s]`, amplification.ts). NaN where the nominal load is 0.
+   * The call graph's reach (amplification.ts): `reach[w][s]` expected calls to service `s` per
+   * request of workload `w`, for the `amplification` column: attempts to a service in an interval
+   * over its nominal load then (the workloads' requests started in the interval carried down the
+   * call graph); NaN where that is 0. Filled as each interval closes, so live views see it too.
    */
-  fillAmplification(services: number, workloadBase: number, reach: readonly Float64Array[]): void {
+  setReach(services: number, workloadBase: number, reach: readonly Float64Array[]): void {
+    this.reach = { services, workloadBase, reach };
+  }
+
+  private reach: { services: number; workloadBase: number; reach: readonly Float64Array[] } | undefined;
+
+  private fillAmplification(i: number): void {
+    if (!this.reach) return;
+    const { services, workloadBase, reach } = this.reach;
     const n = this.intervals;
     const c = this.columns;
     for (let s = 0; s < services; s++) {
-      for (let i = 0; i < n; i++) {
-        let nominal = 0;
-        reach.forEach((r, w) => (nominal += r[s]! * c.started[(workloadBase + w) * n + i]!));
-        c.amplification[s * n + i] = nominal > 0 ? c.attempts[s * n + i]! / nominal : NaN;
-      }
+      let nominal = 0;
+      for (let w = 0; w < reach.length; w++) nominal += reach[w]![s]! * c.started[(workloadBase + w) * n + i]!;
+      c.amplification[s * n + i] = nominal > 0 ? c.attempts[s * n + i]! / nominal : NaN;
     }
   }
 

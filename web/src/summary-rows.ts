@@ -107,6 +107,12 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
     const done = Object.entries(r.rollouts ?? {}).filter(([, t]) => t.length > 0);
     return done.length ? [{ label: 'rollouts took', value: done.map(([k, t]) => `${k} ${t.map((x) => `${x}s`).join(', ')}`).join('; ') }] : [];
   },
+  amplificationByDepth: (r) => {
+    const depths = (r.amplificationByDepth ?? []).filter((d) => d.amplification !== null);
+    return depths.some((d) => d.amplification !== 1)
+      ? [{ label: 'retry amplification by depth', value: depths.map((d) => `${d.depth}: ${d.amplification!.toFixed(2)}x`).join(' · ') }]
+      : [];
+  },
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
   digest: (r) => [{ label: 'result digest', value: r.digest }],
   eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],
