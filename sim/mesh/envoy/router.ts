@@ -280,6 +280,11 @@ export class Router {
     const service = rq.service[r]!;
     const svc = this.ctx.services[service]!;
     const policy = svc.retry;
+    // NOTE (hot path): a plain 2xx answer to a request holding no retry is never retried by any
+    // retry_on token (unless a 2xx is listed as retriable, which the check keeps honest).
+    if (detail === Detail.VIA_UPSTREAM && code >= 200 && code < 300 && rq.retryHeld[r] === 0 && policy.retriableStatusCodes.length === 0) {
+      return this.finishWith(a, r, code, flags, detail);
+    }
     // resetRetry(): a retry scheduled earlier is resolved by this outcome.
     this.releaseRetry(r);
     // 1. The policy would not retry (num_retries 0: Istio's attempts 0 disables it, §4.6).
