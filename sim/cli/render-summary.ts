@@ -32,6 +32,7 @@ export function renderSummary(input: RenderInput): string {
   for (const kind of ['services', 'workloads'] as const) {
     out.push('', seriesTable(kind, variants, firstSeed, input.merged));
   }
+  out.push(...retryLines(firstSeed, variants));
   out.push('', ...sparklines(firstSeed, variants));
   out.push('', ...timelines(firstSeed));
   out.push('', ...lifecycleLines(firstSeed));
@@ -59,6 +60,28 @@ function seriesTable(kind: 'services' | 'workloads', variants: string[], runs: R
     });
   });
   return table(rows, RIGHT);
+}
+
+/**
+ * Retries and amplification per service that saw any (README "Retries and overload"): attempts,
+ * Envoy retries, retries refused by the breaker or budget, the apps' own retries, attempts per
+ * request at the sidecar, and attempts over the call graph's nominal load.
+ */
+function retryLines(runs: RunResult[], variants: string[]): string[] {
+  const rows: string[][] = [['service', 'variant', 'attempts', 'retries', 'retry overflow', 'app retries', 'attempts/request', 'amplification']];
+  runs[0]!.summary.services.forEach((svc, i) => {
+    const per = variants.map((variant) => runs.find((r) => r.summary.variant === variant)!.summary.services[i]!);
+    if (!per.some((s) => s.retries + s.appRetries + s.retryOverflow > 0)) return;
+    per.forEach((s, v) => {
+      rows.push([v === 0 ? svc.name : '', variants[v]!, formatCount(s.attempts), formatCount(s.retries), formatCount(s.retryOverflow), formatCount(s.appRetries), ratioText(s.attemptsPerRequest), ratioText(s.amplification)]);
+    });
+  });
+  if (rows.length === 1) return [];
+  return ['', 'retries (attempts to each service; amplification = attempts / the load the call graph sends it with no retries)', table(rows, new Set([2, 3, 4, 5, 6, 7]))];
+}
+
+function ratioText(x: number | null): string {
+  return x === null ? '-' : `${x.toFixed(2)}x`;
 }
 
 function singleRow(name: string, v: number, variant: string, s: SeriesSummary, base: SeriesSummary): string[] {

@@ -20,7 +20,7 @@ export interface AccessLogRecord {
   upstreamHost: string;
   upstreamPod: string;
   downstreamPod: string;
-  /** Attempt number (1: retries are not modelled yet). */
+  /** Attempt number (x-envoy-attempt-count): one line per attempt, the last one the request's own. */
   attempt: number;
   /** Why it ended so (Envoy's %RESPONSE_CODE_DETAILS% in spirit). */
   responseCodeDetails: string;

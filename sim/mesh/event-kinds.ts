@@ -64,4 +64,15 @@ export const EventKind = {
   OUTLIER_TICK: 32,
   /** A --proxy-config view is taken. a = index into WorldOptions.proxyConfigAt. */
   PROXY_CONFIG_DUMP: 33,
+  // ---- retries and overload (40-49) ----
+  /** An attempt's per-try timeout fired (envoy.md §4.3). a = attempt row. */
+  PER_TRY_TIMEOUT: 40,
+  /** A request's retry backoff ran out: its next attempt goes out (envoy.md §4.2). a = request row. */
+  RETRY_BACKOFF: 41,
+  /** An app client's try timed out. a = app-call row. */
+  APP_CALL_TIMEOUT: 42,
+  /** An app client's wait before its next try ran out. a = app-call row. */
+  APP_CALL_RETRY: 43,
+  /** A timeline `degrade` window ends. a = index into scenario.timeline. */
+  DEGRADE_END: 44,
 } as const;

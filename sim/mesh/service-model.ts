@@ -5,6 +5,9 @@ import type { LbPolicy } from './envoy/load-balancer.ts';
 import type { ClusterHealthConfig } from './envoy/cluster-health.ts';
 import { compileHealthCheck } from './envoy/health-check.ts';
 import { compileEnvoyOutlier, compileIstioOutlier } from './envoy/outlier-detection.ts';
+import { compileCircuitBreaker, type CircuitBreakerThresholds } from './envoy/circuit-breaker.ts';
+import { DEFAULT_BASE_BACKOFF_MS, ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS, parseRetryOn, type RetryPolicy } from './envoy/retry-policy.ts';
+import { compileAppClient, type AppClientPolicy } from './traffic/app-client-policy.ts';
 
 export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
 
@@ -27,6 +30,8 @@ export interface CallModel {
   target: number;
   probability: number;
   required: boolean;
+  /** The calling app's own HTTP client (tries, timeout, backoff); undefined: one try, no timeout. */
+  client: AppClientPolicy | undefined;
 }
 
 /**
@@ -45,6 +50,17 @@ export interface ServiceModel {
   /** Route timeout for requests to this service; 0 = none (Istio's default). */
   timeoutNs: number;
   timeoutLine: DelayLine | undefined;
+  /** The VirtualService retry policy for requests to this service (Istio's default when unset). */
+  retry: RetryPolicy;
+  /** Per-try timeouts that apply (perTryTimeout < a non-zero route timeout), on one timer line. */
+  perTryLine: DelayLine | undefined;
+  /** DestinationRule connectionPool and retryBudget for requests to this service. */
+  breaker: CircuitBreakerThresholds;
+  /** The app honours and passes on its callers' deadlines. */
+  deadlinePropagation: boolean;
+  /** Timeline `degrade`: serviceTime multiplier and the share of requests answered 500 (mutable). */
+  serviceTimeFactor: number;
+  errorRate: number;
   lbPolicy: LbPolicy;
   /** Call steps in order; each step lists indexes into `calls` made at once. */
   steps: number[][];
@@ -69,10 +85,11 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
   const calls: CallModel[] = [];
   const steps = svc.calls.map((step) =>
     ('parallel' in step ? step.parallel : [step]).map((c) => {
-      calls.push({ target: idOf.get(c.service)!, probability: c.probability, required: c.required });
+      calls.push({ target: idOf.get(c.service)!, probability: c.probability, required: c.required, client: compileAppClient(c.client) });
       return calls.length - 1;
     }),
   );
+  const retry = compileRetryPolicy(svc);
   return {
     id,
     name,
@@ -83,6 +100,12 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     startup: compileDistribution(svc.app.startupTime),
     timeoutNs: svc.timeout,
     timeoutLine: svc.timeout > 0 ? sim.createDelayLine(svc.timeout) : undefined,
+    retry,
+    perTryLine: retry.perTryTimeoutNs > 0 ? sim.createDelayLine(retry.perTryTimeoutNs) : undefined,
+    breaker: compileCircuitBreaker(svc.trafficPolicy.connectionPool, svc.trafficPolicy.retryBudget),
+    deadlinePropagation: svc.app.deadlinePropagation,
+    serviceTimeFactor: 1,
+    errorRate: 0,
     lbPolicy: svc.trafficPolicy.loadBalancer.simple,
     steps,
     calls,
@@ -107,6 +130,27 @@ function compileHealth(svc: Service): ClusterHealthConfig {
     ignoreNewHosts: envoy.healthCheck !== undefined && envoy.ignoreNewHostsUntilFirstHc,
     ignoreHealthOnHostRemoval: envoy.ignoreHealthOnHostRemoval,
     legacyRemoval: envoy.edsHcRemoval === 'legacy',
+  };
+}
+
+/** envoy.md §4.1-4.6: Istio's route retry policy, as Envoy's RetryPolicy. */
+function compileRetryPolicy(svc: Service): RetryPolicy {
+  const r = svc.retries;
+  const on = parseRetryOn(r.retryOn);
+  const baseMs = Math.max(1, Math.round(r.backoff / 1e6)) || DEFAULT_BASE_BACKOFF_MS;
+  // envoy.md §4.3: a per-try timeout >= a non-zero route timeout is ignored (router.cc:256-258);
+  // §4.6: Istio's attempts 0 sets no retry policy at all, so no per-try timeout either.
+  const perTry = r.attempts === 0 || (svc.timeout > 0 && r.perTryTimeout >= svc.timeout) ? 0 : r.perTryTimeout;
+  return {
+    numRetries: r.attempts,
+    retryOn: on.bits,
+    retriableStatusCodes: on.codes,
+    perTryTimeoutNs: perTry,
+    baseIntervalMs: baseMs,
+    maxIntervalMs: 10 * baseMs,
+    hostSelectionRetryMaxAttempts: ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS,
+    // envoy.md §4.6: previous_hosts is omitted for consistent-hash LBs; meshsim has none.
+    previousHosts: true,
   };
 }
 

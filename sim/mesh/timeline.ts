@@ -1,13 +1,14 @@
 import { formatDurationNs } from '../engine/index.ts';
 import type { TimelineEvent } from '../scenario/index.ts';
 import type { MeshContext } from './context.ts';
+import { EventKind } from './event-kinds.ts';
 import type { Deployments, PodChange } from './kube/deployment.ts';
 import type { Workloads } from './traffic/workload.ts';
 
 /** One applied timeline action, for the run summary ("what happened when"). */
 export interface TimelineEntry {
   atNs: number;
-  action: 'scale' | 'kill' | 'rate' | 'rollout';
+  action: 'scale' | 'kill' | 'rate' | 'rollout' | 'degrade';
   description: string;
 }
 
@@ -44,11 +45,28 @@ export class Timeline {
       const r = e.rollout;
       const change = this.deployments.rollout(this.serviceIndex(r.service), r);
       this.record('rollout', `${at} rollout ${r.service} (maxSurge ${r.maxSurge}, maxUnavailable ${r.maxUnavailable})${describe(change)}`);
+    } else if (e.degrade) {
+      const d = e.degrade;
+      const svc = this.ctx.services[this.serviceIndex(d.service)]!;
+      svc.serviceTimeFactor = d.serviceTimeFactor;
+      svc.errorRate = d.errorRate;
+      if (d.for !== undefined) this.ctx.sim.postAfter(d.for, EventKind.DEGRADE_END, index);
+      const what = [d.serviceTimeFactor !== 1 ? `serviceTime x${d.serviceTimeFactor}` : '', d.errorRate > 0 ? `errorRate ${d.errorRate}` : ''].filter(Boolean).join(', ');
+      this.record('degrade', `${at} degrade ${d.service}${what ? ` (${what})` : ''}${d.for !== undefined ? ` for ${formatDurationNs(d.for)}` : ''}`);
     } else if (e.rate) {
       const w = this.ctx.scenario.workload.findIndex((x) => x.name === e.rate!.workload);
       this.workloads.setRate(w, e.rate.rate);
       this.record('rate', `${at} rate ${e.rate.workload} -> ${e.rate.rate}/s`);
     }
+  }
+
+  /** A `degrade` window ends: the service is back to normal. */
+  endDegrade(index: number): void {
+    const d = this.ctx.scenario.timeline[index]!.degrade!;
+    const svc = this.ctx.services[this.serviceIndex(d.service)]!;
+    svc.serviceTimeFactor = 1;
+    svc.errorRate = 0;
+    this.record('degrade', `${formatDurationNs(this.ctx.sim.nowNs)} degrade ${d.service} ends`);
   }
 
   private record(action: TimelineEntry['action'], description: string): void {

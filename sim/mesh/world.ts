@@ -21,8 +21,10 @@ import { PodNetwork } from './kube/pod-network.ts';
 import { INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
 import { buildServiceModels, type ServiceModel } from './service-model.ts';
 import { Timeline, type TimelineEntry } from './timeline.ts';
+import { callDepths, reachPerRootRequest, type CallGraph } from './amplification.ts';
 import { AppServer } from './traffic/app.ts';
-import { NONE, RequestTable } from './traffic/requests.ts';
+import { AppClient } from './traffic/app-client.ts';
+import { JOB_CALLING, NONE, RequestTable, ROW_APP_CALL } from './traffic/requests.ts';
 import { Workloads } from './traffic/workload.ts';
 
 export interface WorldOptions {
@@ -72,6 +74,9 @@ export interface WorldResult {
   proxyConfigs: ProxyConfigDump[];
   /** Per service whose callers keep host health (active HC / outlier detection). */
   health: ServiceHealthSummary[];
+  /** Per service: expected calls to it per request of each workload, and its depth (amplification.ts). */
+  reach: Float64Array[];
+  depths: number[];
 }
 
 /**
@@ -84,6 +89,7 @@ export class World {
   readonly ctx: MeshContext;
   private readonly router: Router;
   private readonly app: AppServer;
+  private readonly appClient: AppClient;
   private readonly deployments: Deployments;
   private readonly kubelet: Kubelet;
   private readonly istiod: Istiod;
@@ -130,6 +136,8 @@ export class World {
     this.router = new Router(this.ctx, this.configs, this.health);
     this.app = new AppServer(this.ctx, this.router);
     if (this.health.enabled) this.app.onBusy = (pod) => this.health.wake(pod);
+    this.appClient = new AppClient(this.ctx, this.router);
+    this.app.appClient = this.appClient;
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
@@ -156,6 +164,7 @@ export class World {
     for (let p = 0; p < pods.count; p++) this.istiod.connectSynced(p);
     this.workloads = new Workloads(this.ctx, this.router, gateway);
     this.timeline = new Timeline(this.ctx, this.deployments, this.workloads, (n) => this.serviceIds.get(n)!);
+    this.ctx.metrics.setReach(services.length, services.length, reachPerRootRequest(this.callGraph()));
     this.wire();
     this.start();
   }
@@ -169,6 +178,7 @@ export class World {
     this.podCensus();
     healthCensus(this.ctx, this.health);
     const { timeSeries, totals } = this.ctx.metrics.finish(this.census());
+    const graph = this.callGraph();
     logInFlightAtEnd(this.ctx, this.ctx.scenario.duration);
     return {
       timeSeries,
@@ -184,7 +194,13 @@ export class World {
       rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
       proxyConfigs: this.proxyConfigDumps,
       health: healthSummary(this.ctx, this.health.settled(this.ctx.scenario.duration)),
+      reach: reachPerRootRequest(graph),
+      depths: callDepths(graph),
     };
+  }
+
+  callGraph(): CallGraph {
+    return { workloadTargets: this.ctx.scenario.workload.map((w) => this.serviceIds.get(w.to)!), services: this.ctx.services };
   }
 
   get services(): readonly ServiceModel[] {
@@ -195,11 +211,19 @@ export class World {
     this.router.onEnded = (r, success) => {
       const rq = this.ctx.requests;
       const parent = rq.parent[r]!;
-      if (parent !== NONE) this.app.onCallEnded(parent, rq.call[r]!, success);
-      else if (rq.workload[r] !== NONE) this.workloads.onRootEnded(r);
+      if (parent !== NONE) {
+        // A recycled parent row (its job was reset and answered meanwhile) is never notified.
+        if (rq.gen[parent] !== rq.parentGen[r]) return;
+        if (rq.kind[parent] === ROW_APP_CALL) this.appClient.onTryEnded(parent, r, success);
+        else this.app.onCallEnded(parent, rq.call[r]!, success);
+      } else if (rq.workload[r] !== NONE) this.workloads.onRootEnded(r);
       else this.kubelet.onStartupCallEnded(rq.client[r]!, rq.workloadClient[r]!, rq.call[r]!, success);
     };
     this.app.onIdle = (pod) => this.kubelet.onAppIdle(pod);
+    this.appClient.onDone = (job, jobGen, call, success) => {
+      const rq = this.ctx.requests;
+      if (rq.gen[job] === jobGen && rq.jobState[job] === JOB_CALLING) this.app.onCallEnded(job, call, success);
+    };
   }
 
   /** An app's startup call goes out through its sidecar; its epoch rides in workloadClient. */
@@ -298,6 +322,16 @@ export class World {
       case EventKind.PROXY_CONFIG_DUMP:
         this.proxyConfigDumps.push(proxyConfigDump(this.ctx, this.options.proxyConfigAt![a]!, this.health, this.configs, this.router));
         return;
+      case EventKind.PER_TRY_TIMEOUT:
+        return this.router.onPerTryTimeout(a, b);
+      case EventKind.RETRY_BACKOFF:
+        return this.router.onRetryBackoff(a, b);
+      case EventKind.APP_CALL_TIMEOUT:
+        return this.appClient.onTimeout(a, b);
+      case EventKind.APP_CALL_RETRY:
+        return this.appClient.onRetry(a, b);
+      case EventKind.DEGRADE_END:
+        return this.timeline.endDegrade(a);
       default:
         throw new Error(`unknown event kind ${kind}`);
     }

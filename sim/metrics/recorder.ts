@@ -38,6 +38,11 @@ export const INTERVAL_COLUMNS = [
   'healthyHostsP50',
   'healthyHostsMin',
   'undeadHosts',
+  'attempts',
+  'retries',
+  'retryOverflow',
+  'appRetries',
+  'amplification',
 ] as const;
 export type IntervalColumn = (typeof INTERVAL_COLUMNS)[number];
 
@@ -69,6 +74,14 @@ export interface SeriesTotals {
   shutdownFailures: number;
   /** Services only: app containers restarted after crashing (CrashLoopBackOff). */
   appRestarts: number;
+  /** Services only, over the whole run (warm-up included, like startedTotal): upstream attempts sent to its pods (envoy.md §4.1: first tries and retries). */
+  attempts: number;
+  /** Services only: Envoy retries of requests to it (upstream_rq_retry). */
+  retries: number;
+  /** Services only: retries refused by the retries circuit breaker or budget (upstream_rq_retry_overflow). */
+  retryOverflow: number;
+  /** Services only: tries the calling apps' own clients repeated (app-level retries). */
+  appRetries: number;
   /** Requests started over the whole run, and those still in flight at its end. */
   startedTotal: number;
   inFlightAtEnd: number;
@@ -115,6 +128,10 @@ export class MetricsRecorder {
       startupFailures: 0,
       shutdownFailures: 0,
       appRestarts: 0,
+      attempts: 0,
+      retries: 0,
+      retryOverflow: 0,
+      appRetries: 0,
       startedTotal: 0,
       inFlightAtEnd: 0,
     }));
@@ -166,6 +183,30 @@ export class MetricsRecorder {
   panicPick(series: number, nowNs: number): void {
     this.columns.panicPicks[this.cell(series, nowNs)]! += 1;
     if (nowNs >= this.warmupNs) this.totals[series]!.panicPicks++;
+  }
+
+  /** An upstream attempt to `series` was dispatched (the first try or a retry). */
+  attempt(series: number, nowNs: number): void {
+    this.columns.attempts[this.cell(series, nowNs)]! += 1;
+    this.totals[series]!.attempts++;
+  }
+
+  /** Envoy scheduled a retry of a request to `series`. */
+  retry(series: number, nowNs: number): void {
+    this.columns.retries[this.cell(series, nowNs)]! += 1;
+    this.totals[series]!.retries++;
+  }
+
+  /** A retry was wanted but the retries circuit breaker (max_retries or the budget) said no. */
+  retryOverflow(series: number, nowNs: number): void {
+    this.columns.retryOverflow[this.cell(series, nowNs)]! += 1;
+    this.totals[series]!.retryOverflow++;
+  }
+
+  /** A calling app's own client tried a call to `series` again. */
+  appRetry(series: number, nowNs: number): void {
+    this.columns.appRetries[this.cell(series, nowNs)]! += 1;
+    this.totals[series]!.appRetries++;
   }
 
   /** Requests of a series started over the run so far (warm-up included). */
@@ -227,6 +268,7 @@ export class MetricsRecorder {
   closeInterval(inFlight: ArrayLike<number>): void {
     const i = this.closed++;
     if (i >= this.intervals) return;
+    this.fillAmplification(i);
     this.series.forEach((_, s) => {
       const cell = s * this.intervals + i;
       const h = this.current[s]!;
@@ -265,6 +307,30 @@ export class MetricsRecorder {
     const flags: Record<string, Float64Array> = {};
     FLAG_NAMES.forEach((name, k) => (flags[name] = this.flagCols[k]!));
     return { intervalNs: this.intervalNs, intervals: this.intervals, series: this.series, columns: this.columns, codes, flags };
+  }
+
+  /**
+   * The call graph's reach (amplification.ts): `reach[w][s]` expected calls to service `s` per
+   * request of workload `w`, for the `amplification` column: attempts to a service in an interval
+   * over its nominal load then (the workloads' requests started in the interval carried down the
+   * call graph); NaN where that is 0. Filled as each interval closes, so live views see it too.
+   */
+  setReach(services: number, workloadBase: number, reach: readonly Float64Array[]): void {
+    this.reach = { services, workloadBase, reach };
+  }
+
+  private reach: { services: number; workloadBase: number; reach: readonly Float64Array[] } | undefined;
+
+  private fillAmplification(i: number): void {
+    if (!this.reach) return;
+    const { services, workloadBase, reach } = this.reach;
+    const n = this.intervals;
+    const c = this.columns;
+    for (let s = 0; s < services; s++) {
+      let nominal = 0;
+      for (let w = 0; w < reach.length; w++) nominal += reach[w]![s]! * c.started[(workloadBase + w) * n + i]!;
+      c.amplification[s * n + i] = nominal > 0 ? c.attempts[s * n + i]! / nominal : NaN;
+    }
   }
 
   /** Closes any remaining interval and returns the time series and per-series totals. */

@@ -139,6 +139,11 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
     case 'healthyHostsMin':
     case 'undeadHostsMax':
       return run.summary.health[ref.series] ? extreme(ts.columns[ref.figure === 'healthyHostsMin' ? 'healthyHostsMin' : 'undeadHosts'], series * ts.intervals, first, last, ref.figure === 'healthyHostsMin') : null;
+    case 'attempts':
+    case 'retries':
+    case 'retryOverflow':
+    case 'appRetries':
+      return sum(ts.columns[ref.figure]);
     default:
       return null;
   }

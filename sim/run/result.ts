@@ -38,6 +38,21 @@ export interface SeriesSummary {
   appRestarts: number;
   startedTotal: number;
   inFlightAtEnd: number;
+  /**
+   * Retries and amplification (services only; 0/null for workloads), over the whole run:
+   * upstream attempts to its pods, Envoy retries (upstream_rq_retry), retries refused by the
+   * retries circuit breaker or budget (upstream_rq_retry_overflow), the calling apps' own
+   * retries; attempts per request at the sidecar; its nominal load (what the call graph puts on
+   * it with every call made once) and attempts over it (amplification); hops from the ingress.
+   */
+  attempts: number;
+  retries: number;
+  retryOverflow: number;
+  appRetries: number;
+  attemptsPerRequest: number | null;
+  nominalRequests: number;
+  amplification: number | null;
+  depth: number;
 }
 
 export interface TimelineLogEntry {
@@ -115,6 +130,8 @@ export interface RunSummary {
   health: Record<string, HealthSummary>;
   /** `--proxy-config` views, in the order asked. */
   proxyConfigs: ProxyConfigDump[];
+  /** Retry amplification per depth of the call graph (1 = the workloads' targets). */
+  amplificationByDepth: { depth: number; attempts: number; nominalRequests: number; amplification: number | null }[];
   /** Digest of the engine's event history. */
   eventDigest: string;
   /** Digest of this summary (minus the digest itself) and the time series. */

@@ -20,7 +20,7 @@ export const STALL_EVENTS = 1 << 20;
  * Bytes per row of the request table (sim/mesh/traffic/requests.ts): one Uint32, four Uint8,
  * three Int16/Uint16, thirteen Int32 and five Float64 columns, plus its free-list slot.
  */
-export const BYTES_PER_REQUEST_ROW = 4 + 4 + 6 + 52 + 40 + 4;
+export const BYTES_PER_REQUEST_ROW = 4 + 4 + 6 + 52 + 40 + 4 + /* retries */ 1 + 4 + 4 + 2 + 2 + 1 + 4 + 8 + 4 * 4 + 8;
 
 export class RunLimits {
   private readonly scenario: Scenario;

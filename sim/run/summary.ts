@@ -18,7 +18,7 @@ function ms(ns: number): number {
   return ns / NS_PER_MS;
 }
 
-function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
+function seriesSummary(t: SeriesTotals, windowS: number, nominal: number, depth: number): SeriesSummary {
   return {
     name: t.name,
     kind: t.kind,
@@ -36,6 +36,14 @@ function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
     appRestarts: t.appRestarts,
     startedTotal: t.startedTotal,
     inFlightAtEnd: t.inFlightAtEnd,
+    attempts: t.attempts,
+    retries: t.retries,
+    retryOverflow: t.retryOverflow,
+    appRetries: t.appRetries,
+    attemptsPerRequest: t.startedTotal > 0 && t.kind === 'service' ? t.attempts / t.startedTotal : null,
+    nominalRequests: nominal,
+    amplification: nominal > 0 ? t.attempts / nominal : null,
+    depth,
   };
 }
 
@@ -61,10 +69,25 @@ function healthSummaries(world: WorldResult): Record<string, HealthSummary> {
   );
 }
 
+/** Per depth of the call graph: attempts over nominal load, summed over the services at that depth. */
+function amplificationByDepth(services: SeriesSummary[]): { depth: number; attempts: number; nominalRequests: number; amplification: number | null }[] {
+  const maxDepth = services.reduce((m, s) => Math.max(m, s.depth), 0);
+  const out = [];
+  for (let d = 1; d <= maxDepth; d++) {
+    const at = services.filter((s) => s.depth === d);
+    const attempts = at.reduce((n, s) => n + s.attempts, 0);
+    const nominalRequests = at.reduce((n, s) => n + s.nominalRequests, 0);
+    out.push({ depth: d, attempts, nominalRequests, amplification: nominalRequests > 0 ? attempts / nominalRequests : null });
+  }
+  return out;
+}
+
 /** Turns a finished world into the run's result, digest included. */
 export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
-  const series = world.totals.map((t) => seriesSummary(t, windowS));
+  const base = scenario.workload.length ? world.totals.length - scenario.workload.length : world.totals.length;
+  const nominal = (s: number) => (s < base ? world.reach.reduce((n, r, w) => n + r[s]! * world.totals[base + w]!.startedTotal, 0) : 0);
+  const series = world.totals.map((t, s) => seriesSummary(t, windowS, nominal(s), s < base ? world.depths[s]! : 0));
   const summary: RunSummary = {
     scenario: scenario.name,
     variant,
@@ -87,6 +110,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
     proxyStatus: world.proxyStatus.map(proxyStatusSummary),
     health: healthSummaries(world),
     proxyConfigs: world.proxyConfigs,
+    amplificationByDepth: amplificationByDepth(series.slice(0, base)),
     eventDigest: world.digest,
     digest: '',
   };

@@ -11,9 +11,22 @@ export const SERIES_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS
 /** Services whose callers run active HC or outlier detection (no data otherwise). */
 export const HEALTH_FIGURES = ['panicShare', 'healthyHostsMin', 'undeadHostsMax', 'undeadHostsAtEnd', 'hcChecks', 'hcFailures', 'ejections'] as const;
 /** Services only. */
-export const SERVICE_FIGURES = ['startupFailures', 'shutdownFailures', 'appRestarts', 'readyAtEnd', ...HEALTH_FIGURES] as const;
+export const SERVICE_FIGURES = [
+  'startupFailures',
+  'shutdownFailures',
+  'appRestarts',
+  'readyAtEnd',
+  // Retries and amplification (README "Retries and overload"); counted over the whole run.
+  'attempts',
+  'retries',
+  'retryOverflow',
+  'appRetries',
+  'attemptsPerRequest',
+  'amplification',
+  ...HEALTH_FIGURES,
+] as const;
 /** What the time series holds exactly, so these alone take a from/to window. */
-export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks', 'panicShare', 'healthyHostsMin', 'undeadHostsMax'] as const;
+export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks', 'attempts', 'retries', 'retryOverflow', 'appRetries', 'panicShare', 'healthyHostsMin', 'undeadHostsMax'] as const;
 export const CONTROL_PLANE_FIGURES = [
   'pushes',
   'convergenceP50Ms',

@@ -8,6 +8,7 @@ import { HARD_LIMITS } from './limits.ts';
 import { Distribution, Duration, Rate } from './schema-units.ts';
 import { AppLifecycle, Expectation, Mesh, Rollout, SidecarOverride } from './schema-lifecycle.ts';
 import { EnvoyCluster, IstioOutlierDetection } from './schema-health.ts';
+import { AppClient, ConnectionPool, Degrade, Retries, RetryBudget } from './schema-retries.ts';
 
 export { Distribution, Duration, Rate } from './schema-units.ts';
 
@@ -45,6 +46,9 @@ const App = z.strictObject({
     description: 'Requests a pod works on at once (threads/workers); the rest wait in a FIFO queue. Default 32 (a modelling choice).',
   }),
   startupTime: Distribution.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests; sampled per container start.' }),
+  deadlinePropagation: z.boolean().default(false).meta({
+    description: "The app honours its callers' deadlines (their timeouts, as Envoy's x-envoy-expected-rq-timeout-ms says) and passes them on: work whose caller gave up is dropped, not done. Default false (orphaned work goes on).",
+  }),
   ...AppLifecycle,
 });
 
@@ -52,6 +56,7 @@ const Call = z.strictObject({
   service: ServiceName,
   probability: z.number().min(0).max(1).default(1).meta({ description: 'Chance the call is made for a given request (default 1).' }),
   required: z.boolean().default(true).meta({ description: 'If a required call fails, the caller answers 500; optional failures are ignored.' }),
+  client: AppClient.optional(),
 });
 
 const ParallelCalls = z.strictObject({
@@ -67,7 +72,12 @@ const LoadBalancer = z.strictObject({
 });
 
 const TrafficPolicy = z
-  .strictObject({ loadBalancer: LoadBalancer.prefault({}), outlierDetection: IstioOutlierDetection.optional() })
+  .strictObject({
+    loadBalancer: LoadBalancer.prefault({}),
+    connectionPool: ConnectionPool.prefault({}),
+    retryBudget: RetryBudget.optional(),
+    outlierDetection: IstioOutlierDetection.optional(),
+  })
   .meta({ description: 'Istio DestinationRule trafficPolicy for this service.' });
 
 const Service = z.strictObject({
@@ -81,6 +91,7 @@ const Service = z.strictObject({
   timeout: Duration.prefault('0s').meta({
     description: 'VirtualService http timeout for requests to this service (504 UT). 0s disables it: Istio default (envoy.md §4.6).',
   }),
+  retries: Retries.prefault({}),
   trafficPolicy: TrafficPolicy.prefault({}),
   terminationGracePeriodSeconds: z.int().min(0).max(3600).default(30).meta({ description: 'From deletion to SIGKILL. Kubernetes default 30 (kubernetes-istio.md §3.1).' }),
   sidecar: SidecarOverride.optional(),
@@ -141,9 +152,10 @@ const TimelineEvent = z
     kill: Kill.optional().meta({ description: 'Kill pods abruptly (in-flight requests are reset).' }),
     rate: SetRate.optional().meta({ description: "Change an open-loop workload's rate." }),
     rollout: Rollout.optional(),
+    degrade: Degrade.optional(),
   })
-  .refine((e) => [e.scale, e.kill, e.rate, e.rollout].filter((a) => a !== undefined).length === 1, {
-    error: 'each timeline entry needs exactly one action: scale, kill, rate or rollout',
+  .refine((e) => [e.scale, e.kill, e.rate, e.rollout, e.degrade].filter((a) => a !== undefined).length === 1, {
+    error: 'each timeline entry needs exactly one action: scale, kill, rate, rollout or degrade',
   });
 
 // ---------- variants, metrics, limits ----------

@@ -172,8 +172,8 @@ function checkWorkloads(s: ScenarioParsed, add: Add): void {
 function checkTimeline(s: ScenarioParsed, add: Add): void {
   s.timeline.forEach((e, i) => {
     if (e.at > s.duration) add(['timeline', i, 'at'], `is after the end of the run (${formatDurationNs(s.duration)})`);
-    const target = e.scale ?? e.kill ?? e.rollout;
-    const action = e.scale ? 'scale' : e.kill ? 'kill' : 'rollout';
+    const target = e.scale ?? e.kill ?? e.rollout ?? e.degrade;
+    const action = e.scale ? 'scale' : e.kill ? 'kill' : e.rollout ? 'rollout' : 'degrade';
     if (target && !Object.hasOwn(s.services, target.service)) add(['timeline', i, action, 'service'], unknownService(target.service, s));
     e.kill?.pods?.forEach((pod, j) => {
       if (!new RegExp(`^${e.kill!.service}-[0-9]+$`).test(pod)) {

@@ -261,8 +261,13 @@ timeline:
     const inFlight = result.summary.services.reduce((n, s) => n + s.inFlightAtEnd, 0);
     expect(inFlight).toBe(0);
     expect(ended).toBe(started);
-    expect(log.length).toBe(started);
-    expect(new Set(log.map((r) => r.requestId)).size).toBe(log.length);
+    // One line per attempt (envoy.md §4.5): a request's lines share its id and count 1, 2, ...
+    const retries = result.summary.services.reduce((n, s) => n + s.retries, 0);
+    expect(log.length).toBe(started + retries);
+    expect(new Set(log.map((r) => r.requestId)).size).toBe(started);
+    const attempts = new Map<number, number[]>();
+    for (const r of log) attempts.set(r.requestId, [...(attempts.get(r.requestId) ?? []), r.attempt]);
+    for (const seen of attempts.values()) expect(seen).toEqual(seen.map((_, i) => i + 1));
     // The mix of outcomes this scenario provokes really happened.
     const flags = new Set(log.map((r) => r.responseFlags));
     for (const f of [0, ResponseFlag.UH, ResponseFlag.UT, ResponseFlag.UC]) expect(flags.has(f), `flag ${f}`).toBe(true);

@@ -35,10 +35,11 @@ services:
 workload: [{ to: slow, rate: 10000/s }]
 limits: { maxMemoryMb: 8 }
 `, 'mem.yaml');
-    // 10,000 requests/s that never finish: the table doubles to 131,072 rows (110 bytes each) at
-    // 65,536 in flight (6.5s); the next check, at a multiple of 65,536 events, sees 14 MB.
+    // 10,000 requests/s that never finish, each holding two rows (the request and its attempt):
+    // the table doubles to 65,536 rows (160 bytes each) at 32,768 in flight (3.28s); the next
+    // check, at a multiple of 65,536 events, sees 10 MB.
     expect(message).toBe(
-      'mem seed=1: stopped at 9.867s of 10s: the memory estimate reached 14 MB (131072 request slots, 0.2 MB of pending events), more than limits.maxMemoryMb (8); ' +
+      'mem seed=1: stopped at 3.294s of 10s: the memory estimate reached 10 MB (65536 request slots, 0.2 MB of pending events), more than limits.maxMemoryMb (8); ' +
         'raise limits.maxMemoryMb (at most 1048576) if the machine has the memory, or lower the load',
     );
   });

@@ -113,6 +113,12 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
       value: `panic picks ${h.panicShare === null ? '-' : `${(h.panicShare * 100).toFixed(2)}%`} · healthy hosts min ${h.healthyHostsMin ?? '-'} · undead max ${formatCount(h.undeadHostsMax)} · HC checks ${formatCount(h.hcChecks)} (${formatCount(h.hcFailures)} failed) · ejections ${formatCount(h.ejections)}`,
     })),
   proxyConfigs: (r) => (r.proxyConfigs?.length ? [{ label: 'proxy-config at', value: r.proxyConfigs.map((p) => `${p.service}/${p.pod}@${p.atNs / 1e9}s`).join(', ') }] : []),
+  amplificationByDepth: (r) => {
+    const depths = (r.amplificationByDepth ?? []).filter((d) => d.amplification !== null);
+    return depths.some((d) => d.amplification !== 1)
+      ? [{ label: 'retry amplification by depth', value: depths.map((d) => `${d.depth}: ${d.amplification!.toFixed(2)}x`).join(' · ') }]
+      : [];
+  },
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
   digest: (r) => [{ label: 'result digest', value: r.digest }],
   eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],

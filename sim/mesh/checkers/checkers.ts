@@ -1,5 +1,5 @@
 import { GONE, READY, TERMINATING } from '../kube/pods.ts';
-import { CLIENT_OPEN, InvariantError, NONE } from '../traffic/requests.ts';
+import { CLIENT_OPEN, InvariantError, NONE, ROW_ATTEMPT, ROW_REQUEST, UP_DONE } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
 
 /** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
@@ -90,7 +90,7 @@ export const requestsConserved: Checker = (w) => {
   const open = new Float64Array(w.serviceNames.length + w.scenario.workload.length);
   const rq = w.requests;
   for (let r = 0; r < rq.capacity; r++) {
-    if (rq.clientState[r] !== CLIENT_OPEN) continue;
+    if (rq.clientState[r] !== CLIENT_OPEN || rq.kind[r] !== ROW_REQUEST) continue;
     open[rq.service[r]!]! += 1;
     if (rq.workload[r] !== NONE) open[w.workloadSeriesBase + rq.workload[r]!]! += 1;
   }
@@ -100,6 +100,30 @@ export const requestsConserved: Checker = (w) => {
     const ended = w.endedPerSeries(s);
     if (started !== ended + open[s]!) problems.push(`series ${s}: ${started} started but ${ended} ended and ${open[s]} open`);
   }
+  return problems;
+};
+
+/**
+ * Every attempt row is accounted for (envoy.md §4.1: each attempt ends once): attached to its
+ * open request as that request's current attempt, or detached and still owed a response by its
+ * upstream (orphaned work) or still in a pending queue. A detached attempt whose response came
+ * back, or an attached one whose request ended, is a leak. App-call rows belong to a live job.
+ */
+export const attemptsAccountedFor: Checker = (w) => {
+  const rq = w.requests;
+  const problems: string[] = [];
+  let inUse = 0;
+  for (let r = 0; r < rq.capacity; r++) {
+    if (rq.clientState[r] === 0) continue;
+    inUse++;
+    if (rq.kind[r] === ROW_ATTEMPT) {
+      const owner = rq.owner[r]!;
+      if (rq.clientState[r] === CLIENT_OPEN) {
+        if (rq.clientState[owner] !== CLIENT_OPEN || rq.kind[owner] !== ROW_REQUEST || rq.owner[owner] !== r) problems.push(`attempt ${r} attached to request ${owner}, which does not wait for it`);
+      } else if (rq.upState[r] === UP_DONE) problems.push(`attempt ${r} detached and answered but never released`);
+    } else if (rq.kind[r] === ROW_REQUEST && rq.clientState[r] !== CLIENT_OPEN) problems.push(`request ${r} ended but never released`);
+  }
+  if (inUse !== rq.live) problems.push(`${inUse} rows in use but the table counts ${rq.live}`);
   return problems;
 };
 
@@ -123,6 +147,7 @@ export const ALL_CHECKERS: Record<string, Checker> = {
   proxiesConverge,
   workloadsHonourWindows,
   requestsConserved,
+  attemptsAccountedFor,
   countsInBounds,
 };
 

@@ -1,21 +1,27 @@
 import type { AccessLogRecord, MeshContext } from '../context.ts';
 import { NONE } from '../traffic/requests.ts';
 
-/** The access-log record of request row `r`, as it stands at `endNs`. */
-export function accessLogRecord(ctx: MeshContext, r: number, code: number, flags: number, details: string, endNs: number): AccessLogRecord {
+/**
+ * The access-log record of request row `r`, as it stands at `endNs`. With `attempt` (an attempt
+ * row of `r` that is being retried), the line is that attempt's: its host, start and number, tied
+ * to the request by its id (one line per attempt, envoy.md §4.5 x-envoy-attempt-count).
+ */
+export function accessLogRecord(ctx: MeshContext, r: number, code: number, flags: number, details: string, endNs: number, attempt: number = NONE): AccessLogRecord {
   const { requests: rq, pods, services } = ctx;
-  const host = rq.host[r]!;
+  const row = attempt === NONE ? r : attempt;
+  const host = rq.host[row]!;
+  const startNs = rq.startNs[row]!;
   return {
     requestId: rq.serial[r]!,
-    startNs: rq.startNs[r]!,
-    durationNs: endNs - rq.startNs[r]!,
+    startNs,
+    durationNs: endNs - startNs,
     responseCode: code,
     responseFlags: flags,
     upstreamCluster: services[rq.service[r]!]!.cluster,
     upstreamHost: host === NONE ? '-' : `${pods.ip(host)}:8080`,
     upstreamPod: host === NONE ? '-' : pods.names[host]!,
     downstreamPod: pods.names[rq.client[r]!]!,
-    attempt: 1,
+    attempt: Math.max(1, rq.attemptNo[row]!),
     responseCodeDetails: details,
     upstreamPodState: host === NONE ? '-' : pods.containerStates(host),
     downstreamPodState: pods.containerStates(rq.client[r]!),

@@ -1,3 +1,5 @@
+import { ResetReason } from './retry-policy.ts';
+
 /**
  * Why a request ended as it did, in the spirit of Envoy's %RESPONSE_CODE_DETAILS%: one byte per
  * request, printed in the access log so every failure explains itself.
@@ -20,6 +22,16 @@ export const Detail = {
   DOWNSTREAM_GONE: 8,
   /** The caller's sidecar has no config for the cluster (started without it, initialFetchTimeout). */
   NO_CLUSTER: 9,
+  /** The per-try timeout fired (envoy.md §4.3): 504 UT if not retried. */
+  PER_TRY_TIMEOUT: 10,
+  /** A circuit breaker overflowed (envoy.md §5): 503 UO, never retried. */
+  OVERFLOW: 11,
+  /** The callee dropped work whose caller's deadline had passed (deadline propagation). */
+  DEADLINE_EXCEEDED: 12,
+  /** The app answered 500 by itself (timeline `degrade` errorRate). */
+  APP_ERROR: 13,
+  /** The calling app's own client timed out and closed the stream. */
+  APP_CLIENT_TIMEOUT: 14,
 } as const;
 
 export const DETAIL_TEXT: readonly string[] = [
@@ -33,4 +45,31 @@ export const DETAIL_TEXT: readonly string[] = [
   'local_sidecar_exited',
   'downstream_remote_disconnect',
   'cluster_not_found',
+  'upstream_per_try_timeout',
+  'upstream_reset_before_response_started{overflow}',
+  'deadline_exceeded{dropped_by_callee}',
+  'via_upstream{app_error}',
+  'downstream_remote_disconnect{app_client_timeout}',
 ];
+
+/**
+ * How the retry decision sees each detail (retry-policy.ts ResetReason): a reset class, or NONE
+ * for a response whose status code decides (envoy.md §4.1). A new detail needs a row here.
+ */
+export const RESET_REASON_OF_DETAIL: Uint8Array = Uint8Array.from([
+  ResetReason.NONE, // VIA_UPSTREAM
+  ResetReason.NONE, // NO_HEALTHY_UPSTREAM (local reply, never an attempt outcome)
+  ResetReason.NONE, // RESPONSE_TIMEOUT (route timeout: no retry, envoy.md §4.3)
+  ResetReason.CONNECTION_TERMINATION, // UPSTREAM_RESET: UC
+  ResetReason.CONNECT_FAILURE, // UPSTREAM_REFUSED: the SYN got an RST, UF
+  ResetReason.NONE, // APP_REFUSED: the upstream's inbound Envoy answered 503 (a response)
+  ResetReason.NONE, // LOCAL_REFUSED
+  ResetReason.NONE, // LOCAL_EXITED
+  ResetReason.NONE, // DOWNSTREAM_GONE
+  ResetReason.NONE, // NO_CLUSTER
+  ResetReason.PER_TRY_TIMEOUT, // PER_TRY_TIMEOUT: LocalReset
+  ResetReason.OVERFLOW, // OVERFLOW
+  ResetReason.NONE, // DEADLINE_EXCEEDED: the callee answered 504
+  ResetReason.NONE, // APP_ERROR: 500
+  ResetReason.NONE, // APP_CLIENT_TIMEOUT
+]);

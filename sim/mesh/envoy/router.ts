@@ -1,3 +1,4 @@
+import { NS_PER_MS, type RandomStream } from '../../engine/index.ts';
 import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
@@ -6,17 +7,25 @@ import {
   CLIENT_OPEN,
   InvariantError,
   NONE,
+  PREV_HOSTS,
+  ROW_ATTEMPT,
+  ROW_REQUEST,
   UP_DONE,
   UP_IN_FLIGHT,
+  UP_NOT_SENT,
 } from '../traffic/requests.ts';
 import { INGRESS_SERVICE, STARTING } from '../kube/pods.ts';
 import { accessLogRecord } from './access-log-record.ts';
 import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
 import { EnvoyLoadBalancer, NO_HOST, type ClusterHosts } from './load-balancer.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
+import { backoffMs, nextIntervalMs } from './backoff.ts';
+import { ClusterResources } from './circuit-breaker.ts';
+import { Detail, DETAIL_TEXT, RESET_REASON_OF_DETAIL } from './response-details.ts';
 import type { HostHealth } from './host-health.ts';
 import { Origin } from './outlier-detection.ts';
-import { Detail, DETAIL_TEXT } from './response-details.ts';
+import { canCreateRetry } from './retry-budget.ts';
+import { wouldRetry } from './retry-policy.ts';
 
 /** Called once per request when its client side ends; `success` means a 2xx response. */
 export type RequestEndedHandler = (request: number, success: boolean) => void;
@@ -24,8 +33,10 @@ export type RequestEndedHandler = (request: number, success: boolean) => void;
 /**
  * The client-side sidecar's router filter: picks an upstream host through the cluster's load
  * balancer over the endpoints of the config this proxy has applied (not istiod's latest: the
- * gap is the stale-endpoint window), arms the route timeout, sends, and ends the request exactly
- * once with a status code and Envoy response flags (envoy.md §4.3, §7). An app whose own sidecar
+ * gap is the stale-endpoint window), arms the route timeout, sends attempts, retries them as the
+ * route's retry policy says (envoy.md §4.1-4.4: retry_on, previous_hosts, jittered backoff,
+ * per-try timeout, retries circuit breaker or budget), applies the cluster's circuit breakers
+ * (§5), and ends the request exactly once with a status code and Envoy response flags (§4.3, §7). An app whose own sidecar
  * is not listening (starting, or exited) has its connection refused through the iptables
  * redirect (kubernetes-istio.md §1.1, §3.2): no response at all.
  */
@@ -49,12 +60,15 @@ export class Router {
   private readonly activeViews: ClientActiveRequests[] = [];
   onEnded: RequestEndedHandler = () => {};
   private readonly configs: ProxyConfigs;
+  /** Circuit-breaker counts per (proxy, cluster) cell (envoy.md §5). */
+  private readonly resources = new ClusterResources();
+  private readonly backoffStreams: (RandomStream | undefined)[] = [];
   private readonly health: HostHealth;
 
   constructor(ctx: MeshContext, configs: ProxyConfigs, health: HostHealth) {
+    this.health = health;
     this.ctx = ctx;
     this.configs = configs;
-    this.health = health;
     const n = ctx.services.length;
     const gatewayTargets = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
     const targets = [gatewayTargets, ...ctx.services.map((s) => s.calls.map((c) => c.target))];
@@ -69,19 +83,25 @@ export class Router {
 
   /**
    * Sends a request from `client`'s sidecar to `service`. Returns the request id. The request
-   * may end before this returns (no healthy upstream).
+   * may end before this returns (no healthy upstream). `deadlineNs` is the caller's deadline
+   * (deadline propagation), Infinity for none.
    */
-  send(client: number, service: number, parent: number, call: number, workload: number, workloadClient: number): number {
+  send(client: number, service: number, parent: number, call: number, workload: number, workloadClient: number, deadlineNs = Infinity): number {
     const { requests: rq, sim, metrics } = this.ctx;
     const r = rq.alloc();
     rq.client[r] = client;
     rq.service[r] = service;
     rq.parent[r] = parent;
+    rq.parentGen[r] = parent === NONE ? 0 : rq.gen[parent]!;
     rq.call[r] = call;
     rq.workload[r] = workload;
     rq.workloadClient[r] = workloadClient;
     rq.startNs[r] = sim.nowNs;
     rq.host[r] = NONE;
+    rq.deadlineNs[r] = deadlineNs;
+    const policy = this.ctx.services[service]!.retry;
+    rq.retriesLeft[r] = policy.numRetries;
+    rq.backoffMs[r] = policy.baseIntervalMs;
     metrics.started(service, sim.nowNs);
     if (workload !== NONE) metrics.started(this.ctx.workloadSeriesBase + workload, sim.nowNs);
     this.linkOutbound(client, r);
@@ -89,66 +109,287 @@ export class Router {
       this.refusedLocally(client, r);
       return r;
     }
+    this.startAttempt(r);
+    return r;
+  }
+
+  /**
+   * Picks a host and sends the request's next attempt, or ends the request when there is no
+   * cluster (NC), no host (UH) or a circuit breaker overflows (UO, never retried: envoy.md §5).
+   */
+  private startAttempt(r: number): void {
+    const rq = this.ctx.requests;
+    const client = rq.client[r]!;
+    const service = rq.service[r]!;
     const snapshot = this.configs.snapshot(client, service);
     if (snapshot === undefined) {
       // Started without config (initial_fetch_timeout ran out): the cluster does not exist (envoy.md §7 NC).
-      this.endClient(r, 503, ResponseFlag.NC, Detail.NO_CLUSTER);
-      return r;
+      return this.failAttempt(r, 503, ResponseFlag.NC, Detail.NO_CLUSTER);
     }
     // With active HC or outlier detection the proxy routes with its own host set (host-health.ts).
     const cluster = this.health.cluster(client, service);
     if (cluster) cluster.hadTraffic = true;
-    const host = this.pickHost(client, service, cluster ?? snapshot);
+    const host = this.pickHost(r, client, service, cluster ?? snapshot);
     if (host === NO_HOST) {
       // envoy.md §1.5 "Zero hosts": the LB returned nothing -> local reply 503, flag UH.
-      this.endClient(r, 503, ResponseFlag.UH, Detail.NO_HEALTHY_UPSTREAM);
-      return r;
+      return this.failAttempt(r, 503, ResponseFlag.UH, Detail.NO_HEALTHY_UPSTREAM);
     }
+    const svc = this.ctx.services[service]!;
+    if (rq.attemptNo[r] === 0) {
+      // envoy.md §4.3: the route timeout starts once the downstream request is complete (now)
+      // and covers every retry.
+      const line = svc.timeoutLine;
+      if (line) rq.timeoutHandle[r] = line.schedule(EventKind.ROUTE_TIMEOUT, r, rq.gen[r]!);
+    }
+    const cell = this.cellOf(client, service);
+    const res = this.resources;
+    const breaker = svc.breaker;
+    let queue = false;
+    if (breaker.limitsRequests) {
+      // envoy.md §5: HTTP/1.1 pools carry one request per connection, so with max_connections
+      // busy a request waits as pending (max_pending_requests); max_requests caps requests in flight.
+      if (res.active[cell]! >= breaker.maxConnections) {
+        if (res.pending[cell]! >= breaker.maxPendingRequests) return this.overflow(r);
+        queue = true;
+      } else if (res.active[cell]! >= breaker.maxRequests) return this.overflow(r);
+    }
+    const a = this.newAttempt(r, host);
+    if (queue) this.enqueuePending(cell, a);
+    else this.attach(a, cell);
+  }
+
+  /** A circuit breaker overflowed: 503 UO with x-envoy-overloaded (envoy.md §5). */
+  private overflow(r: number): void {
+    this.failAttempt(r, 503, ResponseFlag.UO, Detail.OVERFLOW);
+  }
+
+  /**
+   * The attempt could not be made: the request ends with a local reply. On a retry the attempt
+   * count already went up (router.cc doRetry), so the request's line says which try failed.
+   */
+  private failAttempt(r: number, code: number, flags: number, detail: number): void {
+    const rq = this.ctx.requests;
+    if (rq.attemptNo[r]! > 0) rq.attemptNo[r]!++;
+    this.endClient(r, code, flags, detail);
+  }
+
+  private newAttempt(r: number, host: number): number {
+    const rq = this.ctx.requests;
+    const a = rq.alloc(ROW_ATTEMPT);
+    rq.kind[a] = ROW_ATTEMPT;
+    rq.owner[a] = r;
+    rq.owner[r] = a;
+    rq.client[a] = rq.client[r]!;
+    rq.service[a] = rq.service[r]!;
+    rq.parent[a] = NONE;
+    rq.workload[a] = NONE;
+    rq.host[a] = host;
     rq.host[r] = host;
-    rq.upState[r] = UP_IN_FLIGHT;
+    rq.startNs[a] = this.ctx.sim.nowNs;
+    const n = ++rq.attemptNo[r]!;
+    rq.attemptNo[a] = n;
+    rq.prevHosts[r * PREV_HOSTS + ((n - 1) % PREV_HOSTS)] = host;
+    return a;
+  }
+
+  /** The attempt gets its stream: rq_active counts it, its per-try timer starts (envoy.md §4.3), it is sent. */
+  private attach(a: number, cell: number): void {
+    const { requests: rq, sim } = this.ctx;
+    const client = rq.client[a]!;
+    const host = rq.host[a]!;
+    const svc = this.ctx.services[rq.service[a]!]!;
+    rq.upState[a] = UP_IN_FLIGHT;
     this.active.add(client, host, 1);
-    const line = this.ctx.services[service]!.timeoutLine;
-    // envoy.md §4.3: the route timeout starts once the downstream request is complete (now).
-    if (line) rq.timeoutHandle[r] = line.schedule(EventKind.ROUTE_TIMEOUT, r, rq.gen[r]!);
-    sim.postAfter(this.ctx.network.latencyNs(client, host), EventKind.REQUEST_ARRIVE, r, rq.gen[r]!);
-    return r;
+    this.resources.active[cell]!++;
+    this.ctx.metrics.attempt(svc.id, sim.nowNs);
+    // The callee's deadline (Envoy's x-envoy-expected-rq-timeout-ms, envoy.md §4.5): the per-try
+    // timeout, or what is left of the route timeout, and never later than the caller's own.
+    const r = rq.owner[a]!;
+    let deadline = rq.deadlineNs[r]!;
+    if (svc.timeoutNs > 0) deadline = Math.min(deadline, rq.startNs[r]! + svc.timeoutNs);
+    const perTry = svc.perTryLine;
+    if (perTry) {
+      // envoy.md §4.3: armed when the stream is attached, so it excludes time spent pending.
+      rq.timeoutHandle[a] = perTry.schedule(EventKind.PER_TRY_TIMEOUT, a, rq.gen[a]!);
+      deadline = Math.min(deadline, sim.nowNs + perTry.delayNs);
+    }
+    rq.deadlineNs[a] = deadline;
+    this.dispatchAttempt(a, host);
+  }
+
+  /** The one place an attempt leaves for its host (connection establishment hooks in here). */
+  private dispatchAttempt(a: number, host: number): void {
+    const rq = this.ctx.requests;
+    this.ctx.sim.postAfter(this.ctx.network.latencyNs(rq.client[a]!, host), EventKind.REQUEST_ARRIVE, a, rq.gen[a]!);
+  }
+
+  private enqueuePending(cell: number, a: number): void {
+    const { requests: rq } = this.ctx;
+    const res = this.resources;
+    res.pending[cell]!++;
+    rq.queueNext[a] = NONE;
+    const tail = res.pendingTail[cell]!;
+    if (tail === NONE) res.pendingHead[cell] = a;
+    else rq.queueNext[tail] = a;
+    res.pendingTail[cell] = a;
+  }
+
+  /** A connection freed up: the oldest pending attempt still wanted gets it. */
+  private attachPending(cell: number): void {
+    const { requests: rq } = this.ctx;
+    const res = this.resources;
+    for (let a = res.pendingHead[cell]!; a !== NONE; a = res.pendingHead[cell]!) {
+      res.pendingHead[cell] = rq.queueNext[a]!;
+      if (res.pendingHead[cell] === NONE) res.pendingTail[cell] = NONE;
+      if (rq.clientState[a] !== CLIENT_OPEN) {
+        rq.release(a); // detached while pending (its request ended)
+        continue;
+      }
+      res.pending[cell]!--;
+      this.attach(a, cell);
+      return;
+    }
   }
 
   /** The upstream side answers (or is reset): the response travels back to the client sidecar. */
-  deliverUpstream(r: number, code: number, flags: number, fromPod: number, detail: number = Detail.VIA_UPSTREAM): void {
+  deliverUpstream(a: number, code: number, flags: number, fromPod: number, detail: number = Detail.VIA_UPSTREAM): void {
     const rq = this.ctx.requests;
-    rq.upCode[r] = code;
-    rq.upFlags[r] = flags;
-    rq.upDetail[r] = detail;
-    this.ctx.sim.postAfter(this.ctx.network.latencyNs(fromPod, rq.client[r]!), EventKind.RESPONSE_ARRIVE, r, rq.gen[r]!);
+    rq.upCode[a] = code;
+    rq.upFlags[a] = flags;
+    rq.upDetail[a] = detail;
+    this.ctx.sim.postAfter(this.ctx.network.latencyNs(fromPod, rq.client[a]!), EventKind.RESPONSE_ARRIVE, a, rq.gen[a]!);
   }
 
-  onResponseArrive(r: number, gen: number): void {
+  onResponseArrive(a: number, gen: number): void {
+    const rq = this.ctx.requests;
+    rq.check(a, gen);
+    rq.upState[a] = UP_DONE;
+    if (rq.clientState[a] === CLIENT_OPEN) this.attemptEnded(a, rq.upCode[a]!, rq.upFlags[a]!, rq.upDetail[a]!);
+    else rq.release(a); // nobody waits for it any more (timeout, or the caller died): discard the response
+  }
+
+  /** envoy.md §4.3: the per-try timeout resets the attempt (LocalReset); retried or 504 UT. */
+  onPerTryTimeout(a: number, gen: number): void {
+    const rq = this.ctx.requests;
+    rq.check(a, gen);
+    rq.timeoutHandle[a] = 0;
+    this.attemptEnded(a, 504, ResponseFlag.UT, Detail.PER_TRY_TIMEOUT);
+  }
+
+  /**
+   * The one place an upstream attempt's outcome (host, code, flags, detail) is decided on:
+   * Envoy's RetryStateImpl::shouldRetry (envoy.md §4.1 decision order), then either a retry
+   * after a jittered backoff (§4.2) or the end of the request with this outcome.
+   */
+  private attemptEnded(a: number, code: number, flags: number, detail: number): void {
+    const { requests: rq, sim, metrics } = this.ctx;
+    const r = rq.owner[a]!;
+    const service = rq.service[r]!;
+    const svc = this.ctx.services[service]!;
+    const policy = svc.retry;
+    if (this.health.enabled) this.reportOutlier(a, code, detail);
+    // NOTE (hot path): a plain 2xx answer to a request holding no retry is never retried by any
+    // retry_on token (unless a 2xx is listed as retriable, which the check keeps honest).
+    if (detail === Detail.VIA_UPSTREAM && code >= 200 && code < 300 && rq.retryHeld[r] === 0 && policy.retriableStatusCodes.length === 0) {
+      return this.finishWith(a, r, code, flags, detail);
+    }
+    // resetRetry(): a retry scheduled earlier is resolved by this outcome.
+    this.releaseRetry(r);
+    // 1. The policy would not retry (num_retries 0: Istio's attempts 0 disables it, §4.6).
+    if (policy.numRetries === 0 || !wouldRetry(policy, code, RESET_REASON_OF_DETAIL[detail]!)) return this.finishWith(a, r, code, flags, detail);
+    // 2. retries_remaining == 0: URX (set before the reset flag, envoy.md §7).
+    if (rq.retriesLeft[r] === 0) return this.finishWith(a, r, code, flags | ResponseFlag.URX, detail);
+    // 3.
+    rq.retriesLeft[r]!--;
+    // 4. The retries resource (max_retries or the budget over active + pending, §4.4); on
+    //    overflow the upstream's own response is returned, flagged UO (router.cc:1812-1815).
+    const cell = this.cellOf(rq.client[r]!, service);
+    const res = this.resources;
+    const b = svc.breaker;
+    if (!canCreateRetry(res.retries[cell]!, b.maxRetries, b.retryBudget, res.active[cell]!, res.pending[cell]!)) {
+      metrics.retryOverflow(service, sim.nowNs);
+      return this.finishWith(a, r, code, flags | ResponseFlag.UO, detail);
+    }
+    // 5. The retry is counted and its backoff timer armed.
+    res.retries[cell]!++;
+    rq.retryHeld[r] = 1;
+    metrics.retry(service, sim.nowNs);
+    if (this.ctx.accessLog) this.ctx.accessLog(accessLogRecord(this.ctx, r, code, flags, DETAIL_TEXT[detail]!, sim.nowNs, a));
+    this.detachAttempt(a);
+    const interval = rq.backoffMs[r]!;
+    const waitMs = backoffMs(this.backoffRandom(rq.client[r]!).nextU32(), interval);
+    rq.backoffMs[r] = nextIntervalMs(interval, policy.maxIntervalMs);
+    rq.backoffHandle[r] = sim.after(waitMs * NS_PER_MS, EventKind.RETRY_BACKOFF, r, rq.gen[r]!);
+  }
+
+  /** envoy.md §3.2: timeouts, resets and refused connects are local-origin failures; the rest are HTTP codes. */
+  private reportOutlier(a: number, code: number, detail: number): void {
+    const rq = this.ctx.requests;
+    const origin =
+      detail === Detail.PER_TRY_TIMEOUT || detail === Detail.RESPONSE_TIMEOUT
+        ? Origin.LOCAL_TIMEOUT
+        : detail === Detail.UPSTREAM_REFUSED || detail === Detail.UPSTREAM_RESET
+          ? Origin.LOCAL_CONNECT_FAILED
+          : Origin.EXTERNAL;
+    this.health.onAttemptResult(rq.client[a]!, rq.service[a]!, rq.host[a]!, code, origin);
+  }
+
+  /** rq_active of `client`'s proxy towards `host` (the proxy-config view). */
+  rqActive(client: number, host: number): number {
+    return this.active.get(client, host);
+  }
+
+  private finishWith(a: number, r: number, code: number, flags: number, detail: number): void {
+    this.detachAttempt(a);
+    this.endClient(r, code, flags, detail);
+  }
+
+  /** The backoff ran out: the next attempt (envoy.md §4.2). */
+  onRetryBackoff(r: number, gen: number): void {
     const rq = this.ctx.requests;
     rq.check(r, gen);
-    rq.upState[r] = UP_DONE;
-    if (rq.clientState[r] !== CLIENT_OPEN) {
-      rq.release(r); // the client gave up earlier (timeout, or it died): discard the response
+    rq.backoffHandle[r] = 0;
+    this.startAttempt(r);
+  }
+
+  /** The request stops waiting for attempt `a`: its per-try timer and its rq_active go; its work, if sent, goes on unseen. */
+  private detachAttempt(a: number): void {
+    const rq = this.ctx.requests;
+    const r = rq.owner[a]!;
+    if (rq.owner[r] === a) rq.owner[r] = NONE;
+    rq.clientState[a] = CLIENT_ENDED;
+    const handle = rq.timeoutHandle[a]!;
+    if (handle !== 0) this.ctx.services[rq.service[a]!]!.perTryLine!.cancel(handle);
+    rq.timeoutHandle[a] = 0;
+    const client = rq.client[a]!;
+    const cell = this.cellOf(client, rq.service[a]!);
+    const res = this.resources;
+    if (rq.upState[a] === UP_NOT_SENT) {
+      res.pending[cell]!--; // still in the pending FIFO: released when it reaches the head
       return;
     }
-    if (this.health.enabled) this.reportOutlier(r);
-    this.endClient(r, rq.upCode[r]!, rq.upFlags[r]!, rq.upDetail[r]!);
+    this.active.add(client, rq.host[a]!, -1);
+    res.active[cell]!--;
+    if (rq.upState[a] !== UP_IN_FLIGHT) rq.release(a);
+    if (res.pending[cell]! > 0) this.attachPending(cell);
   }
 
-  /** envoy.md §3.2: resets and refused connects are local-origin failures; the rest are HTTP codes. */
-  private reportOutlier(r: number): void {
+  /** Returns the cluster's retries resource if the request holds it (resetRetry, envoy.md §4.4). */
+  private releaseRetry(r: number): void {
     const rq = this.ctx.requests;
-    const detail = rq.upDetail[r]!;
-    const local = detail === Detail.UPSTREAM_REFUSED || detail === Detail.UPSTREAM_RESET;
-    this.health.onAttemptResult(rq.client[r]!, rq.service[r]!, rq.host[r]!, rq.upCode[r]!, local ? Origin.LOCAL_CONNECT_FAILED : Origin.EXTERNAL);
+    if (rq.retryHeld[r] === 0) return;
+    rq.retryHeld[r] = 0;
+    this.resources.retries[this.cellOf(rq.client[r]!, rq.service[r]!)]!--;
   }
 
-  /** envoy.md §4.3: the route timeout answers 504 with flag UT; the upstream work goes on unseen. */
+  /** envoy.md §4.3: the route timeout answers 504 with flag UT, no retry; the upstream work goes on unseen. */
   onTimeout(r: number, gen: number): void {
     const rq = this.ctx.requests;
     rq.check(r, gen);
     rq.timeoutHandle[r] = 0;
-    if (this.health.enabled && rq.host[r] !== NONE) this.health.onAttemptResult(rq.client[r]!, rq.service[r]!, rq.host[r]!, 504, Origin.LOCAL_TIMEOUT);
+    // The attempt in flight, if any, is reset by the route timeout: outlier detection sees a timeout.
+    const a = rq.owner[r]!;
+    if (this.health.enabled && a !== NONE && rq.upState[a] !== UP_NOT_SENT) this.reportOutlier(a, 504, Detail.RESPONSE_TIMEOUT);
     this.endClient(r, 504, ResponseFlag.UT, Detail.RESPONSE_TIMEOUT);
   }
 
@@ -161,6 +402,11 @@ export class Router {
     while (pods.outHead[client] !== NONE) this.endClient(pods.outHead[client]!, 0, ResponseFlag.DC, Detail.LOCAL_EXITED);
   }
 
+  /** The calling app closed the stream (its own client timed out): code 0, flag DC. */
+  cancelByApp(r: number): void {
+    this.endClient(r, 0, ResponseFlag.DC, Detail.APP_CLIENT_TIMEOUT);
+  }
+
   /** No listener on the pod's outbound port: connection refused, before any Envoy saw it. */
   private refusedLocally(client: number, r: number): void {
     const service = this.ctx.pods.service[client]!;
@@ -169,49 +415,75 @@ export class Router {
     this.endClient(r, 0, 0, Detail.LOCAL_REFUSED);
   }
 
-  /** rq_active of `client`'s proxy towards `host` (the proxy-config view). */
-  rqActive(client: number, host: number): number {
-    return this.active.get(client, host);
-  }
-
   /** The one place a request ends. Throws if it ends twice. */
   endClient(r: number, code: number, flags: number, detail: number = Detail.VIA_UPSTREAM): void {
     const { requests: rq, sim, metrics } = this.ctx;
-    if (rq.clientState[r] !== CLIENT_OPEN) throw new InvariantError(`request ${r} ended twice`);
+    if (rq.clientState[r] !== CLIENT_OPEN || rq.kind[r] !== ROW_REQUEST) throw new InvariantError(`request ${r} ended twice`);
     rq.clientState[r] = CLIENT_ENDED;
     rq.detail[r] = detail;
     const handle = rq.timeoutHandle[r]!;
     if (handle !== 0) this.ctx.services[rq.service[r]!]!.timeoutLine!.cancel(handle);
+    rq.timeoutHandle[r] = 0;
+    if (rq.backoffHandle[r] !== 0) sim.cancel(rq.backoffHandle[r]!);
+    rq.backoffHandle[r] = 0;
+    this.releaseRetry(r);
+    const a = rq.owner[r]!;
+    if (a !== NONE) this.detachAttempt(a);
     const client = rq.client[r]!;
     this.unlinkOutbound(client, r);
-    const host = rq.host[r]!;
-    if (host !== NONE) this.active.add(client, host, -1);
     const start = rq.startNs[r]!;
     metrics.ended(rq.service[r]!, start, sim.nowNs, code, flags);
     const workload = rq.workload[r]!;
     if (workload !== NONE) metrics.ended(this.ctx.workloadSeriesBase + workload, start, sim.nowNs, code, flags);
     if (this.ctx.accessLog) this.log(r, code, flags);
     this.onEnded(r, code >= 200 && code < 300);
-    // Never sent (UH) or already answered: both ends are done.
-    if (rq.upState[r] !== UP_IN_FLIGHT) rq.release(r);
+    rq.release(r);
   }
 
-  private pickHost(client: number, service: number, snapshot: ClusterHosts): number {
+  /**
+   * The one place hosts are chosen: the cluster's LB, and on a retry Istio's previous_hosts
+   * predicate, which re-picks up to host_selection_retry_max_attempts times and then keeps the
+   * last pick (envoy.md §4.1, §4.6; load_balancer_impl.cc:658-676).
+   */
+  private pickHost(r: number, client: number, service: number, snapshot: ClusterHosts): number {
     const lb = this.loadBalancer(client, service);
+    const view = this.activeViews[client]!;
     const panicBefore = lb.panicPicks;
-    const host = lb.chooseHost(snapshot, this.activeViews[client]!);
-    if (lb.panicPicks !== panicBefore) this.ctx.metrics.panicPick(service, this.ctx.sim.nowNs);
+    let host = lb.chooseHost(snapshot, view);
+    const policy = this.ctx.services[service]!.retry;
+    if (this.ctx.requests.attemptNo[r]! > 0 && policy.previousHosts) {
+      for (let i = 0; i < policy.hostSelectionRetryMaxAttempts && host !== NO_HOST && this.triedHost(r, host); i++) host = lb.chooseHost(snapshot, view);
+    }
+    for (let k = lb.panicPicks - panicBefore; k > 0; k--) this.ctx.metrics.panicPick(service, this.ctx.sim.nowNs);
     return host;
   }
 
+  private triedHost(r: number, host: number): boolean {
+    const rq = this.ctx.requests;
+    const n = Math.min(rq.attemptNo[r]!, PREV_HOSTS);
+    for (let k = 0; k < n; k++) if (rq.prevHosts[r * PREV_HOSTS + k] === host) return true;
+    return false;
+  }
+
+  /** The (proxy, cluster) cell: the index of the client's LB and circuit-breaker counts for `service`. */
+  private cellOf(client: number, service: number): number {
+    return client * this.slotsPerPod + this.slotOf[this.ctx.pods.service[client]! + 1]![service]!;
+  }
+
+  /** The client pod's stream for retry backoff jitter, created on its first retry (so no other stream's draws move). */
+  private backoffRandom(client: number): RandomStream {
+    return (this.backoffStreams[client] ??= this.ctx.rng.stream(`pod/${this.ctx.pods.names[client]}/retry-backoff`));
+  }
+
   private loadBalancer(client: number, service: number): EnvoyLoadBalancer {
-    const cell = client * this.slotsPerPod + this.slotOf[this.ctx.pods.service[client]! + 1]![service]!;
+    const cell = this.cellOf(client, service);
     if (cell >= this.lbOf.length) this.growLbOf(cell);
     const index = this.lbOf[cell]!;
     if (index !== 0) return this.lbs[index - 1]!;
     const lb = new EnvoyLoadBalancer({ policy: this.ctx.services[service]!.lbPolicy }, this.ctx.pods.lbRandom[client]!);
     this.lbs.push(lb);
     this.lbOf[cell] = this.lbs.length;
+    this.resources.ensure(cell);
     this.activeViews[client] ??= new ClientActiveRequests(this.active, client);
     return lb;
   }

@@ -4,6 +4,8 @@ import type { Router } from '../envoy/router.ts';
 import { EventKind } from '../event-kinds.ts';
 import { Detail } from '../envoy/response-details.ts';
 import { APP_SERVING, APP_STOPPING } from '../kube/pods.ts';
+import type { RandomStream } from '../../engine/index.ts';
+import type { AppClient } from './app-client.ts';
 import {
   InvariantError,
   JOB_CALLING,
@@ -31,6 +33,9 @@ export class AppServer {
   onIdle: PodIdleHandler = () => {};
   /** The pod's jobs reached its workers: from now on work queues (health probes wait). */
   onBusy: (pod: number) => void = () => {};
+  /** Calls with an app-level client go through it (set by the world). */
+  appClient: AppClient | undefined;
+  private readonly degradeStreams: (RandomStream | undefined)[] = [];
 
   constructor(ctx: MeshContext, router: Router) {
     this.ctx = ctx;
@@ -57,8 +62,22 @@ export class AppServer {
     rq.arriveNs[r] = sim.nowNs;
     this.linkInbound(pod, r);
     const service = this.ctx.services[pods.service[pod]!]!;
-    if (pods.busy[pod]! < service.concurrency) this.startService(pod, r);
-    else this.enqueue(pod, r);
+    if (pods.busy[pod]! >= service.concurrency) this.enqueue(pod, r);
+    else if (this.expired(service, r)) this.dropExpired(pod, r);
+    else this.startService(pod, r);
+  }
+
+  /** Deadline propagation: nobody waits for this job any more (its caller's deadline passed). */
+  private expired(service: MeshContext['services'][number], r: number): boolean {
+    return service.deadlinePropagation && this.ctx.sim.nowNs >= this.ctx.requests.deadlineNs[r]!;
+  }
+
+  /** The app drops a job whose caller gave up, without working on it: 504, nobody listening. */
+  private dropExpired(pod: number, r: number): void {
+    const rq = this.ctx.requests;
+    rq.jobState[r] = JOB_RESPONDED;
+    this.unlinkInbound(pod, r);
+    this.router.deliverUpstream(r, 504, 0, pod, Detail.DEADLINE_EXCEEDED);
   }
 
   onServiceDone(r: number, gen: number): void {
@@ -67,7 +86,16 @@ export class AppServer {
     rq.serviceHandle[r] = 0;
     rq.step[r] = -1;
     rq.failed[r] = 0;
+    const pod = rq.host[r]!;
+    const service = this.ctx.services[this.ctx.pods.service[pod]!]!;
+    // Timeline `degrade`: the app answers 500 by itself for this share of requests.
+    if (service.errorRate > 0 && this.degradeRandom(service.id).nextUnit() < service.errorRate) return this.respond(pod, r, 500, Detail.APP_ERROR);
     this.nextStep(r);
+  }
+
+  /** Its own stream, so a degrade window shifts no other draws (common random numbers). */
+  private degradeRandom(service: number): RandomStream {
+    return (this.degradeStreams[service] ??= this.ctx.rng.stream(`service/${this.ctx.services[service]!.name}/degrade`));
   }
 
   /** A downstream call made by job `job` ended (any outcome). */
@@ -100,7 +128,11 @@ export class AppServer {
     pods.busy[pod]!++;
     rq.jobState[r] = JOB_SERVING;
     metrics.queueWait(service.id, sim.nowNs, sim.nowNs - rq.arriveNs[r]!);
-    const workNs = service.serviceTime.sample(pods.appRandom[pod]!);
+    const sampled = service.serviceTime.sample(pods.appRandom[pod]!);
+    let workNs = service.serviceTimeFactor === 1 ? sampled : Math.round(sampled * service.serviceTimeFactor);
+    // Deadline propagation: the caller's cancellation reaches the app when its deadline passes,
+    // which stops the work there (the next step then answers 504, nobody listening).
+    if (service.deadlinePropagation && sim.nowNs + workNs > rq.deadlineNs[r]!) workNs = rq.deadlineNs[r]! - sim.nowNs;
     // Cancellable: a killed pod's unfinished work must never complete.
     rq.serviceHandle[r] = sim.after(workNs, EventKind.SERVICE_DONE, r, rq.gen[r]!);
   }
@@ -116,6 +148,8 @@ export class AppServer {
         this.respond(pod, r, rq.failed[r] === 1 ? 500 : 200);
         return;
       }
+      // Deadline propagation: no more calls for a caller that gave up.
+      if (this.expired(service, r)) return this.respond(pod, r, 504, Detail.DEADLINE_EXCEEDED);
       if (this.issueStep(pod, r, service.steps[step]!, service.calls)) return;
       // Every call of this step was skipped (probability) or ended at once (UH): go on.
     }
@@ -125,6 +159,7 @@ export class AppServer {
   private issueStep(pod: number, r: number, step: number[], calls: MeshContext['services'][number]['calls']): boolean {
     const rq = this.ctx.requests;
     const random = this.ctx.pods.appRandom[pod]!;
+    const deadline = this.ctx.services[this.ctx.pods.service[pod]!]!.deadlinePropagation ? rq.deadlineNs[r]! : Infinity;
     rq.jobState[r] = JOB_CALLING;
     // One guard count keeps the step open while calls that end at once (UH) are issued.
     rq.pending[r] = 1;
@@ -132,21 +167,33 @@ export class AppServer {
       const call = calls[c]!;
       if (call.probability < 1 && random.nextUnit() >= call.probability) continue;
       rq.pending[r]!++;
-      this.router.send(pod, call.target, r, c, NONE, NONE);
+      if (call.client) this.appClient!.call(pod, r, c, call.target, deadline);
+      else this.router.send(pod, call.target, r, c, NONE, NONE, deadline);
     }
     return --rq.pending[r]! > 0;
   }
 
-  private respond(pod: number, r: number, code: number): void {
+  private respond(pod: number, r: number, code: number, detail: number = Detail.VIA_UPSTREAM): void {
     const { requests: rq, pods } = this.ctx;
     if (rq.jobState[r] === JOB_RESPONDED) throw new InvariantError(`job ${r} answered twice`);
     rq.jobState[r] = JOB_RESPONDED;
     this.unlinkInbound(pod, r);
     pods.busy[pod]!--;
-    this.router.deliverUpstream(r, code, 0, pod);
-    const next = this.dequeue(pod);
-    if (next !== NONE) this.startService(pod, next);
-    else if (pods.app[pod] === APP_STOPPING && pods.jobs[pod] === 0) this.onIdle(pod);
+    this.router.deliverUpstream(r, code, 0, pod, detail);
+    if (!this.startNext(pod) && pods.app[pod] === APP_STOPPING && pods.jobs[pod] === 0) this.onIdle(pod);
+  }
+
+  /** A worker is free: the oldest queued job still wanted starts (expired ones are dropped). */
+  private startNext(pod: number): boolean {
+    const service = this.ctx.services[this.ctx.pods.service[pod]!]!;
+    for (let next = this.dequeue(pod); next !== NONE; next = this.dequeue(pod)) {
+      if (!this.expired(service, next)) {
+        this.startService(pod, next);
+        return true;
+      }
+      this.dropExpired(pod, next);
+    }
+    return false;
   }
 
   private enqueue(pod: number, r: number): void {

@@ -1,7 +1,16 @@
 /**
- * Every in-flight request (one hop: a client sidecar to one upstream pod) as a row of typed
- * arrays, addressed by a dense id recycled through a free list. A row also carries the server
- * side's job (queueing, service, downstream calls) because a request is served at most once.
+ * Every in-flight request as rows of typed arrays, addressed by dense ids recycled through a free
+ * list. Three kinds of row share the table (column `kind`):
+ *
+ * - ROW_REQUEST: a downstream request at the client sidecar (one hop: the calling app's sidecar
+ *   to one upstream cluster). It owns the route timeout, the retry state, the access-log line and
+ *   the metrics; `current` is its attempt in flight (NONE between attempts, or before any).
+ * - ROW_ATTEMPT: one upstream try of a request (envoy.md §4.1), to one host. It carries the
+ *   server side's job (queueing, service, downstream calls), because an attempt is served at
+ *   most once; `owner` is its request. When the request stops waiting for it (per-try timeout,
+ *   route timeout, the caller went away) it is detached (clientState ENDED) and its work goes on
+ *   at the server as orphaned work until its response is discarded.
+ * - ROW_APP_CALL: one logical call of an app whose own HTTP client retries (app-client.ts).
  *
  * A row lives until both ends are done: the client side ended (response, timeout, no host,
  * caller died) and the upstream side finished (its response or reset was delivered back, or it
@@ -27,6 +36,12 @@ export const JOB_QUEUED = 1;
 export const JOB_SERVING = 2;
 export const JOB_CALLING = 3;
 export const JOB_RESPONDED = 4;
+// Row kinds.
+export const ROW_REQUEST = 0;
+export const ROW_ATTEMPT = 1;
+export const ROW_APP_CALL = 2;
+/** Hosts remembered per request for the previous_hosts retry predicate (envoy.md §4.1). */
+export const PREV_HOSTS = 4;
 
 /** Thrown when the model breaks its own invariants (a bug, never a user error). */
 export class InvariantError extends Error {
@@ -35,10 +50,14 @@ export class InvariantError extends Error {
 
 export class RequestTable {
   capacity: number;
+  /** Rows in use (requests, attempts, app calls). */
   live = 0;
+  /** Downstream requests open: what limits.maxInFlightRequests bounds. */
+  liveRequests = 0;
   readonly maxLive: number;
 
   gen!: Uint32Array;
+  kind!: Uint8Array;
   clientState!: Uint8Array;
   upState!: Uint8Array;
   jobState!: Uint8Array;
@@ -78,6 +97,25 @@ export class RequestTable {
   outPrev!: Int32Array;
   outNext!: Int32Array;
   queueNext!: Int32Array;
+  // Retries (router.ts, app-client.ts).
+  /** Request: its attempt in flight, NONE if none. Attempt: its request. App call: its request in flight. */
+  owner!: Int32Array;
+  /** gen of `parent` when this row was created: a recycled parent row is never notified. */
+  parentGen!: Uint32Array;
+  /** Request: attempts made so far. Attempt: its number (x-envoy-attempt-count). App call: tries made. */
+  attemptNo!: Int16Array;
+  /** Request: retries_remaining (envoy.md §4.1). */
+  retriesLeft!: Int16Array;
+  /** Request: 1 while it holds the cluster's retries resource (scheduled retry, §4.4). */
+  retryHeld!: Uint8Array;
+  /** Request: the backoff strategy's next_interval in ms (§4.2). */
+  backoffMs!: Int32Array;
+  /** Request or app call: the pending backoff timer (a Scheduler handle, 0 = none). */
+  backoffHandle!: Float64Array;
+  /** Request: the last PREV_HOSTS hosts tried, ring-indexed by attempt number. */
+  prevHosts!: Int32Array;
+  /** Absolute time after which nobody waits for this work (deadline propagation); Infinity = none. */
+  deadlineNs!: Float64Array;
 
   private free: Int32Array;
   private freeCount = 0;
@@ -85,15 +123,15 @@ export class RequestTable {
   private nextSerial = 0;
 
   constructor(initialCapacity: number, maxLive: number) {
-    this.capacity = Math.max(16, Math.min(initialCapacity, maxLive));
+    this.capacity = Math.max(16, Math.min(initialCapacity, 2 * maxLive));
     this.maxLive = maxLive;
     this.allocateArrays(this.capacity);
     this.free = new Int32Array(this.capacity);
   }
 
-  /** A fresh row, or throws when the in-flight limit would be exceeded. */
-  alloc(): number {
-    if (this.live >= this.maxLive) throw new RunLimitError(
+  /** A fresh row of `kind`, or throws when a request would exceed the in-flight limit. */
+  alloc(kind: number = ROW_REQUEST): number {
+    if (kind === ROW_REQUEST && this.liveRequests >= this.maxLive) throw new RunLimitError(
         `more than limits.maxInFlightRequests (${this.maxLive}) requests in flight at once; raise limits.maxInFlightRequests, or give the overloaded service more pods or a timeout`,
       );
     let id: number;
@@ -104,6 +142,13 @@ export class RequestTable {
       this.gen[id] = 1;
     }
     this.live++;
+    if (kind === ROW_REQUEST) this.liveRequests++;
+    this.kind[id] = kind;
+    this.owner[id] = NONE;
+    this.attemptNo[id] = 0;
+    this.retryHeld[id] = 0;
+    this.backoffHandle[id] = 0;
+    this.deadlineNs[id] = Infinity;
     this.serial[id] = this.nextSerial++;
     this.clientState[id] = CLIENT_OPEN;
     this.upState[id] = UP_NOT_SENT;
@@ -127,6 +172,7 @@ export class RequestTable {
     this.gen[id] = this.gen[id]! + 1;
     this.free[this.freeCount++] = id;
     this.live--;
+    if (this.kind[id] === ROW_REQUEST) this.liveRequests--;
   }
 
   /** Asserts that an event still refers to the row it was scheduled for. */
@@ -134,13 +180,15 @@ export class RequestTable {
     if (this.gen[id] !== gen) throw new InvariantError(`stale event for request ${id} (gen ${gen}, now ${this.gen[id]})`);
   }
 
-  /** Row ids in use, for the interval census (O(rows ever used)). */
+  /** Open downstream requests, for the interval census (O(rows ever used)). */
   forEachOpenClient(fn: (id: number) => void): void {
-    for (let id = 0; id < this.used; id++) if (this.clientState[id] === CLIENT_OPEN) fn(id);
+    for (let id = 0; id < this.used; id++) if (this.clientState[id] === CLIENT_OPEN && this.kind[id] === ROW_REQUEST) fn(id);
   }
 
   private grow(): void {
-    const cap = Math.min(this.maxLive, this.capacity * 2);
+    // Attempts and app calls take rows besides the requests (orphaned work included), so the
+    // table is not capped at maxLive; limits.maxMemoryMb bounds it.
+    const cap = this.capacity * 2;
     this.allocateArrays(cap);
     const free = new Int32Array(cap);
     free.set(this.free);
@@ -152,6 +200,16 @@ export class RequestTable {
     const f64 = (old?: Float64Array) => copy(new Float64Array(cap), old);
     const i32 = (old?: Int32Array) => copy(new Int32Array(cap), old);
     this.gen = copy(new Uint32Array(cap), this.gen);
+    this.kind = copy(new Uint8Array(cap), this.kind);
+    this.parentGen = copy(new Uint32Array(cap), this.parentGen);
+    this.owner = i32(this.owner);
+    this.attemptNo = copy(new Int16Array(cap), this.attemptNo);
+    this.retriesLeft = copy(new Int16Array(cap), this.retriesLeft);
+    this.retryHeld = copy(new Uint8Array(cap), this.retryHeld);
+    this.backoffMs = i32(this.backoffMs);
+    this.backoffHandle = f64(this.backoffHandle);
+    this.prevHosts = copy(new Int32Array(cap * PREV_HOSTS), this.prevHosts);
+    this.deadlineNs = f64(this.deadlineNs);
     this.clientState = copy(new Uint8Array(cap), this.clientState);
     this.upState = copy(new Uint8Array(cap), this.upState);
     this.jobState = copy(new Uint8Array(cap), this.jobState);

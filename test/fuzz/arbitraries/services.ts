@@ -36,17 +36,55 @@ const appArb = (targets: string[]) =>
       readinessProbe: fc.oneof(probeArb, fc.constant(false)),
       preStop: fc.record({ sleep: durationArb(300_000_000).map((d) => d.text) }),
       shutdownDelay: durationArb(300_000_000).map((d) => d.text),
+      deadlinePropagation: fc.boolean(),
     },
     { requiredKeys: [] },
   );
 
+const threshold = fc.integer({ min: 1, max: 4 });
+
 const trafficPolicyArb = fc.record(
-  { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }), outlierDetection: istioOutlierArb },
+  {
+    loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }),
+    connectionPool: fc.record(
+      {
+        tcp: fc.record({ maxConnections: threshold }, { requiredKeys: [] }),
+        http: fc.record({ http1MaxPendingRequests: threshold, http2MaxRequests: threshold, maxRetries: threshold }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
+    retryBudget: fc.record({ percent: fc.constantFrom(0, 20, 50.5), minRetryConcurrency: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] }),
+    outlierDetection: istioOutlierArb,
+  },
+  { requiredKeys: [] },
+);
+
+/** VirtualService retries: every retryOn token the model can produce, and numeric codes. */
+const retriesArb = fc.record(
+  {
+    attempts: fc.integer({ min: 0, max: 3 }),
+    perTryTimeout: durationArb(100_000_000).map((d) => d.text),
+    retryOn: fc.constantFrom('5xx', 'gateway-error,connect-failure', 'reset', 'reset-before-request,refused-stream', '503,retriable-4xx', 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes'),
+    retryRemoteLocalities: fc.boolean(),
+    backoff: fc.constantFrom('1ms', '25ms', '100ms'),
+  },
+  { requiredKeys: [] },
+);
+
+const appClientArb = fc.record(
+  {
+    attempts: fc.integer({ min: 1, max: 3 }),
+    timeout: durationArb(100_000_000).map((d) => d.text),
+    backoff: fc.oneof(
+      fc.constantFrom('0s', '5ms'),
+      fc.record({ base: fc.constantFrom('1ms', '10ms'), max: fc.constantFrom('10ms', '50ms'), jitter: fc.boolean() }, { requiredKeys: ['base'] }),
+    ),
+  },
   { requiredKeys: [] },
 );
 
 const callArb = (to: fc.Arbitrary<string>) =>
-  fc.record({ service: to, probability: fc.constantFrom(0, 0.5, 1), required: fc.boolean() }, { requiredKeys: ['service'] });
+  fc.record({ service: to, probability: fc.constantFrom(0, 0.5, 1), required: fc.boolean(), client: appClientArb }, { requiredKeys: ['service'] });
 
 /** The body of service `i` of `names`: its calls go only to later services. */
 function serviceArb(names: string[], i: number): fc.Arbitrary<Record<string, unknown>> {
@@ -58,6 +96,7 @@ function serviceArb(names: string[], i: number): fc.Arbitrary<Record<string, unk
       app: appArb(names),
       calls: later.length === 0 ? fc.constant([]) : fc.array(step, { maxLength: 2 }),
       timeout: durationArb(200_000_000).map((d) => d.text),
+      retries: retriesArb,
       trafficPolicy: trafficPolicyArb,
       terminationGracePeriodSeconds: fc.integer({ min: 0, max: 2 }),
       sidecar: sidecarArb,

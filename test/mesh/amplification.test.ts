@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario, type RunResult } from '../../sim/run/index.ts';
+import { scenarioFrom } from '../helpers/scenario.ts';
+
+/**
+ * A chain s1 -> s2 -> s3 -> s4 whose leaf always answers 500, so every caller answers 500 too
+ * and every layer retries every try independently. Envoy retries (`retries`, retryOn 5xx) act on
+ * every hop including the gateway's; the apps' own clients (`client`) act on hops made by apps.
+ */
+function chain(envoyRetries: number, appTries: number): string {
+  const client = appTries > 1 ? `, client: { attempts: ${appTries} }` : '';
+  const svc = (i: number) =>
+    `  s${i}: { replicas: 2, app: { serviceTime: 0s, concurrency: 1000 }, retries: { attempts: ${envoyRetries}, retryOn: 5xx, backoff: 1ms }${i < 4 ? `, calls: [{ service: s${i + 1}${client} }]` : ''} }`;
+  return `
+duration: 20s
+cluster: { network: { sameNode: 0s, crossNode: 0s } }
+services:
+${[1, 2, 3, 4].map(svc).join('\n')}
+timeline: [{ at: 0s, degrade: { service: s4, errorRate: 1 } }]
+workload: [{ to: s1, rate: 20/s, arrival: uniform, end: 5s }]
+`;
+}
+
+const amplification = (r: RunResult) => r.summary.services.map((s) => [s.depth, s.amplification]);
+
+describe('retry amplification through the call graph', () => {
+  it('Envoy retries only: the factor at depth d is exactly (1 + r)^d', () => {
+    for (const r of [1, 2]) {
+      const result = runScenario(scenarioFrom(chain(r, 1)));
+      expect(amplification(result)).toEqual([1, 2, 3, 4].map((d) => [d, (1 + r) ** d]));
+      expect(result.summary.amplificationByDepth.map((x) => x.amplification)).toEqual([1, 2, 3, 4].map((d) => (1 + r) ** d));
+      const s1 = result.summary.services[0]!;
+      expect(s1.attemptsPerRequest).toBe(1 + r);
+      expect(s1.nominalRequests).toBe(99);
+    }
+  });
+
+  it('app-level retries only: the factor is (1 + r)^(d - 1), the gateway making the first hop without an app client', () => {
+    for (const tries of [2, 3]) {
+      const result = runScenario(scenarioFrom(chain(0, tries)));
+      expect(amplification(result)).toEqual([1, 2, 3, 4].map((d) => [d, tries ** (d - 1)]));
+      const s2 = result.summary.services[1]!;
+      expect(s2.attemptsPerRequest).toBe(1);
+      expect(s2.appRetries).toBe((tries - 1) * 99);
+    }
+  });
+
+  it('nested layers multiply: (1 + r_envoy)^d x (1 + r_app)^(d - 1)', () => {
+    const result = runScenario(scenarioFrom(chain(1, 3)));
+    expect(amplification(result)).toEqual([1, 2, 3, 4].map((d) => [d, 2 ** d * 3 ** (d - 1)]));
+  });
+
+  it('the time series carries the factor per interval', () => {
+    const result = runScenario(scenarioFrom(chain(1, 1)));
+    const ts = result.timeSeries;
+    // s1 (series 0) in the second interval: every request started and retried within it.
+    expect(ts.columns.amplification[1]).toBe(2);
+    expect(ts.columns.attempts[1]).toBe(40);
+    expect(ts.columns.retries[1]).toBe(20);
+  });
+});
