@@ -135,7 +135,7 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
     case 'panicPicks':
       return sum(ts.columns.panicPicks);
     case 'panicShare':
-      return sum(ts.columns.started) > 0 ? sum(ts.columns.panicPicks) / sum(ts.columns.started) : null;
+      return sum(ts.columns.attempts) > 0 ? sum(ts.columns.panicPicks) / sum(ts.columns.attempts) : null;
     case 'healthyHostsMin':
     case 'undeadHostsMax':
       return run.summary.health[ref.series] ? extreme(ts.columns[ref.figure === 'healthyHostsMin' ? 'healthyHostsMin' : 'undeadHosts'], series * ts.intervals, first, last, ref.figure === 'healthyHostsMin') : null;

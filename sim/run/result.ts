@@ -100,7 +100,7 @@ export interface ProxyStatusSummary {
 
 /** A managed service's host health: the world's counters plus the panic share of its picks. */
 export interface HealthSummary extends Omit<ServiceHealthSummary, 'service'> {
-  /** Requests to the service whose host pick was made in panic, over all requests started to it (whole run). */
+  /** Host picks (one per attempt) made in panic, over all attempts to the service (whole run). */
   panicShare: number | null;
   /** Over the run's intervals: the lowest per-proxy healthy-host minimum, and the most undead entries. */
   healthyHostsMin: number | null;

@@ -55,11 +55,11 @@ function healthSummaries(world: WorldResult): Record<string, HealthSummary> {
       let healthyHostsMin: number | null = null;
       let undeadHostsMax = 0;
       let picks = 0;
-      let started = 0;
+      let started = 0; // attempts: every attempt picks a host
       for (let i = 0; i < ts.intervals; i++) {
         const cell = index * ts.intervals + i;
         picks += ts.columns.panicPicks[cell]!;
-        started += ts.columns.started[cell]!;
+        started += ts.columns.attempts[cell]!;
         const min = ts.columns.healthyHostsMin[cell]!;
         if (!Number.isNaN(min)) healthyHostsMin = healthyHostsMin === null ? min : Math.min(healthyHostsMin, min);
         undeadHostsMax = Math.max(undeadHostsMax, ts.columns.undeadHosts[cell]!);
