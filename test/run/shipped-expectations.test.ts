@@ -42,6 +42,23 @@ describe('shipped incident scenarios are self-checking', () => {
       expect(baseSeesFix.every((r) => !r.pass)).toBe(true);
     }
   });
+
+  for (const [file, fixes] of [
+    ['pagerduty-nested-retries.yaml', ['retry-budget', 'single-layer-retries']],
+    ['metastable-retry-storm.yaml', ['jittered-backoff-budget', 'deadline-propagation']],
+  ] as const) {
+    it(`${file}: each fix's expectations fail on the base, and the base's on each fix`, () => {
+      const s = load(file);
+      const runs = runAll(s);
+      for (const fix of fixes) {
+        const fixSeesBase = evaluateExpectations(s, relabel(runs, 'base', fix)).filter((r) => r.variant === fix);
+        expect(fixSeesBase.length).toBeGreaterThan(1);
+        expect(fixSeesBase.filter((r) => r.pass)).toEqual([]);
+        const baseSeesFix = evaluateExpectations(s, relabel(runs, fix, 'base')).filter((r) => r.variant === 'base');
+        expect(baseSeesFix.filter((r) => r.pass)).toEqual([]);
+      }
+    });
+  }
 });
 
 describe('expectations and sweeps', () => {
