@@ -55,4 +55,13 @@ export const EventKind = {
   RECONCILE: 26,
   /** An inspection point: proxy-status and invariant checks at a chosen time. */
   INSPECT: 27,
+  // ---- connections and conntrack (50-59) ----
+  /** The next SYN of a waiting TCP connect attempt. a = attempt id, b = attempt generation. */
+  SYN_RETRANSMIT: 50,
+  /** The kernel's last SYN wait ran out (ETIMEDOUT). a = attempt id, b = attempt generation. */
+  TCP_CONNECT_GIVE_UP: 51,
+  /** Envoy's connect timeout for an attempt. a = attempt id, b = attempt generation. */
+  CONNECT_TIMEOUT: 52,
+  /** A conntrack expiry-wheel slot ends: expire entries, run the GC worker, close idle connections. */
+  CONNTRACK_TICK: 53,
 } as const;
