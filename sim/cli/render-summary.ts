@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/index.ts';
 import { evaluateExpectations } from '../run/index.ts';
 import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
 import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
+import { conntrackLines } from './render-conntrack.ts';
 
 export interface RenderInput {
   scenario: Scenario;
@@ -34,6 +35,8 @@ export function renderSummary(input: RenderInput): string {
   out.push('', ...sparklines(firstSeed, variants));
   out.push('', ...timelines(firstSeed));
   out.push('', ...lifecycleLines(firstSeed));
+  const ct = conntrackLines(firstSeed);
+  if (ct.length > 0) out.push('', ...ct);
   for (const r of firstSeed) for (const ps of r.summary.proxyStatus) out.push('', ...proxyStatusLines(ps, r.summary.variant));
   if (scenario.expect.length > 0) out.push('', `expectations${seeds.length > 1 ? ' (means over seeds)' : ''}:`, ...expectationLines(evaluateExpectations(scenario, runs)).map((l) => `  ${l}`));
   const events = runs.reduce((a, r) => a + r.summary.events, 0);

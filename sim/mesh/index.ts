@@ -1,5 +1,6 @@
 export { World } from './world.ts';
 export type { WorldOptions, WorldResult, ProxyStatusSnapshot } from './world.ts';
+export type { ConnectionsResult } from './connections.ts';
 export type { AccessLogRecord, AccessLogSink, PodEventSink } from './context.ts';
 export type { TimelineEntry } from './timeline.ts';
 export { RunLimitError, InvariantError } from './traffic/requests.ts';

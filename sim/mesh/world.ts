@@ -21,6 +21,7 @@ import { Timeline, type TimelineEntry } from './timeline.ts';
 import { AppServer } from './traffic/app.ts';
 import { NONE, RequestTable } from './traffic/requests.ts';
 import { Workloads } from './traffic/workload.ts';
+import { Connections, type ConnectionsResult } from './connections.ts';
 
 export interface WorldOptions {
   /** Receives one record per finished request (Envoy access log), if given. */
@@ -54,6 +55,8 @@ export interface WorldResult {
   proxyStatus: ProxyStatusSnapshot[];
   /** Per service, the durations of the rollouts that finished. */
   rolloutDurationsNs: number[][];
+  /** Connections and conntrack, when cluster.conntrack.enabled. */
+  connections: ConnectionsResult | null;
 }
 
 /**
@@ -77,6 +80,8 @@ export class World {
   private readonly timeline: Timeline;
   private readonly serviceIds: Map<string, number>;
   private readonly censusCounts: Float64Array;
+  /** Connection pools and conntrack tables; undefined unless cluster.conntrack.enabled (no cost then). */
+  readonly connections: Connections | undefined;
 
   constructor(scenario: Scenario, seed: number, options: WorldOptions = {}) {
     this.sim = new Scheduler((kind, a, b) => this.dispatch(kind, a, b));
@@ -106,6 +111,11 @@ export class World {
     this.options = options;
     this.router = new Router(this.ctx, this.configs);
     this.app = new AppServer(this.ctx, this.router);
+    if (scenario.cluster.conntrack.enabled) {
+      const connections = new Connections(this.ctx, (r, code, flags, fromPod, detail) => this.router.deliverUpstream(r, code, flags, fromPod, detail));
+      this.router.sendUpstream = (r, latencyNs) => connections.pools.dispatch(r, latencyNs);
+      this.connections = connections;
+    }
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
@@ -152,6 +162,7 @@ export class World {
       initialConfigDelaysNs: this.istiod.initialConfigDelaysNs,
       proxyStatus: this.proxyStatus,
       rolloutDurationsNs: this.ctx.services.map((s) => [...this.deployments.rolloutDurations(s.id)]),
+      connections: this.connections?.result() ?? null,
     };
   }
 
@@ -192,6 +203,7 @@ export class World {
     (this.options.proxyStatusAtNs ?? []).forEach((t, i) => sim.post(Math.min(t, scenario.duration), EventKind.INSPECT, i));
     scenario.timeline.forEach((e, i) => sim.post(e.at, EventKind.TIMELINE, i));
     this.workloads.start(scenario.workload, (n) => this.serviceIds.get(n)!);
+    this.connections?.start();
   }
 
   private dispatch(kind: number, a: number, b: number): void {
@@ -201,6 +213,7 @@ export class World {
       case EventKind.SERVICE_DONE:
         return this.app.onServiceDone(a, b);
       case EventKind.RESPONSE_ARRIVE:
+        if (this.connections && this.ctx.requests.gen[a] === b) this.connections.pools.onResponse(a);
         return this.router.onResponseArrive(a, b);
       case EventKind.ROUTE_TIMEOUT:
         return this.router.onTimeout(a, b);
@@ -213,7 +226,13 @@ export class World {
       case EventKind.TIMELINE:
         this.timeline.apply(a);
         return this.check('action');
+      case EventKind.SYN_RETRANSMIT:
+      case EventKind.TCP_CONNECT_GIVE_UP:
+      case EventKind.CONNECT_TIMEOUT:
+      case EventKind.CONNTRACK_TICK:
+        return this.connections!.dispatch(kind, a, b);
       case EventKind.METRICS_TICK:
+        this.connections?.closeInterval();
         this.podCensus();
         return this.ctx.metrics.closeInterval(this.census());
       case EventKind.PROXY_BOOTED:
@@ -290,6 +309,7 @@ export class World {
       startedInWindow: (s, from, to) => ctx.metrics.startedIn(s, from, to),
       intervalNs: ctx.metrics.intervalNs,
       workloadSeriesBase: ctx.workloadSeriesBase,
+      connections: this.connections?.pools,
     };
   }
 

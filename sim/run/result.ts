@@ -1,3 +1,5 @@
+import type { ConnectionsResult } from '../mesh/index.ts';
+import type { ConnectionSeries } from '../metrics/index.ts';
 import type { HistogramBins, SeriesKind, TimeSeries } from '../metrics/index.ts';
 
 /** Latency figures in milliseconds; null where nothing was measured. */
@@ -82,6 +84,9 @@ export interface ProxyStatusSummary {
   rows: { pod: string; service: string; status: string; version: number; behind: boolean; appliedAtS: number }[];
 }
 
+/** summary.conntrack: the run's connection and conntrack figures (mesh/connections.ts), without the series. */
+export type ConntrackSummary = Omit<ConnectionsResult, 'series'>;
+
 export interface RunSummary {
   scenario: string;
   variant: string;
@@ -101,6 +106,8 @@ export interface RunSummary {
   /** Per service with rollouts: how long each finished rollout took, in seconds. */
   rollouts: Record<string, number[]>;
   proxyStatus: ProxyStatusSummary[];
+  /** Connections and conntrack (cluster.conntrack.enabled), else null. */
+  conntrack: ConntrackSummary | null;
   /** Digest of the engine's event history. */
   eventDigest: string;
   /** Digest of this summary (minus the digest itself) and the time series. */
@@ -117,6 +124,8 @@ export interface RunResult {
    * summary's percentiles, so it is not part of the digest.
    */
   latencyBins: HistogramBins[];
+  /** Per node and service, per interval (summary.conntrack's series); only with connection tracking. */
+  connectionSeries?: ConnectionSeries;
 }
 
 /** One run to do: a variant of the scenario ("base" for the scenario itself) with a seed. */

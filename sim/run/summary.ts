@@ -39,6 +39,12 @@ function seriesSummary(t: SeriesTotals, windowS: number): SeriesSummary {
   };
 }
 
+function conntrackSummary(world: WorldResult): RunSummary['conntrack'] {
+  if (world.connections === null) return null;
+  const { series: _series, ...rest } = world.connections;
+  return rest;
+}
+
 /** Turns a finished world into the run's result, digest included. */
 export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
@@ -63,6 +69,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
         .filter(([, d]) => d.length > 0),
     ),
     proxyStatus: world.proxyStatus.map(proxyStatusSummary),
+    conntrack: conntrackSummary(world),
     eventDigest: world.digest,
     digest: '',
   };
@@ -71,6 +78,8 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
   for (const col of Object.values(ts.columns)) digest.addFloats(col);
   for (const [code, col] of Object.entries(ts.codes)) digest.addString(code).addFloats(col);
   for (const [flag, col] of Object.entries(ts.flags)) digest.addString(flag).addFloats(col);
+  const cs = world.connections?.series;
+  if (cs) for (const col of [cs.nodeEntries, cs.nodePeak, cs.nodeDrops, cs.serviceConnects, cs.serviceConnectFailures, cs.servicePoolSize]) digest.addFloats(col);
   summary.digest = digest.hex();
-  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)) };
+  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)), ...(cs ? { connectionSeries: cs } : {}) };
 }

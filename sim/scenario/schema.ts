@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { HARD_LIMITS } from './limits.ts';
 import { Distribution, Duration, Rate } from './schema-units.ts';
 import { AppLifecycle, Expectation, Mesh, Rollout, SidecarOverride } from './schema-lifecycle.ts';
+import { ConnectionPool, Conntrack, Node } from './schema-connections.ts';
 
 export { Distribution, Duration, Rate } from './schema-units.ts';
 
@@ -34,6 +35,8 @@ const Network = z
 const Cluster = z.strictObject({
   nodes: z.int().min(1).max(HARD_LIMITS.nodes).default(3).meta({ description: 'Worker nodes; pods are spread over them.' }),
   network: Network.prefault({}),
+  node: Node.prefault({}),
+  conntrack: Conntrack.prefault({}),
 });
 
 // ---------- services ----------
@@ -66,7 +69,7 @@ const LoadBalancer = z.strictObject({
 });
 
 const TrafficPolicy = z
-  .strictObject({ loadBalancer: LoadBalancer.prefault({}) })
+  .strictObject({ loadBalancer: LoadBalancer.prefault({}), connectionPool: ConnectionPool.prefault({}) })
   .meta({ description: 'Istio DestinationRule trafficPolicy for this service.' });
 
 const Service = z.strictObject({

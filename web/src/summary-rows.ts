@@ -107,6 +107,15 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
     const done = Object.entries(r.rollouts ?? {}).filter(([, t]) => t.length > 0);
     return done.length ? [{ label: 'rollouts took', value: done.map(([k, t]) => `${k} ${t.map((x) => `${x}s`).join(', ')}`).join('; ') }] : [];
   },
+  conntrack: (r) =>
+    r.conntrack
+      ? [
+          { label: 'nf_conntrack_max', value: formatCount(r.conntrack.nfConntrackMax) },
+          { label: 'SYNs dropped (table full)', value: formatCount(r.conntrack.drops) },
+          { label: 'worst node', value: `${r.conntrack.worstNode.node}: peak ${formatCount(r.conntrack.worstNode.peakEntries)}, ${formatCount(r.conntrack.worstNode.drops)} drops` },
+          { label: 'connections opened', value: formatCount(r.conntrack.connectionsOpened) },
+        ]
+      : [],
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
   digest: (r) => [{ label: 'result digest', value: r.digest }],
   eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],

@@ -20,6 +20,10 @@ export const Detail = {
   DOWNSTREAM_GONE: 8,
   /** The caller's sidecar has no config for the cluster (started without it, initialFetchTimeout). */
   NO_CLUSTER: 9,
+  /** Envoy's connect timeout ran out while SYNs were being dropped (conntrack.md §2.2): UF. */
+  CONNECT_TIMEOUT: 10,
+  /** The kernel gave up on the connect (ETIMEDOUT after its last SYN, conntrack.md §2.1): UF. */
+  CONNECT_FAILURE: 11,
 } as const;
 
 export const DETAIL_TEXT: readonly string[] = [
@@ -33,4 +37,6 @@ export const DETAIL_TEXT: readonly string[] = [
   'local_sidecar_exited',
   'downstream_remote_disconnect',
   'cluster_not_found',
+  'upstream_reset_before_response_started{connection_timeout}',
+  'upstream_reset_before_response_started{local_connection_failure}',
 ];

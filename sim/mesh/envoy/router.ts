@@ -46,6 +46,13 @@ export class Router {
   private readonly active = new ActiveRequestTable();
   private readonly activeViews: ClientActiveRequests[] = [];
   onEnded: RequestEndedHandler = () => {};
+  /**
+   * Puts a request on the wire to its host, `latencyNs` one way. With connection tracking on,
+   * world.ts points this at the connection pools (envoy/connection-pool.ts), which find or open
+   * a connection first.
+   */
+  sendUpstream: (r: number, latencyNs: number) => void = (r, latencyNs) =>
+    this.ctx.sim.postAfter(latencyNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   private readonly configs: ProxyConfigs;
 
   constructor(ctx: MeshContext, configs: ProxyConfigs) {
@@ -103,7 +110,7 @@ export class Router {
     const line = this.ctx.services[service]!.timeoutLine;
     // envoy.md §4.3: the route timeout starts once the downstream request is complete (now).
     if (line) rq.timeoutHandle[r] = line.schedule(EventKind.ROUTE_TIMEOUT, r, rq.gen[r]!);
-    sim.postAfter(this.ctx.network.latencyNs(client, host), EventKind.REQUEST_ARRIVE, r, rq.gen[r]!);
+    this.sendUpstream(r, this.ctx.network.latencyNs(client, host));
     return r;
   }
 

@@ -143,6 +143,11 @@ export class ConntrackTables {
     if (this.config.gc) this.gcWorker();
   }
 
+  /** Bytes of table state (typed arrays), for the bench's cost per connection. */
+  get bytes(): number {
+    return this.capacity * (4 * 3 + 8 * 5 + 4 * CT_STATES * 2 + 1) + this.wheel.bytes;
+  }
+
   resetPeaks(): void {
     for (let t = 0; t < this.capacity; t++) this.peak[t] = this.count[t]!;
   }

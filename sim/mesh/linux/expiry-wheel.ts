@@ -36,6 +36,10 @@ export class ExpiryWheel {
     this.tables = n;
   }
 
+  get bytes(): number {
+    return this.counts.byteLength;
+  }
+
   /** Adds an entry of `state` in `table` that expires at `expiresAtNs` (> the last tick). */
   add(table: number, state: number, expiresAtNs: number): void {
     const slot = Math.max(this.nextSlot, Math.ceil(expiresAtNs / this.slotNs));

@@ -90,6 +90,10 @@ export class TcpConnects {
     return a;
   }
 
+  ownerOf(a: number): number {
+    return this.owner[a]!;
+  }
+
   /** The next SYN of attempt a is due. */
   onRetransmit(a: number, gen: number): void {
     if (this.gen[a] !== gen) return; // abandoned meanwhile

@@ -40,7 +40,23 @@ const appArb = (targets: string[]) =>
   );
 
 const trafficPolicyArb = fc.record(
-  { loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }) },
+  {
+    loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }),
+    connectionPool: fc.record(
+      {
+        tcp: fc.record({ connectTimeout: durationArb(20_000_000_000).map((x) => x.text) }, { requiredKeys: [] }),
+        http: fc.record(
+          {
+            idleTimeout: durationArb(5_000_000_000).map((x) => x.text),
+            maxRequestsPerConnection: fc.constantFrom(0, 1, 3),
+            h2UpgradePolicy: fc.constantFrom('DO_NOT_UPGRADE', 'UPGRADE'),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { requiredKeys: [] },
 );
 
