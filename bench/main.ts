@@ -25,12 +25,25 @@ for (const pending of [1e3, 1e5, 1e6]) {
   console.log(`  ${String(pending).padStart(8)} pending: ${fmt(median(rates) / 1e6)}M events/s  (runs: ${rates.map((r) => fmt(r / 1e6)).join(', ')})`);
 }
 
-const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['scenarios/scale-4000-pods.yaml', 'scenarios/scale-rollout-1000-pods.yaml', 'scenarios/quickstart.yaml'];
-for (const file of scenarios) {
-  console.log(`\n${file} (base variant, fresh process each run; median of ${REPEATS})`);
+/** A scenario file and overrides by dotted path (bench/run-scenario.ts). */
+const PAGERDUTY = 'scenarios/pagerduty-conntrack-4000-pods.yaml';
+const DEFAULT_RUNS: { file: string; set: string[]; label?: string }[] = [
+  { file: 'scenarios/scale-4000-pods.yaml', set: [] },
+  { file: 'scenarios/scale-rollout-1000-pods.yaml', set: [] },
+  { file: 'scenarios/quickstart.yaml', set: [] },
+  { file: PAGERDUTY, set: ['duration=60s'], label: 'first 60s' },
+  // 10,000 pods on 200 nodes: the same per-node density and load per pod.
+  { file: PAGERDUTY, set: ['duration=60s', 'cluster.nodes=200', 'services.web.replicas=5000', 'services.api.replicas=5000', 'workload.0.rate=75000/s'], label: '10,000 pods, first 60s' },
+];
+const runsToDo = process.argv.slice(2).length ? process.argv.slice(2).map((file) => ({ file, set: [] as string[], label: undefined })) : DEFAULT_RUNS;
+for (const { file, set, label } of runsToDo) {
+  console.log(`\n${file}${label ? ` [${label}]` : ''} (base variant, fresh process each run; median of ${REPEATS})`);
   const runs = Array.from({ length: REPEATS }, () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./run-scenario.ts', import.meta.url).pathname, file], { encoding: 'utf8' });
-    return JSON.parse(out) as { wallMs: number; events: number; simS: number; requests: number; ingress: number; pods: number; maxRssMiB: number };
+    const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./run-scenario.ts', import.meta.url).pathname, file, ...set], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return JSON.parse(out) as {
+      wallMs: number; events: number; simS: number; requests: number; ingress: number; pods: number; maxRssMiB: number;
+      conntrack: { connectionsOpened: number; connectionsOpenAtEnd: number; drops: number; stateBytes: number; pools: number; worstNode: { peakEntries: number } } | null;
+    };
   });
   const r = runs[0]!;
   const wall = median(runs.map((x) => x.wallMs));
@@ -38,4 +51,9 @@ for (const file of scenarios) {
   console.log(`  wall time ${fmt(wall / 1000)}s  (runs: ${runs.map((x) => fmt(x.wallMs / 1000)).join(', ')})`);
   console.log(`  ${fmt(r.events / 1e6)}M events · ${fmt(r.events / (wall / 1000) / 1e6)}M events/s · ${fmt(r.requests / (wall / 1000) / 1e3, 0)}k simulated requests per wall second`);
   console.log(`  peak RSS ${fmt(Math.max(...runs.map((x) => x.maxRssMiB)), 0)} MiB (whole process, including the TypeScript loader)`);
+  const ct = r.conntrack;
+  if (ct) {
+    console.log(`  ${ct.connectionsOpened.toLocaleString('en')} connections opened, ${ct.pools.toLocaleString('en')} pools, worst node peak ${ct.worstNode.peakEntries.toLocaleString('en')} entries, ${ct.drops.toLocaleString('en')} SYNs dropped`);
+    console.log(`  cost per connection: ${fmt(ct.stateBytes / Math.max(1, ct.connectionsOpenAtEnd), 1)} bytes of pool and table state per open connection`);
+  }
 }

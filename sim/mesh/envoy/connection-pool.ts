@@ -98,7 +98,8 @@ export class ConnectionPools {
     const host = rq.host[r]!;
     this.ensureRequests(r);
     this.ensurePods(Math.max(client, host));
-    this.localLeg(client, this.outInFlight, this.appConns);
+    // The ingress gateway has no app: its downstreams connect from outside the mesh.
+    if (pods.service[client] !== INGRESS_SERVICE) this.localLeg(client, this.outInFlight, this.appConns);
     this.localLeg(host, this.inInFlight, this.inboundConns);
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
@@ -152,7 +153,7 @@ export class ConnectionPools {
     if (p === NOT_OURS) return;
     this.reqPool[r] = NOT_OURS;
     const rq = this.ctx.requests;
-    this.outInFlight[rq.client[r]!]!--;
+    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
     this.inInFlight[rq.host[r]!]!--;
     if (p === NO_CONNECTION) return;
     const service = this.ctx.pods.service[this.index.host(p)]!;
