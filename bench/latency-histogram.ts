@@ -23,7 +23,7 @@ const result = runScenario(scenario, {
   },
 });
 console.log(`${file} [${variant}]: ${total} ingress requests ended; conntrack drops ${result.summary.conntrack?.drops ?? 0}`);
-console.log('latency   2xx        failed     share   (one # per 0.5 % of requests, log-free)');
+console.log('latency   2xx        failed     share   (one # per 0.5 % of requests, at least one)');
 for (const s of [...bins.keys()].sort((a, b) => a - b)) {
   const b = bins.get(s)!;
   const share = (b.ok + b.failed) / total;

@@ -7,7 +7,7 @@ import { CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../linux/conntrack-st
 import type { ConntrackTables } from '../linux/conntrack-tables.ts';
 import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
 import type { SynSchedule } from '../linux/syn-retransmit.ts';
-import { IdleQueue } from './idle-queue.ts';
+import { IdleWheel } from './idle-queue.ts';
 import { PoolIndex } from './pool-index.ts';
 import { Detail } from './response-details.ts';
 
@@ -59,7 +59,9 @@ export class ConnectionPools {
   private inboundConns = new Int32Array(1024);
   private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
-  private readonly idleQueues: IdleQueue[];
+  private readonly idleWheel: IdleWheel;
+  /** Whether pool p has an entry in the idle wheel. */
+  private idleQueued = new Uint8Array(1024);
   private readonly path = new Int32Array(MAX_PATH);
   // Envoy's upstream_cx_* counters, per upstream service.
   readonly cxTotal: Float64Array;
@@ -85,7 +87,7 @@ export class ConnectionPools {
     this.cxActive = new Float64Array(n);
     this.cxDestroyed = new Float64Array(n);
     this.connectLines = ctx.services.map((s) => ctx.sim.createDelayLine(s.connectionPool.connectTimeoutNs));
-    this.idleQueues = ctx.services.map(() => new IdleQueue());
+    this.idleWheel = new IdleWheel(tables.wheel.slotNs);
   }
 
   /**
@@ -172,10 +174,7 @@ export class ConnectionPools {
         if (waiting.length === 0) this.pending.delete(p);
       }
     }
-    if (this.busy[p] === 0 && this.open[p]! > 0) {
-      this.idleSinceNs[p] = this.ctx.sim.nowNs;
-      this.idleQueues[service]!.push(p, this.ctx.sim.nowNs + model.idleTimeoutNs);
-    }
+    if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
   }
 
   /** Envoy's connect timeout for attempt a ran out: the socket closes (conntrack.md §2.2). */
@@ -188,16 +187,27 @@ export class ConnectionPools {
 
   /** The wheel's tick: idle timeouts (conntrack.md §3.1: 1 h by default). */
   tick(nowNs: number): void {
-    for (let s = 0; s < this.idleQueues.length; s++) {
-      const q = this.idleQueues[s]!;
-      const idleTimeoutNs = this.ctx.services[s]!.connectionPool.idleTimeoutNs;
-      while (q.length > 0 && q.headDeadlineNs() <= nowNs) {
-        const p = q.pop();
-        // Stale unless the pool is still idle since the time this entry was queued for.
-        if (this.busy[p] !== 0 || this.idleSinceNs[p]! + idleTimeoutNs > nowNs) continue;
-        this.close(p, this.ctx.services[s]!.connectionPool.http2 ? this.open[p]! : this.idle[p]!);
+    this.idleWheel.advance(nowNs, (p) => {
+      this.idleQueued[p] = 0;
+      if (this.busy[p] !== 0 || this.open[p] === 0) return; // re-queued when it next goes idle
+      const model = this.ctx.services[this.ctx.pods.service[this.index.host(p)]!]!.connectionPool;
+      const deadlineNs = this.idleSinceNs[p]! + model.idleTimeoutNs;
+      if (deadlineNs > nowNs) {
+        this.queueIdle(p, deadlineNs); // used again since it was queued
+        return;
       }
-    }
+      this.close(p, model.http2 ? this.open[p]! : this.idle[p]!);
+    });
+  }
+
+  private wentIdle(p: number, idleTimeoutNs: number): void {
+    this.idleSinceNs[p] = this.ctx.sim.nowNs;
+    if (this.idleQueued[p] === 0) this.queueIdle(p, this.ctx.sim.nowNs + idleTimeoutNs);
+  }
+
+  private queueIdle(p: number, deadlineNs: number): void {
+    this.idleQueued[p] = 1;
+    this.idleWheel.push(p, deadlineNs);
   }
 
   /** Open pooled connections over all pools (the conservation checker's "open"). */
@@ -264,10 +274,7 @@ export class ConnectionPools {
     const waiting = this.pending.get(p);
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     if (waiting === undefined || waiting.length === 0) {
-      if (this.busy[p] === 0) {
-        this.idleSinceNs[p] = this.ctx.sim.nowNs;
-        this.idleQueues[service]!.push(p, this.ctx.sim.nowNs + this.ctx.services[service]!.connectionPool.idleTimeoutNs);
-      }
+      if (this.busy[p] === 0) this.wentIdle(p, this.ctx.services[service]!.connectionPool.idleTimeoutNs);
       return;
     }
     const n = http2 ? waiting.length : 1;
@@ -406,6 +413,13 @@ export class ConnectionPools {
     this.connecting = grow(this.connecting, need);
     this.served = grow(this.served, need);
     this.idleSinceNs = grow(this.idleSinceNs, need);
+    if (need > this.idleQueued.length) {
+      let n = this.idleQueued.length;
+      while (n < need) n *= 2;
+      const q = new Uint8Array(n);
+      q.set(this.idleQueued);
+      this.idleQueued = q;
+    }
   }
 }
 

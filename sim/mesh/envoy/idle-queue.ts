@@ -1,46 +1,35 @@
 /**
- * Pools that went idle, in the order they did, with the time their idle timeout runs out. One
- * queue per upstream service: its idle timeout is constant, so deadlines arrive sorted and a FIFO
- * ring suffices (no heap, no event per connection). Entries are checked when they come due: a
- * pool used again meanwhile is skipped (lazy cancellation).
+ * Idle-timeout deadlines of connection pools, bucketed by wheel slot (a timing wheel keyed by
+ * absolute slot, Varghese & Lauck 1997): no heap event per connection, and at most one entry per
+ * pool (the caller keeps a "queued" flag), so memory is bounded by the number of pools. A pool
+ * used again after it was queued is re-queued at its new deadline when its old one comes due
+ * (lazy cancellation); a pool closes within one slot of its idle timeout.
  */
-export class IdleQueue {
-  private pools = new Int32Array(256);
-  private deadlines = new Float64Array(256);
-  private head = 0;
-  private tail = 0;
+export class IdleWheel {
+  private readonly slotNs: number;
+  private readonly slots = new Map<number, number[]>();
+  private nextSlot = 0;
 
-  get length(): number {
-    return this.tail - this.head;
+  constructor(slotNs: number) {
+    this.slotNs = slotNs;
   }
 
   push(pool: number, deadlineNs: number): void {
-    if (this.tail - this.head === this.pools.length) this.grow();
-    const i = this.tail++ & (this.pools.length - 1);
-    this.pools[i] = pool;
-    this.deadlines[i] = deadlineNs;
+    const slot = Math.max(this.nextSlot, Math.ceil(deadlineNs / this.slotNs));
+    const list = this.slots.get(slot);
+    if (list === undefined) this.slots.set(slot, [pool]);
+    else list.push(pool);
   }
 
-  headDeadlineNs(): number {
-    return this.deadlines[this.head & (this.pools.length - 1)]!;
-  }
-
-  pop(): number {
-    return this.pools[this.head++ & (this.pools.length - 1)]!;
-  }
-
-  private grow(): void {
-    const n = this.pools.length * 2;
-    const pools = new Int32Array(n);
-    const deadlines = new Float64Array(n);
-    const mask = this.pools.length - 1;
-    for (let k = 0; k < this.length; k++) {
-      pools[k] = this.pools[(this.head + k) & mask]!;
-      deadlines[k] = this.deadlines[(this.head + k) & mask]!;
+  /** Calls `due` for every pool queued in slots up to now, in the order they were queued. */
+  advance(nowNs: number, due: (pool: number) => void): void {
+    while (this.nextSlot * this.slotNs <= nowNs) {
+      const list = this.slots.get(this.nextSlot);
+      if (list !== undefined) {
+        this.slots.delete(this.nextSlot);
+        for (const p of list) due(p);
+      }
+      this.nextSlot++;
     }
-    this.tail -= this.head;
-    this.head = 0;
-    this.pools = pools;
-    this.deadlines = deadlines;
   }
 }

@@ -55,7 +55,7 @@ workload: [{ to: client, rate: 1/s }]
     const on0 = (ids: number[]) => ids.find((p) => c.world.ctx.pods.node[p] === 0)!;
     expect(c.pod(on0(c.clients))).toBe(4000);
     expect(c.pod(on0(c.servers))).toBe(4000);
-  }, 60_000);
+  }, 240_000);
 
   it('(a) 4000 pods all-to-all, 50 per node, W = 2: 7 998 connections out and in per pod, 794 900 host-netns entries on a node', () => {
     const yaml = `
@@ -70,7 +70,7 @@ workload: [{ to: mesh, rate: 1/s }]
     const onNode0 = c.clients.find((p) => c.world.ctx.pods.node[p] === 0)!;
     // W x (N - 1) = 7 998 out and as many in (§3.4 (a)).
     expect(c.pod(onNode0)).toBe(7998 + 7998);
-  }, 60_000);
+  }, 240_000);
 });
 
 /** A random small mesh with connection tracking on and tables small enough to fill. */
