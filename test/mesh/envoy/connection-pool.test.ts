@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { World } from '../../../sim/mesh/world.ts';
 import { runScenario } from '../../../sim/run/index.ts';
+import { conntrackCsv } from '../../../sim/run/documents.ts';
 import { scenarioFrom } from '../../helpers/scenario.ts';
 
 /**
@@ -145,6 +146,11 @@ workload: [{ to: front, rate: 200/s }]
     expect(c.worstNode.peakEntries).toBe(30);
     const front = result.summary.services.find((s) => s.name === 'front')!;
     expect(front.flags.UF).toBeGreaterThan(0);
+    // conntrack.csv: a row per node and per service for every 1 s interval; the drops add up.
+    const rows = conntrackCsv([result])!.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength((2 + 2) * 20);
+    const nodeDrops = rows.filter((r) => r[2] === 'node').reduce((a, r) => a + Number(r[7]), 0);
+    expect(nodeDrops).toBe(c.hostDrops);
     // Istio's 10 s connect timeout is the longest a connect waits: nothing ends later than that plus service time.
     expect(front.latency.maxMs!).toBeLessThan(10_100);
     expect(front.latency.maxMs!).toBeGreaterThanOrEqual(10_000);
