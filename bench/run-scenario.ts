@@ -1,12 +1,23 @@
 // Runs one scenario once and prints {wallMs, events, simS, requests, maxRssMiB} as JSON.
 // The bench runs this in a fresh process so peak RSS belongs to this scenario alone.
+// Optional further arguments set fields by dotted path before parsing, as variants do
+// (duration=60s, services.web.replicas=5000).
 import { existsSync, readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { runScenario } from '../sim/run/index.ts';
 import { parseScenario } from '../sim/scenario/index.ts';
 
-// FILE or FILE@VARIANT.
+// FILE or FILE@VARIANT, then optional PATH=VALUE overrides.
 const [file, variant = 'base'] = process.argv[2]!.split('@') as [string, string?];
-const scenario = parseScenario(readFileSync(file, 'utf8'), file);
+const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+for (const arg of process.argv.slice(3)) {
+  const [path, value] = arg.split('=') as [string, string];
+  const keys = path.split('.');
+  let o = doc;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys[keys.length - 1]!] = /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+const scenario = parseScenario(stringify(doc), file);
 const start = process.hrtime.bigint();
 const result = runScenario(scenario, { variant });
 const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -21,6 +32,7 @@ process.stdout.write(
     ingress,
     pods: result.summary.podsCreated,
     maxRssMiB: peakRssMiB(),
+    conntrack: result.summary.conntrack,
   }) + '\n',
 );
 

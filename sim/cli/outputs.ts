@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFile
 import { basename, dirname, join } from 'node:path';
 
 // The documents themselves are pure (the playground writes the same files): sim/run/documents.ts.
-export { MESHSIM_VERSION, summaryDocument, timeSeriesCsv } from '../run/documents.ts';
+export { MESHSIM_VERSION, conntrackCsv, summaryDocument, timeSeriesCsv } from '../run/documents.ts';
 
 /**
  * Writes each file to a temporary name in `dir`, then renames them all: no file is ever

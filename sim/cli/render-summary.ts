@@ -4,6 +4,7 @@ import { evaluateExpectations } from '../run/index.ts';
 import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
 import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
 import { healthLines, proxyConfigLines } from './render-health.ts';
+import { conntrackLines } from './render-conntrack.ts';
 
 export interface RenderInput {
   scenario: Scenario;
@@ -38,6 +39,8 @@ export function renderSummary(input: RenderInput): string {
   out.push('', ...lifecycleLines(firstSeed));
   const health = healthLines(firstSeed);
   if (health.length) out.push('', ...health);
+  const ct = conntrackLines(firstSeed);
+  if (ct.length > 0) out.push('', ...ct);
   for (const r of firstSeed) for (const ps of r.summary.proxyStatus) out.push('', ...proxyStatusLines(ps, r.summary.variant));
   for (const r of firstSeed) for (const pc of r.summary.proxyConfigs) out.push('', ...proxyConfigLines(pc, r.summary.variant));
   if (scenario.expect.length > 0) out.push('', `expectations${seeds.length > 1 ? ' (means over seeds)' : ''}:`, ...expectationLines(evaluateExpectations(scenario, runs)).map((l) => `  ${l}`));

@@ -6,7 +6,7 @@ import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
 import { CliError, cannotWrite } from './errors.ts';
 import { checkCanCreateDirectory } from './output-dir.ts';
 import { readScenario } from './read-scenario.ts';
-import { AtomicLineWriter, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
+import { AtomicLineWriter, conntrackCsv, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
 import { checkReportPath, writeReport } from './report-file.ts';
@@ -69,6 +69,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
       files = writeFilesAtomically(args.out, {
         'summary.json': JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n',
         'timeseries.csv': timeSeriesCsv(runs),
+        ...optional('conntrack.csv', conntrackCsv(runs)),
       });
     } catch (e) {
       throw cannotWrite(args.out, e);
@@ -155,4 +156,8 @@ function accessLogTooLarge(scenario: Scenario, lines: number, atNs: number): Run
 export function mergeByVariant(runs: RunResult[]) {
   const variants = [...new Set(runs.map((r) => r.summary.variant))];
   return variants.map((v) => mergeReplications(runs.filter((r) => r.summary.variant === v).map((r) => r.summary)));
+}
+
+function optional(name: string, content: string | undefined): Record<string, string> {
+  return content === undefined ? {} : { [name]: content };
 }

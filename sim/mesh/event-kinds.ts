@@ -75,4 +75,13 @@ export const EventKind = {
   APP_CALL_RETRY: 43,
   /** A timeline `degrade` window ends. a = index into scenario.timeline. */
   DEGRADE_END: 44,
+  // ---- connections and conntrack (50-59) ----
+  /** The next SYN of a waiting TCP connect attempt. a = attempt id, b = attempt generation. */
+  SYN_RETRANSMIT: 50,
+  /** The kernel's last SYN wait ran out (ETIMEDOUT). a = attempt id, b = attempt generation. */
+  TCP_CONNECT_GIVE_UP: 51,
+  /** Envoy's connect timeout for an attempt. a = attempt id, b = attempt generation. */
+  CONNECT_TIMEOUT: 52,
+  /** A conntrack expiry-wheel slot ends: expire entries, run the GC worker, close idle connections. */
+  CONNTRACK_TICK: 53,
 } as const;

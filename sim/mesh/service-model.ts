@@ -23,6 +23,17 @@ export interface PodLifecycle {
   graceNs: number;
   readinessProbe: ProbeTiming | undefined;
   startupCalls: { target: number; required: boolean }[];
+  /** Envoy worker threads of these pods' sidecars (ProxyConfig.concurrency). */
+  workers: number;
+}
+
+/** DestinationRule connectionPool for connections to a service (envoy.md §4.7, conntrack.md §3.1). */
+export interface ConnectionPoolModel {
+  connectTimeoutNs: number;
+  idleTimeoutNs: number;
+  /** 0 = unlimited. */
+  maxRequestsPerConnection: number;
+  http2: boolean;
 }
 
 /** One downstream call a service makes, resolved to ids. */
@@ -71,6 +82,7 @@ export interface ServiceModel {
   /** Whether callers keep per-proxy host health (active HC or outlier detection configured). */
   healthManaged: boolean;
   publishNotReadyAddresses: boolean;
+  connectionPool: ConnectionPoolModel;
 }
 
 export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceModel[] {
@@ -110,6 +122,12 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     steps,
     calls,
     lifecycle: compileLifecycle(scenario, svc, idOf),
+    connectionPool: {
+      connectTimeoutNs: svc.trafficPolicy.connectionPool.tcp.connectTimeout ?? scenario.mesh.connectTimeout,
+      idleTimeoutNs: svc.trafficPolicy.connectionPool.http.idleTimeout,
+      maxRequestsPerConnection: svc.trafficPolicy.connectionPool.http.maxRequestsPerConnection,
+      http2: svc.trafficPolicy.connectionPool.http.h2UpgradePolicy === 'UPGRADE',
+    },
     health,
     healthManaged: health.hc !== undefined || health.od !== undefined,
     publishNotReadyAddresses: svc.publishNotReadyAddresses,
@@ -168,6 +186,7 @@ function compileLifecycle(scenario: Scenario, svc: Service, idOf: Map<string, nu
     graceNs: svc.terminationGracePeriodSeconds * 1e9,
     readinessProbe: probe === false ? undefined : probe,
     startupCalls: svc.app.startupCalls.map((c) => ({ target: idOf.get(c.service)!, required: c.required })),
+    workers: sidecar.concurrency,
   };
 }
 

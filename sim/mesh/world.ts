@@ -26,6 +26,7 @@ import { AppServer } from './traffic/app.ts';
 import { AppClient } from './traffic/app-client.ts';
 import { JOB_CALLING, NONE, RequestTable, ROW_APP_CALL } from './traffic/requests.ts';
 import { Workloads } from './traffic/workload.ts';
+import { Connections, type ConnectionsResult } from './connections.ts';
 
 export interface WorldOptions {
   /** Receives one record per finished request (Envoy access log), if given. */
@@ -77,6 +78,8 @@ export interface WorldResult {
   /** Per service: expected calls to it per request of each workload, and its depth (amplification.ts). */
   reach: Float64Array[];
   depths: number[];
+  /** Connections and conntrack, when cluster.conntrack.enabled. */
+  connections: ConnectionsResult | null;
 }
 
 /**
@@ -103,6 +106,8 @@ export class World {
   private readonly timeline: Timeline;
   private readonly serviceIds: Map<string, number>;
   private readonly censusCounts: Float64Array;
+  /** Connection pools and conntrack tables; undefined unless cluster.conntrack.enabled (no cost then). */
+  readonly connections: Connections | undefined;
 
   constructor(scenario: Scenario, seed: number, options: WorldOptions = {}) {
     this.sim = new Scheduler((kind, a, b) => this.dispatch(kind, a, b));
@@ -138,6 +143,11 @@ export class World {
     if (this.health.enabled) this.app.onBusy = (pod) => this.health.wake(pod);
     this.appClient = new AppClient(this.ctx, this.router);
     this.app.appClient = this.appClient;
+    if (scenario.cluster.conntrack.enabled) {
+      const connections = new Connections(this.ctx, (r, code, flags, fromPod, detail) => this.router.deliverUpstream(r, code, flags, fromPod, detail));
+      this.router.sendUpstream = (r, latencyNs) => connections.pools.dispatch(r, latencyNs);
+      this.connections = connections;
+    }
     this.kubelet = new Kubelet(this.ctx, {
       connectProxy: (pod) => this.istiod.connect(pod),
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
@@ -196,6 +206,7 @@ export class World {
       health: healthSummary(this.ctx, this.health.settled(this.ctx.scenario.duration)),
       reach: reachPerRootRequest(graph),
       depths: callDepths(graph),
+      connections: this.connections?.result() ?? null,
     };
   }
 
@@ -256,6 +267,7 @@ export class World {
     (this.options.proxyConfigAt ?? []).forEach((r, i) => sim.post(Math.min(r.atNs, scenario.duration), EventKind.PROXY_CONFIG_DUMP, i));
     scenario.timeline.forEach((e, i) => sim.post(e.at, EventKind.TIMELINE, i));
     this.workloads.start(scenario.workload, (n) => this.serviceIds.get(n)!);
+    this.connections?.start();
   }
 
   private dispatch(kind: number, a: number, b: number): void {
@@ -265,6 +277,7 @@ export class World {
       case EventKind.SERVICE_DONE:
         return this.app.onServiceDone(a, b);
       case EventKind.RESPONSE_ARRIVE:
+        if (this.connections && this.ctx.requests.gen[a] === b) this.connections.pools.onResponse(a);
         return this.router.onResponseArrive(a, b);
       case EventKind.ROUTE_TIMEOUT:
         return this.router.onTimeout(a, b);
@@ -277,7 +290,13 @@ export class World {
       case EventKind.TIMELINE:
         this.timeline.apply(a);
         return this.check('action');
+      case EventKind.SYN_RETRANSMIT:
+      case EventKind.TCP_CONNECT_GIVE_UP:
+      case EventKind.CONNECT_TIMEOUT:
+      case EventKind.CONNTRACK_TICK:
+        return this.connections!.dispatch(kind, a, b);
       case EventKind.METRICS_TICK:
+        this.connections?.closeInterval();
         this.podCensus();
         healthCensus(this.ctx, this.health);
         return this.ctx.metrics.closeInterval(this.census());
@@ -378,6 +397,7 @@ export class World {
       startedInWindow: (s, from, to) => ctx.metrics.startedIn(s, from, to),
       intervalNs: ctx.metrics.intervalNs,
       workloadSeriesBase: ctx.workloadSeriesBase,
+      connections: this.connections?.pools,
     };
   }
 

@@ -59,3 +59,32 @@ function num(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(6);
 }
 
+
+/**
+ * conntrack.csv: per run, node and interval, the node's host-netns table (entries at the end of
+ * the interval, the peak within it, SYNs dropped in it); then per upstream service, connects,
+ * connect failures and pooled connections open. Only runs with connection tracking have rows.
+ */
+export function conntrackCsv(runs: RunResult[]): string | undefined {
+  const withSeries = runs.filter((r) => r.connectionSeries !== undefined);
+  if (withSeries.length === 0) return undefined;
+  const lines = ['variant,seed,kind,name,interval_start_s,entries,peak_entries,drops,connects,connect_failures,pool_connections'];
+  for (const r of withSeries) {
+    const cs = r.connectionSeries!;
+    const iv = r.timeSeries.intervalNs / 1e9;
+    for (let n = 0; n < cs.nodes; n++) {
+      for (let i = 0; i < cs.intervals; i++) {
+        const c = i * cs.nodes + n;
+        lines.push([r.summary.variant, r.summary.seed, 'node', `node-${n}`, i * iv, cs.nodeEntries[c], cs.nodePeak[c], cs.nodeDrops[c], '', '', ''].join(','));
+      }
+    }
+    const m = cs.services.length;
+    cs.services.forEach((name, s) => {
+      for (let i = 0; i < cs.intervals; i++) {
+        const c = i * m + s;
+        lines.push([r.summary.variant, r.summary.seed, 'service', name, i * iv, '', '', '', cs.serviceConnects[c], cs.serviceConnectFailures[c], cs.servicePoolSize[c]].join(','));
+      }
+    });
+  }
+  return lines.join('\n') + '\n';
+}

@@ -4,7 +4,7 @@
  * a from/to window) and averaged over seeds, and holds when atLeast <= measured <= atMost.
  */
 import { NS_PER_S } from '../engine/index.ts';
-import { CONTROL_PLANE_FIGURES, parseMetric, type MetricRef } from '../scenario/metric-names.ts';
+import { CONNTRACK_FIGURES, CONTROL_PLANE_FIGURES, parseMetric, type MetricRef } from '../scenario/metric-names.ts';
 import type { Scenario } from '../scenario/index.ts';
 import type { ExpectationParsed } from '../scenario/schema.ts';
 import { BASE_VARIANT, type RunResult, type RunSummary, type SeriesSummary } from './result.ts';
@@ -68,6 +68,7 @@ function windowLabel(e: ExpectationParsed): string | null {
 
 function measure(ref: MetricRef, e: ExpectationParsed, run: RunResult): number | null {
   if (ref.target === 'controlPlane') return controlPlaneFigure(ref.figure, run.summary);
+  if (ref.target === 'conntrack') return conntrackFigure(ref.figure, run.summary);
   if (e.from !== undefined || e.to !== undefined) return windowFigure(ref, e, run);
   const s = [...run.summary.services, ...run.summary.workloads].find((x) => x.name === ref.series);
   return s ? seriesFigure(ref, s, run.summary) : null;
@@ -100,6 +101,13 @@ function seriesFigure(ref: Extract<MetricRef, { target: 'series' }>, s: SeriesSu
     case 'hcFailures':
     case 'ejections':
       return healthFigure(summary, s.name, ref.figure);
+    case 'connects':
+    case 'connectFailures':
+    case 'connectionsOpenAtEnd': {
+      const c = summary.conntrack?.services.find((x) => x.name === s.name);
+      if (!c) return 0;
+      return ref.figure === 'connects' ? c.connects : ref.figure === 'connectFailures' ? c.connectFailures : c.openAtEnd;
+    }
     default:
       return (s as unknown as Record<string, number>)[ref.figure] ?? null;
   }
@@ -187,4 +195,18 @@ const CONTROL_PLANE: Record<(typeof CONTROL_PLANE_FIGURES)[number], (cp: RunSumm
 
 function controlPlaneFigure(figure: string, s: RunSummary): number | null {
   return CONTROL_PLANE[figure as keyof typeof CONTROL_PLANE]?.(s.controlPlane) ?? null;
+}
+
+/** conntrack.NAME -> the summary figure it reads; 0 when the run tracks no connections. */
+function conntrackFigure(figure: (typeof CONNTRACK_FIGURES)[number], s: RunSummary): number {
+  const c = s.conntrack;
+  if (c === null) return 0;
+  switch (figure) {
+    case 'worstNodePeakEntries':
+      return c.worstNode.peakEntries;
+    case 'worstNodeDrops':
+      return c.worstNode.drops;
+    default:
+      return c[figure];
+  }
 }

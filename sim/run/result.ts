@@ -1,4 +1,6 @@
 import type { ProxyConfigDump, ServiceHealthSummary } from '../mesh/index.ts';
+import type { ConnectionsResult } from '../mesh/index.ts';
+import type { ConnectionSeries } from '../metrics/index.ts';
 import type { HistogramBins, SeriesKind, TimeSeries } from '../metrics/index.ts';
 
 /** Latency figures in milliseconds; null where nothing was measured. */
@@ -106,6 +108,8 @@ export interface HealthSummary extends Omit<ServiceHealthSummary, 'service'> {
   healthyHostsMin: number | null;
   undeadHostsMax: number;
 }
+/** summary.conntrack: the run's connection and conntrack figures (mesh/connections.ts), without the series. */
+export type ConntrackSummary = Omit<ConnectionsResult, 'series'>;
 
 export interface RunSummary {
   scenario: string;
@@ -132,6 +136,8 @@ export interface RunSummary {
   proxyConfigs: ProxyConfigDump[];
   /** Retry amplification per depth of the call graph (1 = the workloads' targets). */
   amplificationByDepth: { depth: number; attempts: number; nominalRequests: number; amplification: number | null }[];
+  /** Connections and conntrack (cluster.conntrack.enabled), else null. */
+  conntrack: ConntrackSummary | null;
   /** Digest of the engine's event history. */
   eventDigest: string;
   /** Digest of this summary (minus the digest itself) and the time series. */
@@ -148,6 +154,8 @@ export interface RunResult {
    * summary's percentiles, so it is not part of the digest.
    */
   latencyBins: HistogramBins[];
+  /** Per node and service, per interval (summary.conntrack's series); only with connection tracking. */
+  connectionSeries?: ConnectionSeries;
 }
 
 /** One run to do: a variant of the scenario ("base" for the scenario itself) with a seed. */

@@ -82,6 +82,12 @@ function amplificationByDepth(services: SeriesSummary[]): { depth: number; attem
   return out;
 }
 
+function conntrackSummary(world: WorldResult): RunSummary['conntrack'] {
+  if (world.connections === null) return null;
+  const { series: _series, ...rest } = world.connections;
+  return rest;
+}
+
 /** Turns a finished world into the run's result, digest included. */
 export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
@@ -111,6 +117,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
     health: healthSummaries(world),
     proxyConfigs: world.proxyConfigs,
     amplificationByDepth: amplificationByDepth(series.slice(0, base)),
+    conntrack: conntrackSummary(world),
     eventDigest: world.digest,
     digest: '',
   };
@@ -119,6 +126,8 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
   for (const col of Object.values(ts.columns)) digest.addFloats(col);
   for (const [code, col] of Object.entries(ts.codes)) digest.addString(code).addFloats(col);
   for (const [flag, col] of Object.entries(ts.flags)) digest.addString(flag).addFloats(col);
+  const cs = world.connections?.series;
+  if (cs) for (const col of [cs.nodeEntries, cs.nodePeak, cs.nodeDrops, cs.serviceConnects, cs.serviceConnectFailures, cs.servicePoolSize]) digest.addFloats(col);
   summary.digest = digest.hex();
-  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)) };
+  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)), ...(cs ? { connectionSeries: cs } : {}) };
 }

@@ -23,6 +23,10 @@ export const SERVICE_FIGURES = [
   'appRetries',
   'attemptsPerRequest',
   'amplification',
+  // Connections (README "Connections and conntrack").
+  'connects',
+  'connectFailures',
+  'connectionsOpenAtEnd',
   ...HEALTH_FIGURES,
 ] as const;
 /** What the time series holds exactly, so these alone take a from/to window. */
@@ -38,9 +42,25 @@ export const CONTROL_PLANE_FIGURES = [
   'initialConfigMaxMs',
 ] as const;
 
+/** `conntrack.figure`: the run's connection and conntrack figures (summary.conntrack; 0 without it). */
+export const CONNTRACK_FIGURES = [
+  'drops',
+  'hostDrops',
+  'earlyDrops',
+  'gcEvictions',
+  'synsDropped',
+  'worstNodePeakEntries',
+  'worstNodeDrops',
+  'nfConntrackMax',
+  'connectionsOpened',
+  'connectionsOpenAtEnd',
+  'pools',
+] as const;
+
 export type MetricRef =
   | { target: 'series'; series: string; figure: string; code?: string; flag?: string }
-  | { target: 'controlPlane'; figure: (typeof CONTROL_PLANE_FIGURES)[number] };
+  | { target: 'controlPlane'; figure: (typeof CONTROL_PLANE_FIGURES)[number] }
+  | { target: 'conntrack'; figure: (typeof CONNTRACK_FIGURES)[number] };
 
 /**
  * Resolves a metric name against the scenario's services and workloads. Returns the reference,
@@ -53,8 +73,14 @@ export function parseMetric(name: string, services: readonly string[], workloads
     if ((CONTROL_PLANE_FIGURES as readonly string[]).includes(figure)) return { target: 'controlPlane', figure: figure as MetricRef['figure'] & string } as MetricRef;
     return `unknown controlPlane figure '${figure}'${suggest(figure, CONTROL_PLANE_FIGURES) || ` (one of ${CONTROL_PLANE_FIGURES.join(', ')})`}`;
   }
+  if (name.startsWith('conntrack.')) {
+    const figure = name.slice('conntrack.'.length);
+    if (windowed) return 'conntrack figures cover the whole run; remove from/to';
+    if ((CONNTRACK_FIGURES as readonly string[]).includes(figure)) return { target: 'conntrack', figure: figure as (typeof CONNTRACK_FIGURES)[number] };
+    return `unknown conntrack figure '${figure}'${suggest(figure, CONNTRACK_FIGURES) || ` (one of ${CONNTRACK_FIGURES.join(', ')})`}`;
+  }
   const series = [...services, ...workloads].filter((s) => name.startsWith(`${s}.`)).sort((a, b) => b.length - a.length)[0];
-  if (series === undefined) return `unknown metric '${name}': it starts with a service or workload name (${[...services, ...workloads].join(', ')}) or controlPlane`;
+  if (series === undefined) return `unknown metric '${name}': it starts with a service or workload name (${[...services, ...workloads].join(', ')}) or controlPlane or conntrack`;
   const figure = name.slice(series.length + 1);
   const isService = services.includes(series);
   const code = /^code\.([0-9]{1,3})$/.exec(figure);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Distribution, Duration } from './schema-units.ts';
+import { MeshConnectTimeout, SidecarConcurrency } from './schema-connections.ts';
 
 // ---------- kubelet probes ----------
 
@@ -58,6 +59,7 @@ const SIDECAR_FIELDS = {
     description: 'Envoy waits this long for its first config before starting listeners anyway; 0s waits forever: Istio\'s setting (§1.1, §2.3).',
   }),
   preStop: PreStop.optional(),
+  concurrency: SidecarConcurrency,
 };
 
 export const Sidecar = z
@@ -67,6 +69,7 @@ export const Sidecar = z
     terminationDrainDuration: SIDECAR_FIELDS.terminationDrainDuration.prefault('5s'),
     initialFetchTimeout: SIDECAR_FIELDS.initialFetchTimeout.prefault('0s'),
     preStop: SIDECAR_FIELDS.preStop,
+    concurrency: SIDECAR_FIELDS.concurrency.default(2),
   })
   .meta({ description: 'The istio-proxy sidecar of every pod (override per service with services.X.sidecar).' });
 
@@ -78,6 +81,7 @@ export const SidecarOverride = z
     terminationDrainDuration: SIDECAR_FIELDS.terminationDrainDuration.optional(),
     initialFetchTimeout: SIDECAR_FIELDS.initialFetchTimeout.optional(),
     preStop: SIDECAR_FIELDS.preStop,
+    concurrency: SIDECAR_FIELDS.concurrency.optional(),
   })
   .meta({ description: 'Overrides mesh.sidecar for this service\'s pods.' });
 
@@ -116,6 +120,7 @@ export const ControlPlane = z
 export const Mesh = z.strictObject({
   sidecar: Sidecar.prefault({}),
   controlPlane: ControlPlane.prefault({}),
+  connectTimeout: MeshConnectTimeout,
 });
 
 // ---------- rollouts ----------

@@ -43,17 +43,25 @@ const Threshold = z.int().min(1).max(4294967295);
 export const ConnectionPool = z
   .strictObject({
     tcp: z
-      .strictObject({ maxConnections: Threshold.optional().meta({ description: 'Envoy max_connections per (proxy, cluster). Unset: MaxUint32 (Istio, envoy.md §4.7).' }) })
+      .strictObject({
+        maxConnections: Threshold.optional().meta({ description: 'Envoy max_connections per (proxy, cluster). Unset: MaxUint32 (Istio, envoy.md §4.7).' }),
+        connectTimeout: Duration.optional().meta({ description: 'DestinationRule connectionPool.tcp.connectTimeout. Default: mesh.connectTimeout.' }),
+      })
       .prefault({}),
     http: z
       .strictObject({
         http1MaxPendingRequests: Threshold.optional().meta({ description: 'Envoy max_pending_requests: requests waiting for a connection. Unset: MaxUint32.' }),
         http2MaxRequests: Threshold.optional().meta({ description: 'Envoy max_requests: requests in flight per (proxy, cluster). Unset: MaxUint32.' }),
         maxRetries: Threshold.optional().meta({ description: 'Envoy max_retries: concurrent retries per (proxy, cluster). Unset: MaxUint32 (Istio); Envoy alone would use 3 (envoy.md §4.4, §4.7).' }),
+        idleTimeout: Duration.prefault('1h').meta({ description: 'connectionPool.http.idleTimeout: an idle upstream connection closes after this. Envoy and Istio default 1h (conntrack.md §3.1).' }),
+        maxRequestsPerConnection: z.int().min(0).max(1_000_000).default(0).meta({ description: 'connectionPool.http.maxRequestsPerConnection; 0 = unlimited (Istio default, envoy.md §4.7).' }),
+        h2UpgradePolicy: z.enum(['DO_NOT_UPGRADE', 'UPGRADE']).default('DO_NOT_UPGRADE').meta({
+          description: 'UPGRADE: HTTP/2 between sidecars, one multiplexed connection per pool (conntrack.md §3.1). Default DO_NOT_UPGRADE: HTTP/1.1, one request per connection at a time.',
+        }),
       })
       .prefault({}),
   })
-  .meta({ description: 'Circuit breakers per calling proxy and cluster; overflow answers 503 UO (envoy.md §5).' });
+  .meta({ description: 'Circuit breakers per calling proxy and cluster (overflow answers 503 UO, envoy.md §5), and the pools\' connection settings (used when cluster.conntrack.enabled).' });
 
 /** Istio DestinationRule `trafficPolicy.retryBudget` -> Envoy retry_budget (envoy.md §4.4, §4.7). */
 export const RetryBudget = z

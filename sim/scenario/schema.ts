@@ -9,6 +9,7 @@ import { Distribution, Duration, Rate } from './schema-units.ts';
 import { AppLifecycle, Expectation, Mesh, Rollout, SidecarOverride } from './schema-lifecycle.ts';
 import { EnvoyCluster, IstioOutlierDetection } from './schema-health.ts';
 import { AppClient, ConnectionPool, Degrade, Retries, RetryBudget } from './schema-retries.ts';
+import { Conntrack, Node } from './schema-connections.ts';
 
 export { Distribution, Duration, Rate } from './schema-units.ts';
 
@@ -36,6 +37,8 @@ const Network = z
 const Cluster = z.strictObject({
   nodes: z.int().min(1).max(HARD_LIMITS.nodes).default(3).meta({ description: 'Worker nodes; pods are spread over them.' }),
   network: Network.prefault({}),
+  node: Node.prefault({}),
+  conntrack: Conntrack.prefault({}),
 });
 
 // ---------- services ----------

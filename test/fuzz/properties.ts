@@ -24,8 +24,8 @@ function check(ok: boolean, what: string, o: Outcome): void {
  * What holds for any input: exit 0, 2 or 3, never an internal error or a stack trace; bad input
  * is reported per line as FILE:LINE:COLUMN with a line that exists, or as a file-level problem;
  * a run that stopped at a limit names it and leaves nothing under --out and no access log; a
- * finished run writes summary.json, timeseries.csv and one access-log line per attempt (a request
- * that was retried has one line per try, envoy.md §4.5).
+ * finished run writes summary.json, timeseries.csv (and conntrack.csv when it tracks connections)
+ * and one access-log line per attempt (a request that was retried has one line per try, envoy.md §4.5).
  */
 export function checkAnyInput(o: Outcome, bytes: Uint8Array): void {
   check([0, 2, 3].includes(o.code), 'exit code is 0, 2 or 3', o);
@@ -42,7 +42,10 @@ export function checkAnyInput(o: Outcome, bytes: Uint8Array): void {
     check(/limits\.\w+|simulated time stopped advancing/.test(o.stderr), 'a stopped run names the limit', o);
   }
   if (o.code === 0) {
-    check(o.outFiles?.join(',') === 'summary.json,timeseries.csv', 'a finished run writes summary.json and timeseries.csv, nothing else', o);
+    // conntrack.csv too when the scenario tracks connections (cluster.conntrack.enabled).
+    const tracked = o.runs!.some((r) => (r as { conntrack?: unknown }).conntrack != null);
+    const expected = tracked ? 'conntrack.csv,summary.json,timeseries.csv' : 'summary.json,timeseries.csv';
+    check(o.outFiles?.join(',') === expected, `a finished run writes ${expected.replaceAll(',', ', ')}, nothing else`, o);
     const requests = o.runs!.reduce((a, r) => a + r.services.reduce((b, s) => b + s.startedTotal, 0), 0);
     const retries = o.runs!.reduce((a, r) => a + r.services.reduce((b, s) => b + s.retries, 0), 0);
     check(o.accessLog?.length === requests + retries, `one access-log line per attempt (${o.accessLog?.length} lines, ${requests} requests, ${retries} retries)`, o);

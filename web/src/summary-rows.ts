@@ -119,6 +119,15 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
       ? [{ label: 'retry amplification by depth', value: depths.map((d) => `${d.depth}: ${d.amplification!.toFixed(2)}x`).join(' · ') }]
       : [];
   },
+  conntrack: (r) =>
+    r.conntrack
+      ? [
+          { label: 'nf_conntrack_max', value: formatCount(r.conntrack.nfConntrackMax) },
+          { label: 'SYNs dropped (table full)', value: formatCount(r.conntrack.drops) },
+          { label: 'worst node', value: `${r.conntrack.worstNode.node}: peak ${formatCount(r.conntrack.worstNode.peakEntries)}, ${formatCount(r.conntrack.worstNode.drops)} drops` },
+          { label: 'connections opened', value: formatCount(r.conntrack.connectionsOpened) },
+        ]
+      : [],
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),
   digest: (r) => [{ label: 'result digest', value: r.digest }],
   eventDigest: (r) => [{ label: 'event digest', value: r.eventDigest }],

@@ -1,6 +1,7 @@
 import { GONE, READY, TERMINATING } from '../kube/pods.ts';
 import { CLIENT_OPEN, InvariantError, NONE, ROW_ATTEMPT, ROW_REQUEST, UP_DONE } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
+import { CT_ESTABLISHED, CT_STATES } from '../linux/conntrack-states.ts';
 
 /** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
 export type CheckPoint = 'action' | 'end';
@@ -141,6 +142,35 @@ export const countsInBounds: Checker = (w) => {
   return problems;
 };
 
+/**
+ * Connections are conserved: pooled connections opened = closed + open, and the conntrack
+ * tables agree with the pools: every table's count is the sum of its states and within
+ * nf_conntrack_max, and the ESTABLISHED entries are exactly those the open connections hold.
+ */
+export const connectionsConserved: Checker = (w) => {
+  const c = w.connections;
+  if (c === undefined) return [];
+  const problems: string[] = [...c.poolProblems()];
+  const open = c.openConnections();
+  if (c.opened !== c.closed + open) problems.push(`${c.opened} connections opened but ${c.closed} closed and ${open} open`);
+  const t = c.tables;
+  let established = 0;
+  for (let i = 0; i < t.tables; i++) {
+    let sum = 0;
+    for (let s = 0; s < CT_STATES; s++) {
+      const n = t.byState[i * CT_STATES + s]!;
+      if (n < 0) problems.push(`conntrack table ${i}: ${n} entries in state ${s}`);
+      sum += n;
+    }
+    established += t.byState[i * CT_STATES + CT_ESTABLISHED]!;
+    if (sum !== t.count[i]) problems.push(`conntrack table ${i}: count ${t.count[i]} but its states sum to ${sum}`);
+    if (t.count[i]! > t.config.maxEntries) problems.push(`conntrack table ${i}: ${t.count[i]} entries over nf_conntrack_max ${t.config.maxEntries}`);
+  }
+  const held = c.heldEstablishedEntries();
+  if (held !== established) problems.push(`open connections hold ${held} ESTABLISHED entries but the tables have ${established}`);
+  return problems;
+};
+
 export const ALL_CHECKERS: Record<string, Checker> = {
   deploymentsConverge,
   noDeadEndpoints,
@@ -149,6 +179,7 @@ export const ALL_CHECKERS: Record<string, Checker> = {
   requestsConserved,
   attemptsAccountedFor,
   countsInBounds,
+  connectionsConserved,
 };
 
 /** Runs every checker; throws an InvariantError naming each violated invariant. */

@@ -1,3 +1,4 @@
+import type { ConnectionPools } from '../envoy/connection-pool.ts';
 import type { Scenario } from '../../scenario/index.ts';
 import type { ConfigVersion } from '../envoy/endpoints.ts';
 import type { ProxyConfigs } from '../envoy/proxy-config.ts';
@@ -52,4 +53,6 @@ export interface WorldInspection {
   readonly startedInWindow: (series: number, fromInterval: number, toInterval: number) => number;
   readonly intervalNs: number;
   readonly workloadSeriesBase: number;
+  /** Connection pools and conntrack tables, when the run tracks connections. */
+  readonly connections: ConnectionPools | undefined;
 }

@@ -32,6 +32,10 @@ export const Detail = {
   APP_ERROR: 13,
   /** The calling app's own client timed out and closed the stream. */
   APP_CLIENT_TIMEOUT: 14,
+  /** Envoy's connect timeout ran out while SYNs were being dropped (conntrack.md §2.2): UF. */
+  CONNECT_TIMEOUT: 15,
+  /** The kernel gave up on the connect (ETIMEDOUT after its last SYN, conntrack.md §2.1): UF. */
+  CONNECT_FAILURE: 16,
 } as const;
 
 export const DETAIL_TEXT: readonly string[] = [
@@ -50,6 +54,8 @@ export const DETAIL_TEXT: readonly string[] = [
   'deadline_exceeded{dropped_by_callee}',
   'via_upstream{app_error}',
   'downstream_remote_disconnect{app_client_timeout}',
+  'upstream_reset_before_response_started{connection_timeout}',
+  'upstream_reset_before_response_started{local_connection_failure}',
 ];
 
 /**
@@ -72,4 +78,6 @@ export const RESET_REASON_OF_DETAIL: Uint8Array = Uint8Array.from([
   ResetReason.NONE, // DEADLINE_EXCEEDED: the callee answered 504
   ResetReason.NONE, // APP_ERROR: 500
   ResetReason.NONE, // APP_CLIENT_TIMEOUT
+  ResetReason.CONNECT_FAILURE, // CONNECT_TIMEOUT: Envoy's connect timeout, a connect failure (UF)
+  ResetReason.CONNECT_FAILURE, // CONNECT_FAILURE: the kernel gave up on the SYNs (UF)
 ]);

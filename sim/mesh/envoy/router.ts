@@ -59,6 +59,13 @@ export class Router {
   private readonly active = new ActiveRequestTable();
   private readonly activeViews: ClientActiveRequests[] = [];
   onEnded: RequestEndedHandler = () => {};
+  /**
+   * Puts a request on the wire to its host, `latencyNs` one way. With connection tracking on,
+   * world.ts points this at the connection pools (envoy/connection-pool.ts), which find or open
+   * a connection first.
+   */
+  sendUpstream: (r: number, latencyNs: number) => void = (r, latencyNs) =>
+    this.ctx.sim.postAfter(latencyNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   private readonly configs: ProxyConfigs;
   /** Circuit-breaker counts per (proxy, cluster) cell (envoy.md §5). */
   private readonly resources = new ClusterResources();
@@ -219,8 +226,7 @@ export class Router {
 
   /** The one place an attempt leaves for its host (connection establishment hooks in here). */
   private dispatchAttempt(a: number, host: number): void {
-    const rq = this.ctx.requests;
-    this.ctx.sim.postAfter(this.ctx.network.latencyNs(rq.client[a]!, host), EventKind.REQUEST_ARRIVE, a, rq.gen[a]!);
+    this.sendUpstream(a, this.ctx.network.latencyNs(this.ctx.requests.client[a]!, host));
   }
 
   private enqueuePending(cell: number, a: number): void {
@@ -328,7 +334,7 @@ export class Router {
     const origin =
       detail === Detail.PER_TRY_TIMEOUT || detail === Detail.RESPONSE_TIMEOUT
         ? Origin.LOCAL_TIMEOUT
-        : detail === Detail.UPSTREAM_REFUSED || detail === Detail.UPSTREAM_RESET
+        : detail === Detail.UPSTREAM_REFUSED || detail === Detail.UPSTREAM_RESET || detail === Detail.CONNECT_TIMEOUT || detail === Detail.CONNECT_FAILURE
           ? Origin.LOCAL_CONNECT_FAILED
           : Origin.EXTERNAL;
     this.health.onAttemptResult(rq.client[a]!, rq.service[a]!, rq.host[a]!, code, origin);

@@ -12,6 +12,7 @@ const sidecarFields = {
   terminationDrainDuration: d(300_000_000),
   initialFetchTimeout: d(300_000_000),
   preStop: preStopArb,
+  concurrency: fc.integer({ min: 1, max: 4 }),
 };
 
 /** mesh.sidecar, and the same fields as a per-service override. */
@@ -20,6 +21,7 @@ export const sidecarArb = fc.record(sidecarFields, { requiredKeys: [] });
 export const meshArb = fc.record(
   {
     sidecar: sidecarArb,
+    connectTimeout: d(20_000_000_000),
     controlPlane: fc.record(
       {
         endpointSliceDelay: distributionArb(100_000_000),

@@ -48,8 +48,18 @@ const trafficPolicyArb = fc.record(
     loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }, { requiredKeys: [] }),
     connectionPool: fc.record(
       {
-        tcp: fc.record({ maxConnections: threshold }, { requiredKeys: [] }),
-        http: fc.record({ http1MaxPendingRequests: threshold, http2MaxRequests: threshold, maxRetries: threshold }, { requiredKeys: [] }),
+        tcp: fc.record({ maxConnections: threshold, connectTimeout: durationArb(20_000_000_000).map((x) => x.text) }, { requiredKeys: [] }),
+        http: fc.record(
+          {
+            http1MaxPendingRequests: threshold,
+            http2MaxRequests: threshold,
+            maxRetries: threshold,
+            idleTimeout: durationArb(5_000_000_000).map((x) => x.text),
+            maxRequestsPerConnection: fc.constantFrom(0, 1, 3),
+            h2UpgradePolicy: fc.constantFrom('DO_NOT_UPGRADE', 'UPGRADE'),
+          },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     ),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canCreateRetry, maxRetries, retryBudgetWithDefaults } from '../../../sim/mesh/envoy/retry-budget.ts';
 import { compileCircuitBreaker } from '../../../sim/mesh/envoy/circuit-breaker.ts';
+import { ConnectionPool } from '../../../sim/scenario/schema-retries.ts';
 
 // envoy.md §10.8 Table G, rows RB-1 to RB-3.
 describe('retry budget and max_retries (envoy.md §4.4, Table G)', () => {
@@ -33,9 +34,9 @@ describe('retry budget and max_retries (envoy.md §4.4, Table G)', () => {
   });
 
   it("Istio's DestinationRule leaves every threshold at MaxUint32 unless set, and maps its names to Envoy's (envoy.md §4.7)", () => {
-    const none = compileCircuitBreaker({ tcp: {}, http: {} }, undefined);
+    const none = compileCircuitBreaker(ConnectionPool.parse({}), undefined);
     expect(none).toEqual({ maxConnections: 4294967295, maxPendingRequests: 4294967295, maxRequests: 4294967295, maxRetries: 4294967295, retryBudget: undefined, limitsRequests: false });
-    const set = compileCircuitBreaker({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 2, http2MaxRequests: 3, maxRetries: 4 } }, { percent: 20, minRetryConcurrency: 3 });
+    const set = compileCircuitBreaker(ConnectionPool.parse({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 2, http2MaxRequests: 3, maxRetries: 4 } }), { percent: 20, minRetryConcurrency: 3 });
     expect(set).toEqual({ maxConnections: 1, maxPendingRequests: 2, maxRequests: 3, maxRetries: 4, retryBudget: { budgetPercent: 20, minRetryConcurrency: 3 }, limitsRequests: true });
   });
 });

@@ -1,0 +1,31 @@
+// Prints the latency histogram of a scenario's ingress requests (those the workloads send), in
+// 1 s bins, from the access log of one run: how the README's conntrack tail was measured.
+// Usage: node --import tsx bench/latency-histogram.ts FILE [VARIANT]
+import { readFileSync } from 'node:fs';
+import { runScenario } from '../sim/run/index.ts';
+import { parseScenario } from '../sim/scenario/index.ts';
+
+const file = process.argv[2]!;
+const variant = process.argv[3] ?? 'base';
+const scenario = parseScenario(readFileSync(file, 'utf8'), file);
+const bins = new Map<number, { ok: number; failed: number }>();
+let total = 0;
+const result = runScenario(scenario, {
+  variant,
+  accessLog: (r) => {
+    if (r.downstreamPod !== 'istio-ingressgateway' || r.inFlightAtEnd) return;
+    total++;
+    const s = Math.floor(r.durationNs / 1e9);
+    const b = bins.get(s) ?? { ok: 0, failed: 0 };
+    if (r.responseCode >= 200 && r.responseCode < 300) b.ok++;
+    else b.failed++;
+    bins.set(s, b);
+  },
+});
+console.log(`${file} [${variant}]: ${total} ingress requests ended; conntrack drops ${result.summary.conntrack?.drops ?? 0}`);
+console.log('latency   2xx        failed     share   (one # per 0.5 % of requests, at least one)');
+for (const s of [...bins.keys()].sort((a, b) => a - b)) {
+  const b = bins.get(s)!;
+  const share = (b.ok + b.failed) / total;
+  console.log(`${String(s).padStart(3)}-${String(s + 1).padEnd(3)}s  ${String(b.ok).padStart(9)}  ${String(b.failed).padStart(9)}  ${(share * 100).toFixed(3).padStart(7)}%  ${'#'.repeat(Math.ceil(share * 200))}`);
+}

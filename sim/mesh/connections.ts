@@ -1,0 +1,138 @@
+import { ConnectionRecorder, type ConnectionSeries } from '../metrics/index.ts';
+import type { MeshContext } from './context.ts';
+import { ConnectionPools, type UpstreamFailure } from './envoy/connection-pool.ts';
+import { EventKind } from './event-kinds.ts';
+import { CT_STATE_NAMES, CT_STATES } from './linux/conntrack-states.ts';
+import type { ConntrackTables } from './linux/conntrack-tables.ts';
+import { buildNodeConntrack } from './linux/node-conntrack.ts';
+
+/** What a run with connection tracking reports (summary.conntrack). */
+export interface ConnectionsResult {
+  nfConntrackMax: number;
+  nfConntrackBuckets: number;
+  /** SYNs dropped by full tables ("nf_conntrack: table full, dropping packet"), all tables. */
+  drops: number;
+  hostDrops: number;
+  earlyDrops: number;
+  gcEvictions: number;
+  synsSent: number;
+  synsDropped: number;
+  /** The node whose host-netns table peaked highest, with that peak and its drops. */
+  worstNode: { node: string; peakEntries: number; drops: number };
+  /** Host-netns entries by state at the end, summed over nodes. */
+  hostEntriesByState: Record<string, number>;
+  connectionsOpened: number;
+  connectionsClosed: number;
+  connectionsOpenAtEnd: number;
+  connectsWaitingAtEnd: number;
+  localLegs: number;
+  pools: number;
+  /** Bytes of pool and table state (typed arrays), for the bench's cost per connection. */
+  stateBytes: number;
+  /** Per upstream service: upstream_cx_total, upstream_cx_connect_fail, connections open at the end. */
+  services: { name: string; connects: number; connectFailures: number; openAtEnd: number }[];
+  series: ConnectionSeries;
+}
+
+/**
+ * Connection tracking for a world that enables it: the nodes' conntrack tables, Envoy's pools
+ * and the TCP connects between them, the wheel's tick, and their per-interval metrics.
+ */
+export class Connections {
+  readonly tables: ConntrackTables;
+  readonly pools: ConnectionPools;
+  private readonly ctx: MeshContext;
+  private readonly recorder: ConnectionRecorder;
+  private closedIntervals = 0;
+  private readonly peakSeen: Int32Array;
+  private readonly nodeDrops: Float64Array;
+
+  constructor(ctx: MeshContext, fail: UpstreamFailure) {
+    this.ctx = ctx;
+    const { tables, schedule } = buildNodeConntrack(ctx.scenario, ctx.rng);
+    this.tables = tables;
+    this.pools = new ConnectionPools(ctx, tables, schedule, fail);
+    const nodes = ctx.scenario.cluster.nodes;
+    this.recorder = new ConnectionRecorder(ctx.metrics.intervals, nodes, ctx.services.map((s) => s.name));
+    this.peakSeen = new Int32Array(nodes);
+    this.nodeDrops = new Float64Array(nodes);
+  }
+
+  start(): void {
+    this.ctx.sim.post(this.tables.wheel.slotNs, EventKind.CONNTRACK_TICK);
+  }
+
+  dispatch(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case EventKind.SYN_RETRANSMIT:
+        return this.pools.tcp.onRetransmit(a, b);
+      case EventKind.TCP_CONNECT_GIVE_UP:
+        return this.pools.tcp.onGiveUp(a, b);
+      case EventKind.CONNECT_TIMEOUT:
+        return this.pools.onConnectTimeout(a, b);
+      case EventKind.CONNTRACK_TICK: {
+        const now = this.ctx.sim.nowNs;
+        this.tables.tick(now);
+        this.pools.tick(now);
+        if (now + this.tables.wheel.slotNs <= this.ctx.scenario.duration) this.ctx.sim.postAfter(this.tables.wheel.slotNs, EventKind.CONNTRACK_TICK);
+        return;
+      }
+      default:
+        throw new Error(`unknown connection event kind ${kind}`);
+    }
+  }
+
+  /** Call as each metrics interval closes (before the recorder moves on). */
+  closeInterval(): void {
+    const t = this.tables;
+    const nodes = this.ctx.scenario.cluster.nodes;
+    for (let n = 0; n < nodes; n++) {
+      this.peakSeen[n] = Math.max(this.peakSeen[n]!, t.peak[n]!);
+      this.nodeDrops[n] = t.drops[n]!;
+    }
+    const p = this.pools;
+    this.recorder.close(this.closedIntervals++, t.count, t.peak, this.nodeDrops, p.cxTotal, p.cxConnectFail, p.cxActive);
+    t.resetPeaks();
+  }
+
+  result(): ConnectionsResult {
+    while (this.closedIntervals < this.ctx.metrics.intervals) this.closeInterval();
+    const t = this.tables;
+    const nodes = this.ctx.scenario.cluster.nodes;
+    let worst = 0;
+    let hostDrops = 0;
+    for (let n = 0; n < nodes; n++) {
+      if (this.peakSeen[n]! > this.peakSeen[worst]!) worst = n;
+      hostDrops += t.drops[n]!;
+    }
+    const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+    const byState: Record<string, number> = {};
+    CT_STATE_NAMES.forEach((name, s) => {
+      let n = 0;
+      for (let node = 0; node < nodes; node++) n += t.byState[node * CT_STATES + s]!;
+      byState[name] = n;
+    });
+    const p = this.pools;
+    return {
+      nfConntrackMax: t.config.maxEntries,
+      nfConntrackBuckets: t.config.buckets,
+      drops: sum(t.drops),
+      hostDrops,
+      earlyDrops: sum(t.earlyDrops),
+      gcEvictions: sum(t.gcEvictions),
+      synsSent: p.tcp.synsSent,
+      synsDropped: p.tcp.synsDropped,
+      worstNode: { node: `node-${worst}`, peakEntries: this.peakSeen[worst]!, drops: t.drops[worst]! },
+      hostEntriesByState: byState,
+      connectionsOpened: p.opened,
+      connectionsClosed: p.closed,
+      connectionsOpenAtEnd: p.openConnections(),
+      connectsWaitingAtEnd: p.tcp.waiting,
+      localLegs: p.localLegs,
+      pools: p.index.count,
+      stateBytes: p.bytes + t.bytes,
+      services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, openAtEnd: p.cxActive[i]! })),
+      series: this.recorder.series,
+    };
+  }
+}

@@ -1,0 +1,432 @@
+import type { DelayLine, RandomStream } from '../../engine/index.ts';
+import { ResponseFlag } from '../../metrics/index.ts';
+import type { MeshContext } from '../context.ts';
+import { EventKind } from '../event-kinds.ts';
+import { INGRESS_SERVICE } from '../kube/pods.ts';
+import { CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../linux/conntrack-states.ts';
+import type { ConntrackTables } from '../linux/conntrack-tables.ts';
+import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
+import type { SynSchedule } from '../linux/syn-retransmit.ts';
+import { IdleWheel } from './idle-queue.ts';
+import { PoolIndex } from './pool-index.ts';
+import { Detail } from './response-details.ts';
+
+/** reqPool[r]: not a request this layer dispatched. */
+const NOT_OURS = -1;
+/** reqPool[r]: dispatched, but it holds no connection (waiting, or failed). */
+const NO_CONNECTION = -2;
+
+export type UpstreamFailure = (r: number, code: number, flags: number, fromPod: number, detail: number) => void;
+
+/**
+ * Envoy's upstream connection pools (envoy.md §5, conntrack.md §3.1): one per (client sidecar,
+ * upstream host, worker thread), created lazily on first use. HTTP/1.1 pools run one request per
+ * connection at a time and open a new connection whenever none is idle; HTTP/2 pools multiplex
+ * every request on one connection. A request that finds no ready connection waits in its pool
+ * while a connect runs through the kernel and conntrack (linux/tcp-connect.ts); Envoy's connect
+ * timeout (conntrack.md §2.2) abandons it, and a failed connect fails every request waiting in
+ * that pool with 503 UF ("purge pending streams on connect failure", Envoy conn_pool_base.cc
+ * [from memory]). Idle connections close after the idle timeout; their entries go to TIME_WAIT.
+ *
+ * A pool is counters, not connection objects: open, idle, busy and connecting connections.
+ * Simplifications (README "Connections and conntrack"): a pool's idle connections share one
+ * idle clock (all close together once the pool has been idle for idleTimeout), and
+ * maxRequestsPerConnection counts requests per pool, closing a connection every N responses.
+ */
+export class ConnectionPools {
+  private readonly ctx: MeshContext;
+  readonly tables: ConntrackTables;
+  readonly tcp: TcpConnects;
+  private readonly fail: UpstreamFailure;
+  readonly index = new PoolIndex();
+  // Per pool (struct of arrays, indexed like PoolIndex).
+  private open = new Int32Array(1024);
+  private idle = new Int32Array(1024);
+  private busy = new Int32Array(1024);
+  private connecting = new Int32Array(1024);
+  private served = new Int32Array(1024);
+  private idleSinceNs = new Float64Array(1024);
+  /** Requests waiting for a connection, per pool that has any (rare: only while a connect waits). */
+  private readonly pending = new Map<number, number[]>();
+  // Per request id.
+  private reqPool = new Int32Array(4096).fill(NOT_OURS);
+  // Per attempt id (TcpConnects' ids): the Envoy connect-timeout handle.
+  private attemptTimeout = new Int32Array(64);
+  // Per pod: app -> sidecar and sidecar -> app connections (the local legs, conntrack.md §3.2).
+  private outInFlight = new Int32Array(1024);
+  private inInFlight = new Int32Array(1024);
+  private appConns = new Int32Array(1024);
+  private inboundConns = new Int32Array(1024);
+  private readonly tcpRandom: RandomStream[] = [];
+  private readonly connectLines: DelayLine[];
+  private readonly idleWheel: IdleWheel;
+  /** Whether pool p has an entry in the idle wheel. */
+  private idleQueued = new Uint8Array(1024);
+  private readonly path = new Int32Array(MAX_PATH);
+  // Envoy's upstream_cx_* counters, per upstream service.
+  readonly cxTotal: Float64Array;
+  readonly cxConnectFail: Float64Array;
+  readonly cxActive: Float64Array;
+  readonly cxDestroyed: Float64Array;
+  /** Pooled connections opened, closed, and local legs opened, over the run. */
+  opened = 0;
+  closed = 0;
+  localLegs = 0;
+
+  constructor(ctx: MeshContext, tables: ConntrackTables, schedule: SynSchedule, fail: UpstreamFailure) {
+    this.ctx = ctx;
+    this.tables = tables;
+    this.fail = fail;
+    this.tcp = new TcpConnects(ctx.sim, tables, schedule, {
+      established: (p, a) => this.onConnected(p, a),
+      timedOut: (p, a) => this.onConnectFailed(p, a, Detail.CONNECT_FAILURE),
+    });
+    const n = ctx.services.length;
+    this.cxTotal = new Float64Array(n);
+    this.cxConnectFail = new Float64Array(n);
+    this.cxActive = new Float64Array(n);
+    this.cxDestroyed = new Float64Array(n);
+    this.connectLines = ctx.services.map((s) => ctx.sim.createDelayLine(s.connectionPool.connectTimeoutNs));
+    this.idleWheel = new IdleWheel(tables.wheel.slotNs);
+  }
+
+  /**
+   * The router's one call: request r (client and host set) goes upstream, `latencyNs` one way.
+   * It takes a ready connection of its pool, or waits for a new one.
+   */
+  dispatch(r: number, latencyNs: number): void {
+    const { requests: rq, pods } = this.ctx;
+    const client = rq.client[r]!;
+    const host = rq.host[r]!;
+    this.ensureRequests(r);
+    this.ensurePods(Math.max(client, host));
+    // The ingress gateway has no app: its downstreams connect from outside the mesh.
+    if (pods.service[client] !== INGRESS_SERVICE) this.localLeg(client, this.outInFlight, this.appConns);
+    this.localLeg(host, this.inInFlight, this.inboundConns);
+    const workers = this.workersOf(client);
+    const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
+    const before = this.index.count;
+    const p = this.index.findOrAdd(client, host, worker);
+    if (this.index.count !== before) this.ensurePools();
+    const service = pods.service[host]!;
+    const http2 = this.ctx.services[service]!.connectionPool.http2;
+    if (http2 ? this.open[p]! > 0 : this.idle[p]! > 0) {
+      this.take(p, http2);
+      this.send(r, p, latencyNs);
+      return;
+    }
+    this.reqPool[r] = NO_CONNECTION;
+    // HTTP/2: one connection per pool; HTTP/1.1: a connection per waiting request.
+    const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) + 1;
+    if (this.connecting[p]! >= wanted) {
+      this.wait(p, r);
+      return;
+    }
+    const a = this.startConnect(p, client, host, service);
+    if (a === CONNECTED) {
+      this.connected(p);
+      this.take(p, http2);
+      // The handshake's round trip comes before the request: SYN, SYN-ACK, then the request.
+      this.send(r, p, 3 * latencyNs);
+      return;
+    }
+    this.wait(p, r);
+  }
+
+  /**
+   * Opens one connection in the (client, host, worker) pool and leaves it idle, as a pool is
+   * after its first request has been answered; false if a table dropped the first SYN. For
+   * static counts (conntrack.md §3.4: every pool holding its one long-lived connection).
+   */
+  openIdle(client: number, host: number, worker: number): boolean {
+    const before = this.index.count;
+    const p = this.index.findOrAdd(client, host, worker);
+    if (this.index.count !== before) this.ensurePools();
+    const len = this.pathOf(client, host);
+    if (this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs) !== CONNECTED) return false;
+    this.connected(p);
+    return true;
+  }
+
+  /** A response reached the client sidecar: its connection is free again. */
+  onResponse(r: number): void {
+    if (r >= this.reqPool.length) return;
+    const p = this.reqPool[r]!;
+    if (p === NOT_OURS) return;
+    this.reqPool[r] = NOT_OURS;
+    const rq = this.ctx.requests;
+    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
+    this.inInFlight[rq.host[r]!]!--;
+    if (p === NO_CONNECTION) return;
+    const service = this.ctx.pods.service[this.index.host(p)]!;
+    const model = this.ctx.services[service]!.connectionPool;
+    this.busy[p]!--;
+    this.served[p]!++;
+    if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
+      this.served[p] = 0;
+      this.close(p, 1);
+    } else if (!model.http2) {
+      this.idle[p]!++;
+      const waiting = this.pending.get(p);
+      if (waiting !== undefined && waiting.length > 0) {
+        this.take(p, false);
+        this.sendWaiting(waiting.shift()!, p);
+        if (waiting.length === 0) this.pending.delete(p);
+      }
+    }
+    if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /** Envoy's connect timeout for attempt a ran out: the socket closes (conntrack.md §2.2). */
+  onConnectTimeout(a: number, gen: number): void {
+    if (this.tcp.gen[a] !== gen) return;
+    const p = this.tcp.ownerOf(a);
+    this.tcp.abandon(a);
+    this.onConnectFailed(p, a, Detail.CONNECT_TIMEOUT, true);
+  }
+
+  /** The wheel's tick: idle timeouts (conntrack.md §3.1: 1 h by default). */
+  tick(nowNs: number): void {
+    this.idleWheel.advance(nowNs, (p) => {
+      this.idleQueued[p] = 0;
+      if (this.busy[p] !== 0 || this.open[p] === 0) return; // re-queued when it next goes idle
+      const model = this.ctx.services[this.ctx.pods.service[this.index.host(p)]!]!.connectionPool;
+      const deadlineNs = this.idleSinceNs[p]! + model.idleTimeoutNs;
+      if (deadlineNs > nowNs) {
+        this.queueIdle(p, deadlineNs); // used again since it was queued
+        return;
+      }
+      this.close(p, model.http2 ? this.open[p]! : this.idle[p]!);
+    });
+  }
+
+  private wentIdle(p: number, idleTimeoutNs: number): void {
+    this.idleSinceNs[p] = this.ctx.sim.nowNs;
+    if (this.idleQueued[p] === 0) this.queueIdle(p, this.ctx.sim.nowNs + idleTimeoutNs);
+  }
+
+  private queueIdle(p: number, deadlineNs: number): void {
+    this.idleQueued[p] = 1;
+    this.idleWheel.push(p, deadlineNs);
+  }
+
+  /** Open pooled connections over all pools (the conservation checker's "open"). */
+  openConnections(): number {
+    let n = 0;
+    for (let p = 0; p < this.index.count; p++) n += this.open[p]!;
+    return n;
+  }
+
+  /**
+   * ESTABLISHED entries the open connections hold, counted from the pools (one per table on
+   * each connection's path, one per local leg): the checker compares it with the tables' counts.
+   */
+  heldEstablishedEntries(): number {
+    let n = this.localLegs;
+    for (let p = 0; p < this.index.count; p++) if (this.open[p]! > 0) n += this.open[p]! * this.pathOf(this.index.client[p]!, this.index.host(p));
+    return n;
+  }
+
+  /** Pools whose counters are out of bounds (negative, or more idle than open), as sentences. */
+  poolProblems(): string[] {
+    const problems: string[] = [];
+    for (let p = 0; p < this.index.count && problems.length < 10; p++) {
+      if (this.open[p]! < 0 || this.idle[p]! < 0 || this.busy[p]! < 0 || this.connecting[p]! < 0 || this.idle[p]! > this.open[p]!) {
+        problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}`);
+      }
+    }
+    return problems;
+  }
+
+  /** Connections in pools by upstream service right now (upstream_cx_active). */
+  activeByService(): Float64Array {
+    return this.cxActive;
+  }
+
+  /** Bytes of pool state, for the bench's cost per connection. */
+  get bytes(): number {
+    return this.index.bytes + 6 * this.open.byteLength;
+  }
+
+  get pendingRequests(): number {
+    let n = 0;
+    for (const w of this.pending.values()) n += w.length;
+    return n;
+  }
+
+  private startConnect(p: number, client: number, host: number, service: number): number {
+    const len = this.pathOf(client, host);
+    const timeoutNs = this.ctx.services[service]!.connectionPool.connectTimeoutNs;
+    const a = this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs + timeoutNs);
+    if (a === CONNECTED) return a;
+    this.connecting[p]!++;
+    if (a >= this.attemptTimeout.length) this.attemptTimeout = grow(this.attemptTimeout, a + 1);
+    this.attemptTimeout[a] = this.connectLines[service]!.schedule(EventKind.CONNECT_TIMEOUT, a, this.tcp.gen[a]!);
+    return a;
+  }
+
+  /** A retransmitted SYN got through for pool p. */
+  private onConnected(p: number, a: number): void {
+    const service = this.ctx.pods.service[this.index.host(p)]!;
+    this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
+    this.connecting[p]!--;
+    this.connected(p);
+    const waiting = this.pending.get(p);
+    const http2 = this.ctx.services[service]!.connectionPool.http2;
+    if (waiting === undefined || waiting.length === 0) {
+      if (this.busy[p] === 0) this.wentIdle(p, this.ctx.services[service]!.connectionPool.idleTimeoutNs);
+      return;
+    }
+    const n = http2 ? waiting.length : 1;
+    for (let i = 0; i < n; i++) {
+      this.take(p, http2);
+      this.sendWaiting(waiting.shift()!, p);
+    }
+    if (waiting.length === 0) this.pending.delete(p);
+  }
+
+  private onConnectFailed(p: number, a: number, detail: number, cancelled = false): void {
+    const service = this.ctx.pods.service[this.index.host(p)]!;
+    if (!cancelled) this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
+    this.connecting[p]!--;
+    this.cxConnectFail[service]!++;
+    const waiting = this.pending.get(p);
+    if (waiting === undefined) return;
+    this.pending.delete(p);
+    const client = this.index.client[p]!;
+    // envoy.md §7: a connect failure or timeout ends the request with 503 UF.
+    for (const r of waiting) this.fail(r, 503, ResponseFlag.UF, client, detail);
+  }
+
+  private connected(p: number): void {
+    const service = this.ctx.pods.service[this.index.host(p)]!;
+    this.open[p]!++;
+    this.idle[p]!++;
+    this.opened++;
+    this.cxTotal[service]!++;
+    this.cxActive[service]!++;
+  }
+
+  /** Puts request r on one of pool p's connections (HTTP/1.1: an idle one). */
+  private take(p: number, http2: boolean): void {
+    if (!http2) this.idle[p]!--;
+    this.busy[p]!++;
+  }
+
+  private send(r: number, p: number, delayNs: number): void {
+    this.reqPool[r] = p;
+    this.ctx.sim.postAfter(delayNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
+  }
+
+  private sendWaiting(r: number, p: number): void {
+    const rq = this.ctx.requests;
+    // The handshake just completed (or a connection freed): one more one-way trip for the request.
+    this.send(r, p, this.ctx.network.latencyNs(rq.client[r]!, rq.host[r]!));
+  }
+
+  private wait(p: number, r: number): void {
+    const w = this.pending.get(p);
+    if (w === undefined) this.pending.set(p, [r]);
+    else w.push(r);
+  }
+
+  /** Closes n connections of pool p gracefully: every entry on the path goes to TIME_WAIT (§6.2 rule 6). */
+  private close(p: number, n: number): void {
+    if (n <= 0) return;
+    const service = this.ctx.pods.service[this.index.host(p)]!;
+    const http2 = this.ctx.services[service]!.connectionPool.http2;
+    this.open[p]! -= n;
+    if (!http2 || this.open[p] === 0) this.idle[p] = Math.max(0, this.idle[p]! - n);
+    this.closed += n;
+    this.cxActive[service]! -= n;
+    this.cxDestroyed[service]! += n;
+    const len = this.pathOf(this.index.client[p]!, this.index.host(p));
+    const now = this.ctx.sim.nowNs;
+    for (let k = 0; k < n; k++) for (let j = 0; j < len; j++) this.tables.release(this.path[j]!, CT_ESTABLISHED, CT_TIME_WAIT, now, now);
+  }
+
+  /**
+   * The tables a sidecar-to-sidecar connection's SYN passes (conntrack.md §3.2, §6.1): the
+   * client's pod netns, its node's host netns, the server node's host netns (once if both pods
+   * share a node), the server's pod netns. The ingress gateway has no node here.
+   */
+  private pathOf(client: number, host: number): number {
+    const { pods } = this.ctx;
+    const t = this.tables;
+    const nc = pods.node[client]!;
+    const nh = pods.node[host]!;
+    let len = 0;
+    this.path[len++] = t.podTable(client, nc);
+    if (nc >= 0) this.path[len++] = t.hostTable(nc);
+    if (nh >= 0 && nh !== nc) this.path[len++] = t.hostTable(nh);
+    this.path[len++] = t.podTable(host, nh);
+    return len;
+  }
+
+  /**
+   * App -> its sidecar (outbound, REDIRECTed to 15001) and sidecar -> app (inbound, via
+   * 127.0.0.6) keep-alive connections: entries in the pod netns only (conntrack.md §3.2),
+   * as many as the most requests the pod has had in flight that way.
+   */
+  private localLeg(pod: number, inFlight: Int32Array, conns: Int32Array): void {
+    if (++inFlight[pod]! <= conns[pod]!) return;
+    conns[pod]!++;
+    const t = this.tables.podTable(pod, this.ctx.pods.node[pod]!);
+    if (this.tables.admitSyn(t)) {
+      this.tables.transition(t, CT_SYN_SENT, CT_ESTABLISHED);
+      this.localLegs++;
+    }
+  }
+
+  private workersOf(client: number): number {
+    const s = this.ctx.pods.service[client]!;
+    return s === INGRESS_SERVICE ? this.ctx.scenario.mesh.sidecar.concurrency : this.ctx.services[s]!.lifecycle.workers;
+  }
+
+  private random(pod: number): RandomStream {
+    return (this.tcpRandom[pod] ??= this.ctx.rng.stream(`pod/${this.ctx.pods.names[pod]}/tcp`));
+  }
+
+  private ensureRequests(r: number): void {
+    if (r < this.reqPool.length) return;
+    let n = this.reqPool.length;
+    while (n <= r) n *= 2;
+    const bigger = new Int32Array(n).fill(NOT_OURS);
+    bigger.set(this.reqPool);
+    this.reqPool = bigger;
+  }
+
+  private ensurePods(pod: number): void {
+    if (pod < this.outInFlight.length) return;
+    this.outInFlight = grow(this.outInFlight, pod + 1);
+    this.inInFlight = grow(this.inInFlight, pod + 1);
+    this.appConns = grow(this.appConns, pod + 1);
+    this.inboundConns = grow(this.inboundConns, pod + 1);
+  }
+
+  private ensurePools(): void {
+    const need = this.index.count;
+    if (need <= this.open.length) return;
+    this.open = grow(this.open, need);
+    this.idle = grow(this.idle, need);
+    this.busy = grow(this.busy, need);
+    this.connecting = grow(this.connecting, need);
+    this.served = grow(this.served, need);
+    this.idleSinceNs = grow(this.idleSinceNs, need);
+    if (need > this.idleQueued.length) {
+      let n = this.idleQueued.length;
+      while (n < need) n *= 2;
+      const q = new Uint8Array(n);
+      q.set(this.idleQueued);
+      this.idleQueued = q;
+    }
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, min: number): T {
+  let n = Math.max(64, a.length);
+  while (n < min) n *= 2;
+  const b = (a instanceof Int32Array ? new Int32Array(n) : new Float64Array(n)) as T;
+  b.set(a as never);
+  return b;
+}
