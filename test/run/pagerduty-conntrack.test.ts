@@ -48,10 +48,11 @@ describe('the PagerDuty conntrack scenario (scaled to a tenth)', () => {
     const base = runs[0]!.summary;
     expect(base.conntrack!.worstNode.peakEntries).toBe(base.conntrack!.nfConntrackMax);
     expect(base.conntrack!.hostDrops).toBeGreaterThan(0);
-    // Every connect failure is Envoy's 10 s connect timeout: a failed api call takes at least that.
+    // Every connect failure is Envoy's 10 s connect timeout, retried twice by Istio's default
+    // policy (envoy.md §4.6): a failed api call takes at least one, and at most three plus backoffs.
     const api = base.services.find((x) => x.name === 'api')!;
     expect(api.flags.UF).toBeGreaterThan(0);
     expect(api.latency.maxMs!).toBeGreaterThanOrEqual(10_000);
-    expect(api.latency.maxMs!).toBeLessThan(10_100);
+    expect(api.latency.maxMs!).toBeLessThan(30_200);
   });
 });
