@@ -59,7 +59,13 @@ export class ClusterHealth implements ClusterHosts {
   censusKey = -1;
   censusGoneEpoch = -1;
   censusUndead = 0;
-  private readonly indexOf = new Map<number, number>();
+  /**
+   * Slot of each host by its index in the service's PodIndex (-1: not in this set).
+   * NOTE (hot path, memory): one shared pod -> index map per service and 4 bytes per pod here,
+   * instead of a Map per (proxy, cluster) (about 10 KB each at 200 hosts).
+   */
+  private slotByIndex = new Int32Array(16).fill(-1);
+  private readonly podIndex: PodIndex;
   private readonly freeSlots: number[] = [];
   private used = 0;
   private mark = new Uint32Array(16);
@@ -68,9 +74,18 @@ export class ClusterHealth implements ClusterHosts {
 
   private readonly views: SharedViews;
 
-  constructor(id: number, proxy: number, service: number, config: ClusterHealthConfig, odRandom: RandomStream, views: SharedViews = new SharedViews()) {
+  constructor(
+    id: number,
+    proxy: number,
+    service: number,
+    config: ClusterHealthConfig,
+    odRandom: RandomStream,
+    views: SharedViews = new SharedViews(),
+    podIndex: PodIndex = new PodIndex(),
+  ) {
     this.id = id;
     this.views = views;
+    this.podIndex = podIndex;
     this.proxy = proxy;
     this.service = service;
     this.config = config;
@@ -79,7 +94,8 @@ export class ClusterHealth implements ClusterHosts {
   }
 
   slotOf(pod: number): number {
-    return this.indexOf.get(pod) ?? -1;
+    const k = this.podIndex.find(pod);
+    return k >= 0 && k < this.slotByIndex.length ? this.slotByIndex[k]! : -1;
   }
 
   /** Slots in use (the host set, including hosts pending removal). */
@@ -100,8 +116,8 @@ export class ClusterHealth implements ClusterHosts {
     for (let i = 0; i < snapshot.hosts.length; i++) {
       const pod = snapshot.hosts[i]!;
       const draining = snapshot.status?.[i] === EDS_DRAINING ? HealthFlag.EDS_STATUS_DRAINING : 0;
-      let slot = this.indexOf.get(pod);
-      if (slot === undefined) {
+      let slot = this.slotOf(pod);
+      if (slot < 0) {
         // envoy.md §2.1: a new host with HC starts FAILED_ACTIVE_HC (+ PENDING_ACTIVE_HC when warming).
         const hcFlags = hc && !steady ? HealthFlag.FAILED_ACTIVE_HC | (this.config.ignoreNewHosts ? HealthFlag.PENDING_ACTIVE_HC : 0) : 0;
         slot = this.addHost(pod, hcFlags | draining);
@@ -161,8 +177,8 @@ export class ClusterHealth implements ClusterHosts {
   /** Outlier detection's view of one attempt; rebuilds on an ejection. */
   onAttemptResult(pod: number, code: number, origin: 0 | 1 | 2, nowNs: number): void {
     if (!this.od) return;
-    const slot = this.indexOf.get(pod);
-    if (slot === undefined) return;
+    const slot = this.slotOf(pod);
+    if (slot < 0) return;
     if (this.od.onResult(slot, code, origin, nowNs)) this.rebuild();
   }
 
@@ -188,14 +204,16 @@ export class ClusterHealth implements ClusterHosts {
     this.firstCheck[slot] = 1;
     this.dormant[slot] = 0;
     this.gen[slot]!++;
-    this.indexOf.set(pod, slot);
+    const k = this.podIndex.indexOf(pod);
+    this.slotByIndex = grownFor(this.slotByIndex, k, -1);
+    this.slotByIndex[k] = slot;
     this.od?.addHost(slot);
     return slot;
   }
 
   private removeHost(slot: number): void {
     this.od?.removeHost(slot);
-    this.indexOf.delete(this.pods[slot]!);
+    this.slotByIndex[this.podIndex.find(this.pods[slot]!)] = -1;
     this.pods[slot] = -1;
     this.flags[slot] = 0;
     this.dormant[slot] = 0;
@@ -250,6 +268,25 @@ export class ClusterHealth implements ClusterHosts {
     this.priorities = [{ hosts: Int32Array.from(hosts), healthy: Int32Array.from(healthy), degraded: Int32Array.from(degraded) }];
     this.load = load;
     if (key !== undefined) this.views.set(key, { priorities: this.priorities, load });
+  }
+}
+
+/** Dense indexes for a service's pods, shared by every proxy's cluster of it (assigned on first sight). */
+export class PodIndex {
+  private readonly map = new Map<number, number>();
+
+  indexOf(pod: number): number {
+    let k = this.map.get(pod);
+    if (k === undefined) {
+      k = this.map.size;
+      this.map.set(pod, k);
+    }
+    return k;
+  }
+
+  /** The pod's index, or -1 if no cluster of the service has listed it. */
+  find(pod: number): number {
+    return this.map.get(pod) ?? -1;
   }
 }
 

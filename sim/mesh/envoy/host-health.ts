@@ -2,7 +2,7 @@ import type { RandomStream } from '../../engine/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
 import { APP_SERVING, GONE, INGRESS_SERVICE } from '../kube/pods.ts';
-import { ClusterHealth, SharedViews } from './cluster-health.ts';
+import { ClusterHealth, PodIndex, SharedViews } from './cluster-health.ts';
 import type { ConfigVersion } from './endpoints.ts';
 import { HcResult, initialDelayNs, nextIntervalNs, Transition } from './health-check.ts';
 import type { Origin } from './outlier-detection.ts';
@@ -49,6 +49,7 @@ export class HostHealth {
   private readonly watchers: number[][] = [];
   /** Per service, identical host-set views shared by its proxies' clusters. */
   private readonly views: SharedViews[] = [];
+  private readonly podIndexes: PodIndex[] = [];
   /** Dormant sessions on (README); false checks every interval with an event, for the test that compares. */
   private readonly lazy: boolean;
   private readonly odRandom: RandomStream;
@@ -305,7 +306,7 @@ export class HostHealth {
 
   private create(proxy: number, service: number, steady: boolean): ClusterHealth {
     const id = this.clusters.length;
-    const cluster = new ClusterHealth(id, proxy, service, this.ctx.services[service]!.health, this.odRandom, (this.views[service] ??= new SharedViews()));
+    const cluster = new ClusterHealth(id, proxy, service, this.ctx.services[service]!.health, this.odRandom, (this.views[service] ??= new SharedViews()), (this.podIndexes[service] ??= new PodIndex()));
     cluster.hadTraffic = steady;
     this.clusters.push(cluster);
     const cell = proxy * this.managed.length + this.managedIndex[service]!;
