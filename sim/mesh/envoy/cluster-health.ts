@@ -241,34 +241,52 @@ export class ClusterHealth implements ClusterHosts {
    */
   rebuild(): void {
     this.changes++;
-    const hosts: number[] = [];
-    const healthy: number[] = [];
-    const degraded: number[] = [];
+    let n = 0;
+    let nh = 0;
+    let nd = 0;
     let excluded = 0;
-    for (let slot = 0; slot < this.pods.length; slot++) {
+    const cap = this.pods.length;
+    if (scratchHosts.length < cap) [scratchHosts, scratchHealthy, scratchDegraded] = [new Int32Array(cap), new Int32Array(cap), new Int32Array(cap)];
+    let hash = 2166136261;
+    for (let slot = 0; slot < cap; slot++) {
       const pod = this.pods[slot]!;
       if (pod < 0) continue;
       const f = this.flags[slot]!;
-      hosts.push(pod);
+      scratchHosts[n++] = pod;
       if (isExcluded(f)) excluded++;
       const h = coarseHealth(f);
-      if (h === 'healthy') healthy.push(pod);
-      else if (h === 'degraded') degraded.push(pod);
+      if (h === 'healthy') scratchHealthy[nh++] = pod;
+      else if (h === 'degraded') scratchDegraded[nd++] = pod;
+      hash = Math.imul(hash ^ pod, 16777619) ^ (h === 'healthy' ? 1 : h === 'degraded' ? 2 : 3);
     }
-    const counts = { hosts: hosts.length, healthy: healthy.length, degraded: degraded.length, excluded };
-    const load = computePriorityLoad([counts], this.config.priority, this.load);
+    const load = computePriorityLoad([{ hosts: n, healthy: nh, degraded: nd, excluded }], this.config.priority, this.load);
     // With no availability at all Envoy keeps the previous loads (§1.4): such a view is not shared.
-    const key = load.normalizedTotal === 0 ? undefined : `${hosts.join(',')}|${healthy.join(',')}|${degraded.join(',')}|${excluded}`;
-    const shared = key === undefined ? undefined : this.views.get(key);
+    const shareable = load.normalizedTotal !== 0;
+    const key = Math.imul(hash, 31) + excluded;
+    const hosts = scratchHosts.subarray(0, n);
+    const healthy = scratchHealthy.subarray(0, nh);
+    const degraded = scratchDegraded.subarray(0, nd);
+    const shared = shareable ? this.views.find(key, hosts, healthy, degraded, excluded) : undefined;
     if (shared) {
       this.priorities = shared.priorities;
       this.load = shared.load;
       return;
     }
-    this.priorities = [{ hosts: Int32Array.from(hosts), healthy: Int32Array.from(healthy), degraded: Int32Array.from(degraded) }];
+    this.priorities = [{ hosts: hosts.slice(), healthy: healthy.slice(), degraded: degraded.slice() }];
     this.load = load;
-    if (key !== undefined) this.views.set(key, { priorities: this.priorities, load });
+    if (shareable) this.views.add(key, { priorities: this.priorities, load, excluded });
   }
+}
+
+// Scratch lists for rebuild(), reused (one rebuild runs at a time).
+let scratchHosts = new Int32Array(256);
+let scratchHealthy = new Int32Array(256);
+let scratchDegraded = new Int32Array(256);
+
+function sameList(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Dense indexes for a service's pods, shared by every proxy's cluster of it (assigned on first sight). */
@@ -290,16 +308,36 @@ export class PodIndex {
   }
 }
 
-/** Host-set views of one service shared by its proxies' clusters (bounded: cleared when large). */
-export class SharedViews {
-  private readonly map = new Map<string, { priorities: readonly PriorityHosts[]; load: PriorityLoad }>();
+/**
+ * Host-set views of one service shared by its proxies' clusters, found by a hash of the lists and
+ * then compared in full (bounded: cleared when large; views in use stay referenced by their clusters).
+ */
+interface SharedView {
+  priorities: readonly PriorityHosts[];
+  load: PriorityLoad;
+  excluded: number;
+}
 
-  get(key: string): { priorities: readonly PriorityHosts[]; load: PriorityLoad } | undefined {
-    return this.map.get(key);
+export class SharedViews {
+  private readonly map = new Map<number, SharedView[]>();
+  private size = 0;
+
+  find(key: number, hosts: ArrayLike<number>, healthy: ArrayLike<number>, degraded: ArrayLike<number>, excluded: number): SharedView | undefined {
+    for (const v of this.map.get(key) ?? []) {
+      const level = v.priorities[0]!;
+      if (v.excluded === excluded && sameList(level.hosts, hosts) && sameList(level.healthy, healthy) && sameList(level.degraded, degraded)) return v;
+    }
+    return undefined;
   }
 
-  set(key: string, view: { priorities: readonly PriorityHosts[]; load: PriorityLoad }): void {
-    if (this.map.size >= 256) this.map.clear(); // views in use stay referenced by their clusters
-    this.map.set(key, view);
+  add(key: number, view: SharedView): void {
+    if (this.size >= 256) {
+      this.map.clear();
+      this.size = 0;
+    }
+    const list = this.map.get(key);
+    if (list) list.push(view);
+    else this.map.set(key, [view]);
+    this.size++;
   }
 }
