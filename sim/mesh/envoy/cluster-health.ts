@@ -1,7 +1,7 @@
 import { grownFor } from '../typed-arrays.ts';
-import { EDS_DRAINING, type EndpointSnapshot } from './endpoints.ts';
+import { EDS_HC_DISABLED, type EndpointSnapshot } from './endpoints.ts';
 import { applyResult, type HcResult, type HcSessionState, type HealthCheckConfig, Transition } from './health-check.ts';
-import { coarseHealth, HealthFlag, isExcluded } from './health-flags.ts';
+import { coarseHealth, EDS_FLAGS, edsStatusFlag, HealthFlag, isExcluded } from './health-flags.ts';
 import type { ClusterHosts, PriorityHosts } from './load-balancer.ts';
 import type { OutlierConfig } from './outlier-detection.ts';
 import { OutlierDetector } from './outlier-detection.ts';
@@ -41,6 +41,8 @@ export class ClusterHealth implements ClusterHosts {
   firstCheck = new Uint8Array(16);
   /** Bumped when a slot is freed or reused: HC events carry it. */
   gen = new Uint32Array(16);
+  /** The endpoint has disable_active_health_check (envoy.md §2.1): no session, never FAILED_ACTIVE_HC. */
+  hcOff = new Uint8Array(16);
   /** A dormant session has no pending event: its checks pass until its pod changes (host-health.ts). */
   dormant = new Uint8Array(16);
   /** A dormant session's next check time. */
@@ -115,19 +117,26 @@ export class ClusterHealth implements ClusterHosts {
     const hc = this.config.hc !== undefined;
     for (let i = 0; i < snapshot.hosts.length; i++) {
       const pod = snapshot.hosts[i]!;
-      const draining = snapshot.status?.[i] === EDS_DRAINING ? HealthFlag.EDS_STATUS_DRAINING : 0;
+      const status = snapshot.status?.[i] ?? 0;
+      const edsFlags = edsStatusFlag(status & 0x7f);
+      const hcOff = (status & EDS_HC_DISABLED) !== 0;
       let slot = this.slotOf(pod);
+      // Table H E-5: toggling disable_active_health_check recreates the host.
+      if (slot >= 0 && (this.hcOff[slot] === 1) !== hcOff) {
+        this.removeHost(slot);
+        slot = -1;
+      }
       if (slot < 0) {
         // envoy.md §2.1: a new host with HC starts FAILED_ACTIVE_HC (+ PENDING_ACTIVE_HC when warming).
-        const hcFlags = hc && !steady ? HealthFlag.FAILED_ACTIVE_HC | (this.config.ignoreNewHosts ? HealthFlag.PENDING_ACTIVE_HC : 0) : 0;
-        slot = this.addHost(pod, hcFlags | draining);
-        added.push(slot);
+        const hcFlags = hc && !steady && !hcOff ? HealthFlag.FAILED_ACTIVE_HC | (this.config.ignoreNewHosts ? HealthFlag.PENDING_ACTIVE_HC : 0) : 0;
+        slot = this.addHost(pod, hcFlags | edsFlags);
+        this.hcOff[slot] = hcOff ? 1 : 0;
+        if (!hcOff) added.push(slot);
       } else {
         let f = this.flags[slot]!;
         // envoy.md §2.3 item 1 (#6765): a host present again is no longer pending removal.
         if (!this.config.legacyRemoval) f &= ~HealthFlag.PENDING_DYNAMIC_REMOVAL;
-        f = (f & ~HealthFlag.EDS_STATUS_DRAINING) | draining;
-        this.flags[slot] = f;
+        this.flags[slot] = (f & ~EDS_FLAGS) | edsFlags;
       }
       this.mark[slot] = this.epoch;
     }
@@ -144,7 +153,7 @@ export class ClusterHealth implements ClusterHosts {
     const f = this.flags[slot]!;
     // #6714 added FAILED_EDS_HEALTH to the test; legacy Envoy checks active HC only.
     const failing = this.config.legacyRemoval ? f & HealthFlag.FAILED_ACTIVE_HC : f & (HealthFlag.FAILED_ACTIVE_HC | HealthFlag.FAILED_EDS_HEALTH);
-    if (!dontRemoveHealthy || failing) this.removeHost(slot);
+    if (!dontRemoveHealthy || failing || this.hcOff[slot] === 1) this.removeHost(slot);
     else if (!this.config.legacyRemoval) this.flags[slot] = f | HealthFlag.PENDING_DYNAMIC_REMOVAL;
   }
 
@@ -230,6 +239,7 @@ export class ClusterHealth implements ClusterHosts {
     this.firstCheck = grownFor(this.firstCheck, slot);
     this.gen = grownFor(this.gen, slot);
     this.dormant = grownFor(this.dormant, slot);
+    this.hcOff = grownFor(this.hcOff, slot);
     this.nextCheckNs = grownFor(this.nextCheckNs, slot);
     this.mark = grownFor(this.mark, slot);
   }

@@ -16,7 +16,10 @@ export interface EndpointSnapshot extends ClusterHosts {
   /** The istiod push version that built it. */
   readonly version: number;
   readonly hosts: Int32Array;
-  /** EDS health_status per host (EDS_DRAINING), or undefined when every host is healthy. */
+  /**
+   * Per host: its EDS health_status (EdsStatus, health-flags.ts) plus EDS_HC_DISABLED for
+   * `health_check_config.disable_active_health_check`; undefined when every host is plain HEALTHY.
+   */
   readonly status?: Uint8Array | undefined;
 }
 
@@ -52,4 +55,6 @@ export function buildSnapshot(
 }
 
 /** EDS health_status DRAINING (envoy.md §1.1, kubernetes-istio.md §3.8). */
-export const EDS_DRAINING = 1;
+export const EDS_DRAINING = 3;
+/** Bit in `status`: the endpoint's health_check_config.disable_active_health_check (envoy.md §2.1). */
+export const EDS_HC_DISABLED = 0x80;

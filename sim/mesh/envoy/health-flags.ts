@@ -35,3 +35,24 @@ export function coarseHealth(flags: number): CoarseHealth {
 export function isExcluded(flags: number): boolean {
   return (flags & EXCLUDED_MASK) !== 0;
 }
+
+/** EDS LbEndpoint health_status (envoy/config/core/v3/health_check.proto HealthStatus). */
+export const EdsStatus = { UNKNOWN: 0, HEALTHY: 1, UNHEALTHY: 2, DRAINING: 3, TIMEOUT: 4, DEGRADED: 5 } as const;
+
+/** envoy.md §1.1 setEdsHealthFlag (upstream_impl.cc:539-560): the flag an EDS status sets. */
+export function edsStatusFlag(status: number): number {
+  switch (status) {
+    case EdsStatus.UNHEALTHY:
+    case EdsStatus.TIMEOUT:
+      return HealthFlag.FAILED_EDS_HEALTH;
+    case EdsStatus.DRAINING:
+      return HealthFlag.EDS_STATUS_DRAINING;
+    case EdsStatus.DEGRADED:
+      return HealthFlag.DEGRADED_EDS_HEALTH;
+    default:
+      return 0;
+  }
+}
+
+/** The flags EDS owns (replaced on every EDS update of a host). */
+export const EDS_FLAGS = HealthFlag.FAILED_EDS_HEALTH | HealthFlag.EDS_STATUS_DRAINING | HealthFlag.DEGRADED_EDS_HEALTH;

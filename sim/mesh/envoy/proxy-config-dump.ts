@@ -1,7 +1,7 @@
 import type { MeshContext } from '../context.ts';
 import { GONE } from '../kube/pods.ts';
 import type { ProxyConfigRequest } from '../world.ts';
-import { coarseHealth, HealthFlag } from './health-flags.ts';
+import { coarseHealth, edsStatusFlag, HealthFlag } from './health-flags.ts';
 import type { HostHealth } from './host-health.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
 import type { Router } from './router.ts';
@@ -71,6 +71,6 @@ export function proxyConfigDump(ctx: MeshContext, request: ProxyConfigRequest, h
   }
   const snapshot = proxy >= 0 ? configs.snapshot(proxy, service.id) : undefined;
   if (!snapshot) return { ...base, healthManaged: false, panic: false, rows: [] };
-  const rows = [...snapshot.hosts].map((pod, i) => row(pod, snapshot.status?.[i] === 1 ? HealthFlag.EDS_STATUS_DRAINING : 0));
+  const rows = [...snapshot.hosts].map((pod, i) => row(pod, edsStatusFlag((snapshot.status?.[i] ?? 0) & 0x7f)));
   return { ...base, healthManaged: false, panic: snapshot.load.panic[0] === true, rows };
 }

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RandomStream } from '../../../sim/engine/index.ts';
 import { ClusterHealth, type ClusterHealthConfig } from '../../../sim/mesh/envoy/cluster-health.ts';
-import { buildSnapshot } from '../../../sim/mesh/envoy/endpoints.ts';
+import { buildSnapshot, EDS_HC_DISABLED, type EndpointSnapshot } from '../../../sim/mesh/envoy/endpoints.ts';
 import { compileHealthCheck, HcResult } from '../../../sim/mesh/envoy/health-check.ts';
-import { HealthFlag } from '../../../sim/mesh/envoy/health-flags.ts';
+import { coarseHealth, EdsStatus, HealthFlag } from '../../../sim/mesh/envoy/health-flags.ts';
 
 const S = 1e9;
 const noRandom = { nextU32: () => 0, nextUnit: () => 0 } as RandomStream;
@@ -128,6 +128,55 @@ describe('EDS x active HC: Table H', () => {
     expect(c.load.panic[0]).toBe(false); // 2 of 2 counted hosts healthy
     c.applyEds(eds([1, 2]));
     expect(flagsOf(c, 3)).toBe(HealthFlag.EDS_STATUS_DRAINING | HealthFlag.PENDING_DYNAMIC_REMOVAL);
+  });
+});
+
+/** An EDS update whose hosts carry the given health_status bytes. */
+function withStatus(pods: number[], status: number[]): EndpointSnapshot {
+  const plain = buildSnapshot(++version, pods);
+  return { ...plain, status: Uint8Array.from(status) };
+}
+
+describe('EDS health status and disable_active_health_check: Table H E-4, E-5', () => {
+  it('E-4 EndpointHealthStatus: UNKNOWN, HEALTHY -> healthy; UNHEALTHY, DRAINING, TIMEOUT -> unhealthy; DEGRADED -> degraded', () => {
+    const c = cluster({ hc: undefined });
+    const { UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED } = EdsStatus;
+    c.applyEds(withStatus([1, 2, 3, 4, 5, 6], [UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED]));
+    expect([1, 2, 3, 4, 5, 6].map((p) => coarseHealth(flagsOf(c, p)))).toEqual(['healthy', 'healthy', 'unhealthy', 'unhealthy', 'unhealthy', 'degraded']);
+    expect(Array.from(c.priorities[0]!.healthy)).toEqual([1, 2]);
+    expect(Array.from(c.priorities[0]!.degraded)).toEqual([6]);
+    // An EDS update replaces the EDS flags: back to HEALTHY, the hosts are healthy again.
+    c.applyEds(withStatus([1, 2, 3, 4, 5, 6], [HEALTHY, HEALTHY, HEALTHY, HEALTHY, HEALTHY, HEALTHY]));
+    expect(c.healthyCount()).toBe(6);
+  });
+
+  it('E-4: FAILED_ACTIVE_HC with EDS HEALTHY is unhealthy; DEGRADED_ACTIVE_HC with EDS HEALTHY is degraded', () => {
+    expect(coarseHealth(HealthFlag.FAILED_ACTIVE_HC)).toBe('unhealthy');
+    expect(coarseHealth(HealthFlag.DEGRADED_ACTIVE_HC)).toBe('degraded');
+    const c = cluster();
+    c.applyEds(withStatus([7], [EdsStatus.HEALTHY]));
+    expect(coarseHealth(flagsOf(c, 7))).toBe('unhealthy'); // new host, FAILED_ACTIVE_HC until checked
+  });
+
+  it('E-5 DisableActiveHCEndpoints: such a host never gets FAILED_ACTIVE_HC, and toggling the flag recreates it', () => {
+    const c = cluster();
+    const added = c.applyEds(withStatus([80, 81], [EdsStatus.HEALTHY | EDS_HC_DISABLED, EdsStatus.HEALTHY]));
+    expect(flagsOf(c, 80)).toBe(0);
+    expect(flagsOf(c, 81)).toBe(HealthFlag.FAILED_ACTIVE_HC);
+    expect(added).toEqual([c.slotOf(81)]); // no session for the HC-disabled host
+    const gen = c.gen[c.slotOf(80)]!;
+    const again = c.applyEds(withStatus([80, 81], [EdsStatus.HEALTHY, EdsStatus.HEALTHY]));
+    expect(again).toEqual([c.slotOf(80)]);
+    expect(c.gen[c.slotOf(80)]).not.toBe(gen);
+    expect(flagsOf(c, 80)).toBe(HealthFlag.FAILED_ACTIVE_HC); // a new host now checked
+  });
+
+  it('an absent HC-disabled host is removed at once, never stabilised (§2.3 item 2)', () => {
+    const c = cluster();
+    c.applyEds(withStatus([80, 81], [EdsStatus.HEALTHY | EDS_HC_DISABLED, EdsStatus.HEALTHY]));
+    healthy(c, [81]);
+    c.applyEds(eds([81]));
+    expect(hosts(c)).toEqual([81]);
   });
 });
 
