@@ -1,6 +1,6 @@
 import { grownFor } from '../typed-arrays.ts';
-import { EDS_HC_DISABLED, type EndpointSnapshot } from './endpoints.ts';
-import { applyResult, type HcResult, type HcSessionState, type HealthCheckConfig, Transition } from './health-check.ts';
+import { EDS_HC_DISABLED, edsStatusOf, type EndpointSnapshot } from './endpoints.ts';
+import { applyResult, HcResult, type HcSessionState, type HealthCheckConfig, Transition } from './health-check.ts';
 import { coarseHealth, EDS_FLAGS, edsStatusFlag, HealthFlag, isExcluded } from './health-flags.ts';
 import type { ClusterHosts, PriorityHosts } from './load-balancer.ts';
 import type { OutlierConfig } from './outlier-detection.ts';
@@ -118,7 +118,7 @@ export class ClusterHealth implements ClusterHosts {
     for (let i = 0; i < snapshot.hosts.length; i++) {
       const pod = snapshot.hosts[i]!;
       const status = snapshot.status?.[i] ?? 0;
-      const edsFlags = edsStatusFlag(status & 0x7f);
+      const edsFlags = edsStatusFlag(edsStatusOf(status));
       const hcOff = (status & EDS_HC_DISABLED) !== 0;
       let slot = this.slotOf(pod);
       // Table H E-5: toggling disable_active_health_check recreates the host.
@@ -173,7 +173,7 @@ export class ClusterHealth implements ClusterHosts {
     this.numUnhealthy[slot] = s.numUnhealthy;
     this.firstCheck[slot] = s.firstCheck ? 1 : 0;
     let rebuild = t === Transition.CHANGED;
-    if (result === 0 && this.od?.onHealthCheckSuccess(slot, nowNs)) rebuild = true;
+    if (result === HcResult.OK && this.od?.onHealthCheckSuccess(slot, nowNs)) rebuild = true;
     const f = this.flags[slot]!;
     if (t === Transition.CHANGED && !this.config.legacyRemoval && f & HealthFlag.FAILED_ACTIVE_HC && f & HealthFlag.PENDING_DYNAMIC_REMOVAL) {
       this.removeHost(slot);

@@ -1,5 +1,6 @@
 import { computePriorityLoad, type PriorityLoadConfig, DEFAULT_PRIORITY_LOAD_CONFIG } from './priority-load.ts';
 import type { ClusterHosts } from './load-balancer.ts';
+import { EdsStatus } from './health-flags.ts';
 
 /**
  * One immutable EDS snapshot of a service's endpoints, shared by every proxy that applied it
@@ -55,6 +56,11 @@ export function buildSnapshot(
 }
 
 /** EDS health_status DRAINING (envoy.md §1.1, kubernetes-istio.md §3.8). */
-export const EDS_DRAINING = 3;
+export const EDS_DRAINING = EdsStatus.DRAINING;
 /** Bit in `status`: the endpoint's health_check_config.disable_active_health_check (envoy.md §2.1). */
 export const EDS_HC_DISABLED = 0x80;
+
+/** The EdsStatus in a `status` byte. */
+export function edsStatusOf(statusByte: number): number {
+  return statusByte & ~EDS_HC_DISABLED;
+}

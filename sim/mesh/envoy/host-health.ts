@@ -121,11 +121,6 @@ export class HostHealth {
     }
   }
 
-  /** The router picked a host: the cluster has had traffic (upstream_cx_total used). */
-  noteTraffic(cluster: ClusterHealth): void {
-    cluster.hadTraffic = true;
-  }
-
   /** An attempt on `host` ended: outlier detection's input (envoy.md §3.2). */
   onAttemptResult(proxy: number, service: number, host: number, code: number, origin: Origin): void {
     this.cluster(proxy, service)?.onAttemptResult(host, code, origin, this.ctx.sim.nowNs);

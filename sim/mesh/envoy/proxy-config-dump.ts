@@ -4,6 +4,7 @@ import type { ProxyConfigRequest } from '../world.ts';
 import { coarseHealth, edsStatusFlag, HealthFlag } from './health-flags.ts';
 import type { HostHealth } from './host-health.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
+import { edsStatusOf } from './endpoints.ts';
 import type { Router } from './router.ts';
 
 /** One upstream host as `istioctl proxy-config endpoint` lists it, plus Envoy's flags. */
@@ -71,6 +72,6 @@ export function proxyConfigDump(ctx: MeshContext, request: ProxyConfigRequest, h
   }
   const snapshot = proxy >= 0 ? configs.snapshot(proxy, service.id) : undefined;
   if (!snapshot) return { ...base, healthManaged: false, panic: false, rows: [] };
-  const rows = [...snapshot.hosts].map((pod, i) => row(pod, edsStatusFlag((snapshot.status?.[i] ?? 0) & 0x7f)));
+  const rows = [...snapshot.hosts].map((pod, i) => row(pod, edsStatusFlag(edsStatusOf(snapshot.status?.[i] ?? 0))));
   return { ...base, healthManaged: false, panic: snapshot.load.panic[0] === true, rows };
 }
