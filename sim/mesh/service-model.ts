@@ -6,7 +6,7 @@ import type { ClusterHealthConfig } from './envoy/cluster-health.ts';
 import { compileHealthCheck } from './envoy/health-check.ts';
 import { compileEnvoyOutlier, compileIstioOutlier } from './envoy/outlier-detection.ts';
 import { compileCircuitBreaker, type CircuitBreakerThresholds } from './envoy/circuit-breaker.ts';
-import { DEFAULT_BASE_BACKOFF_MS, ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS, parseRetryOn, type RetryPolicy } from './envoy/retry-policy.ts';
+import { ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS, parseRetryOn, type RetryPolicy } from './envoy/retry-policy.ts';
 import { compileAppClient, type AppClientPolicy } from './traffic/app-client-policy.ts';
 
 export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
@@ -155,7 +155,7 @@ function compileHealth(svc: Service): ClusterHealthConfig {
 function compileRetryPolicy(svc: Service): RetryPolicy {
   const r = svc.retries;
   const on = parseRetryOn(r.retryOn);
-  const baseMs = Math.max(1, Math.round(r.backoff / 1e6)) || DEFAULT_BASE_BACKOFF_MS;
+  const baseMs = Math.max(1, Math.round(r.backoff / 1e6));
   // envoy.md §4.3: a per-try timeout >= a non-zero route timeout is ignored (router.cc:256-258);
   // §4.6: Istio's attempts 0 sets no retry policy at all, so no per-try timeout either.
   const perTry = r.attempts === 0 || (svc.timeout > 0 && r.perTryTimeout >= svc.timeout) ? 0 : r.perTryTimeout;

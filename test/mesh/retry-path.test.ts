@@ -150,6 +150,23 @@ workload: [{ to: backend, rate: 10/s, arrival: uniform, end: 350ms }]
     expect(b.latency.maxMs).toBeCloseTo(1900, 0);
   });
 
+  it('an HTTP/2 pool multiplexes: maxConnections 1 queues nothing, every request goes out at once', () => {
+    const { result } = runLogged(`
+duration: 3s
+${FLAT}
+services:
+  backend:
+    replicas: 2
+    app: { serviceTime: 1s, concurrency: 10 }
+    trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, h2UpgradePolicy: UPGRADE } } }
+workload: [{ to: backend, rate: 10/s, arrival: uniform, end: 350ms }]
+`);
+    const b = service(result, 'backend');
+    // The same three requests as the HTTP/1.1 case above: none waits, none overflows.
+    expect(b.codes).toEqual({ '200': 3 });
+    expect(b.latency.maxMs).toBeLessThan(1100);
+  });
+
   it('http2MaxRequests N: exactly N requests in flight per (proxy, cluster), the N+1th overflows', () => {
     for (const n of [1, 2, 3]) {
       const { result } = runLogged(`

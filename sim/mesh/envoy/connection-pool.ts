@@ -143,7 +143,11 @@ export class ConnectionPools {
     const p = this.index.findOrAdd(client, host, worker);
     if (this.index.count !== before) this.ensurePools();
     const len = this.pathOf(client, host);
-    if (this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs) !== CONNECTED) return false;
+    const a = this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs);
+    if (a !== CONNECTED) {
+      this.tcp.abandon(a); // its SYN was dropped: nobody waits for a retransmit
+      return false;
+    }
     this.connected(p);
     return true;
   }
@@ -164,6 +168,8 @@ export class ConnectionPools {
     this.served[p]!++;
     if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
       this.served[p] = 0;
+      // close() takes an HTTP/1.1 connection from the idle ones: this one just became idle.
+      if (!model.http2) this.idle[p]!++;
       this.close(p, 1);
     } else if (!model.http2) {
       this.idle[p]!++;
@@ -238,20 +244,9 @@ export class ConnectionPools {
     return problems;
   }
 
-  /** Connections in pools by upstream service right now (upstream_cx_active). */
-  activeByService(): Float64Array {
-    return this.cxActive;
-  }
-
   /** Bytes of pool state, for the bench's cost per connection. */
   get bytes(): number {
     return this.index.bytes + 6 * this.open.byteLength;
-  }
-
-  get pendingRequests(): number {
-    let n = 0;
-    for (const w of this.pending.values()) n += w.length;
-    return n;
   }
 
   private startConnect(p: number, client: number, host: number, service: number): number {

@@ -52,8 +52,6 @@ export const ISTIO_DEFAULT_ATTEMPTS = 2;
 export const ISTIO_DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 /** Istio sets host_selection_retry_max_attempts = 5 (envoy.md §4.6); Envoy's own default is 1 (§4.1). */
 export const ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS = 5;
-/** envoy.md §4.2: upstream.base_retry_backoff_ms default 25 ms; max 10 x base. */
-export const DEFAULT_BASE_BACKOFF_MS = 25;
 
 export interface RetryPolicy {
   /** num_retries: retries after the first attempt (Istio `attempts`). 0 = no retry state. */

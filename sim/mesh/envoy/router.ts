@@ -154,8 +154,9 @@ export class Router {
     let queue = false;
     if (breaker.limitsRequests) {
       // envoy.md §5: HTTP/1.1 pools carry one request per connection, so with max_connections
-      // busy a request waits as pending (max_pending_requests); max_requests caps requests in flight.
-      if (res.active[cell]! >= breaker.maxConnections) {
+      // busy a request waits as pending (max_pending_requests); an HTTP/2 pool multiplexes, so
+      // only max_requests caps its requests in flight.
+      if (!svc.connectionPool.http2 && res.active[cell]! >= breaker.maxConnections) {
         if (res.pending[cell]! >= breaker.maxPendingRequests) return this.overflow(r);
         queue = true;
       } else if (res.active[cell]! >= breaker.maxRequests) return this.overflow(r);
