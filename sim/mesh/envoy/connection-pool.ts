@@ -38,7 +38,7 @@ export class ConnectionPools {
   readonly tables: ConntrackTables;
   readonly tcp: TcpConnects;
   private readonly fail: UpstreamFailure;
-  readonly index = new PoolIndex();
+  readonly index: PoolIndex;
   // Per pool (struct of arrays, indexed like PoolIndex).
   private open = new Int32Array(1024);
   private idle = new Int32Array(1024);
@@ -77,6 +77,7 @@ export class ConnectionPools {
     this.ctx = ctx;
     this.tables = tables;
     this.fail = fail;
+    this.index = new PoolIndex(ctx.services.length);
     this.tcp = new TcpConnects(ctx.sim, tables, schedule, {
       established: (p, a) => this.onConnected(p, a),
       timedOut: (p, a) => this.onConnectFailed(p, a, Detail.CONNECT_FAILURE),
@@ -105,10 +106,10 @@ export class ConnectionPools {
     this.localLeg(host, this.inInFlight, this.inboundConns);
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
-    const before = this.index.count;
-    const p = this.index.findOrAdd(client, host, worker);
-    if (this.index.count !== before) this.ensurePools();
     const service = pods.service[host]!;
+    const before = this.index.count;
+    const p = this.index.findOrAdd(client, host, service, worker, workers);
+    if (this.index.count !== before) this.ensurePools();
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     if (http2 ? this.open[p]! > 0 : this.idle[p]! > 0) {
       this.take(p, http2);
@@ -140,7 +141,7 @@ export class ConnectionPools {
    */
   openIdle(client: number, host: number, worker: number): boolean {
     const before = this.index.count;
-    const p = this.index.findOrAdd(client, host, worker);
+    const p = this.index.findOrAdd(client, host, this.ctx.pods.service[host]!, worker, this.workersOf(client));
     if (this.index.count !== before) this.ensurePools();
     const len = this.pathOf(client, host);
     const a = this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs);
@@ -159,10 +160,12 @@ export class ConnectionPools {
     if (p === NOT_OURS) return;
     this.reqPool[r] = NOT_OURS;
     const rq = this.ctx.requests;
+    const host = rq.host[r]!;
     if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
-    this.inInFlight[rq.host[r]!]!--;
+    this.inInFlight[host]!--;
     if (p === NO_CONNECTION) return;
-    const service = this.ctx.pods.service[this.index.host(p)]!;
+    // The request's row names its pool's host: cheaper than the pool's keys (hot path).
+    const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
     this.busy[p]!--;
     this.served[p]!++;

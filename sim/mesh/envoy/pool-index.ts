@@ -1,37 +1,56 @@
 /**
- * Finds the connection pool of a (client pod, upstream host, worker) triple: an open-addressing
- * hash of pool ids (linear probing, load <= 1/2) over keys the pools store themselves, so the
- * index costs 8 bytes per pool. Pools are created lazily, on a triple's first request
- * (conntrack.md §3.1), and never removed within a run (an empty pool is a few counters).
+ * Finds the connection pool of a (client pod, upstream host, worker) triple. Pools are created
+ * lazily, on a triple's first request (conntrack.md §3.1), and never removed within a run (an
+ * empty pool is a few counters); pool ids are given in creation order.
  *
- * NOTE (hot path): a Map keyed by a packed number measured ~3x the memory at millions of pools.
+ * The lookup is direct, not hashed: each upstream host gets an ordinal within its service the
+ * first time any client calls it, and each (client, upstream service) pair a block of pool ids
+ * indexed by ordinal x workers + worker, allocated on the pair's first call and doubled as the
+ * service's ordinals grow. A block holds 4 bytes per (host, worker) of the service, used or not.
+ *
+ * NOTE (hot path): at millions of pools a hashed index cost three dependent cache misses per
+ * lookup (slot, then two key arrays); a block costs one. Making the slot the pool id itself
+ * (dense pool arrays, no block) measured slower: creation order keeps a ramp's new pools
+ * adjacent in memory, a dense layout scatters them. The keys are kept per pool for cold paths.
  */
 export class PoolIndex {
-  private slots = new Int32Array(1 << 12); // pool id + 1, 0 = empty
-  private mask = (1 << 12) - 1;
-  private used = 0;
+  private readonly services: number;
+  /** Per client pod x services + upstream service: pool id + 1 per slot, 0 = none yet. */
+  private blocks: (Int32Array | undefined)[] = [];
+  /** Per block: the workers per host its layout assumes. */
+  private blockStride = new Int32Array(64);
+  /** Per upstream pod: its ordinal within its service, -1 before its first call. */
+  private ordinal = new Int32Array(64).fill(-1);
+  private readonly nextOrdinal: Int32Array;
   /** Keys of every pool id: the client pod, and host x 256 + worker. */
   client = new Int32Array(1024);
   hostWorker = new Int32Array(1024);
   count = 0;
 
-  /** The pool id of the triple, creating it if new (check `count` to tell). */
-  findOrAdd(client: number, host: number, worker: number): number {
-    const hw = host * 256 + worker;
-    let i = hash(client, hw) & this.mask;
-    for (;;) {
-      const s = this.slots[i]!;
-      if (s === 0) break;
-      const p = s - 1;
-      if (this.client[p] === client && this.hostWorker[p] === hw) return p;
-      i = (i + 1) & this.mask;
-    }
+  constructor(services: number) {
+    this.services = services;
+    this.nextOrdinal = new Int32Array(services);
+  }
+
+  /**
+   * The pool id of the triple, creating it if new (check `count` to tell). `service` is the
+   * host's service and `workers` the client's worker count (fixed for the pod's life: the
+   * sidecar's concurrency at start).
+   */
+  findOrAdd(client: number, host: number, service: number, worker: number, workers: number): number {
+    const ord = this.ordinalOf(host, service);
+    const b = client * this.services + service;
+    let block = this.blocks[b];
+    if (block === undefined || this.blockStride[b] !== workers) block = this.layout(b, workers, ord);
+    const i = ord * workers + worker;
+    if (i >= block.length) block = this.enlarge(b, i);
+    const s = block[i]!;
+    if (s !== 0) return s - 1;
     const p = this.count++;
     if (p === this.client.length) this.growKeys();
     this.client[p] = client;
-    this.hostWorker[p] = hw;
-    this.slots[i] = p + 1;
-    if (++this.used * 2 > this.slots.length) this.rehash();
+    this.hostWorker[p] = host * 256 + worker;
+    block[i] = p + 1;
     return p;
   }
 
@@ -41,7 +60,58 @@ export class PoolIndex {
 
   /** Bytes held: for the bench's cost per connection. */
   get bytes(): number {
-    return this.slots.byteLength + this.client.byteLength + this.hostWorker.byteLength;
+    let n = this.client.byteLength + this.hostWorker.byteLength + this.ordinal.byteLength + this.blockStride.byteLength;
+    for (const block of this.blocks) if (block !== undefined) n += block.byteLength;
+    return n;
+  }
+
+  private ordinalOf(host: number, service: number): number {
+    if (host >= this.ordinal.length) {
+      let n = this.ordinal.length;
+      while (n <= host) n *= 2;
+      const o = new Int32Array(n).fill(-1);
+      o.set(this.ordinal);
+      this.ordinal = o;
+    }
+    const ord = this.ordinal[host]!;
+    if (ord >= 0) return ord;
+    return (this.ordinal[host] = this.nextOrdinal[service]!++);
+  }
+
+  /** A block for pair b laid out for `workers` per host (re-laid, keeping its pools, if that changed). */
+  private layout(b: number, workers: number, ord: number): Int32Array {
+    if (b >= this.blockStride.length) {
+      let n = this.blockStride.length;
+      while (n <= b) n *= 2;
+      const s = new Int32Array(n);
+      s.set(this.blockStride);
+      this.blockStride = s;
+    }
+    const old = this.blocks[b];
+    const oldStride = this.blockStride[b]!;
+    let n = 64;
+    while (n < (ord + 1) * workers) n *= 2;
+    if (old !== undefined) while (n < Math.ceil(old.length / oldStride) * workers) n *= 2;
+    const block = new Int32Array(n);
+    if (old !== undefined) {
+      for (let i = 0; i < old.length; i++) {
+        const w = i % oldStride;
+        if (old[i] !== 0 && w < workers) block[Math.floor(i / oldStride) * workers + w] = old[i]!;
+      }
+    }
+    this.blocks[b] = block;
+    this.blockStride[b] = workers;
+    return block;
+  }
+
+  private enlarge(b: number, i: number): Int32Array {
+    const old = this.blocks[b]!;
+    let n = old.length;
+    while (n <= i) n *= 2;
+    const block = new Int32Array(n);
+    block.set(old);
+    this.blocks[b] = block;
+    return block;
   }
 
   private growKeys(): void {
@@ -53,22 +123,4 @@ export class PoolIndex {
     h.set(this.hostWorker);
     this.hostWorker = h;
   }
-
-  private rehash(): void {
-    const n = this.slots.length * 2;
-    this.slots = new Int32Array(n);
-    this.mask = n - 1;
-    for (let p = 0; p < this.count; p++) {
-      let i = hash(this.client[p]!, this.hostWorker[p]!) & this.mask;
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = p + 1;
-    }
-  }
-}
-
-function hash(a: number, b: number): number {
-  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 13)) >>> 0;
 }
