@@ -75,6 +75,8 @@ export const EventKind = {
   APP_CALL_RETRY: 43,
   /** A timeline `degrade` window ends. a = index into scenario.timeline. */
   DEGRADE_END: 44,
+  /** An app's own request timeout (Rack::Timeout's service_timeout) fired. a = job row. */
+  APP_REQUEST_TIMEOUT: 45,
   // ---- connections and conntrack (50-59) ----
   /** The next SYN of a waiting TCP connect attempt. a = attempt id, b = attempt generation. */
   SYN_RETRANSMIT: 50,

@@ -61,6 +61,8 @@ export interface ServiceModel {
   /** Route timeout for requests to this service; 0 = none (Istio's default). */
   timeoutNs: number;
   timeoutLine: DelayLine | undefined;
+  /** app.requestTimeout (Rack::Timeout's service_timeout): one delay line, armed per job. */
+  requestTimeoutLine: DelayLine | undefined;
   /** The VirtualService retry policy for requests to this service (Istio's default when unset). */
   retry: RetryPolicy;
   /** Per-try timeouts that apply (perTryTimeout < a non-zero route timeout), on one timer line. */
@@ -112,6 +114,7 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     startup: compileDistribution(svc.app.startupTime),
     timeoutNs: svc.timeout,
     timeoutLine: svc.timeout > 0 ? sim.createDelayLine(svc.timeout) : undefined,
+    requestTimeoutLine: svc.app.requestTimeout > 0 ? sim.createDelayLine(svc.app.requestTimeout) : undefined,
     retry,
     perTryLine: retry.perTryTimeoutNs > 0 ? sim.createDelayLine(retry.perTryTimeoutNs) : undefined,
     breaker: compileCircuitBreaker(svc.trafficPolicy.connectionPool, svc.trafficPolicy.retryBudget),

@@ -351,6 +351,8 @@ export class World {
         return this.appClient.onRetry(a, b);
       case EventKind.DEGRADE_END:
         return this.timeline.endDegrade(a);
+      case EventKind.APP_REQUEST_TIMEOUT:
+        return this.app.onRequestTimeout(a, b);
       default:
         throw new Error(`unknown event kind ${kind}`);
     }

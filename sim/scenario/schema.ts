@@ -49,6 +49,10 @@ const App = z.strictObject({
     description: 'Requests a pod works on at once (threads/workers); the rest wait in a FIFO queue. Default 32 (a modelling choice).',
   }),
   startupTime: Distribution.prefault('0s').meta({ description: 'From the app container starting (after its startup calls) until it serves requests; sampled per container start.' }),
+  requestTimeout: Duration.prefault('0s').meta({
+    description:
+      "The app gives up on a request it has worked on this long, counted from when a worker takes it (Rack::Timeout's service_timeout): it answers 500 and abandons its calls in flight. 0s (default): none.",
+  }),
   deadlinePropagation: z.boolean().default(false).meta({
     description: "The app honours its callers' deadlines (their timeouts, as Envoy's x-envoy-expected-rq-timeout-ms says) and passes them on: work whose caller gave up is dropped, not done. Default false (orphaned work goes on).",
   }),

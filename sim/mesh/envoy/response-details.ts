@@ -36,6 +36,10 @@ export const Detail = {
   CONNECT_TIMEOUT: 15,
   /** The kernel gave up on the connect (ETIMEDOUT after its last SYN, conntrack.md §2.1): UF. */
   CONNECT_FAILURE: 16,
+  /** The app's own request timeout fired (app.requestTimeout, Rack::Timeout): it answered 500. */
+  APP_REQUEST_TIMEOUT: 17,
+  /** The app abandoned this call: the request that made it timed out (app.requestTimeout). */
+  APP_ABANDONED: 18,
 } as const;
 
 export const DETAIL_TEXT: readonly string[] = [
@@ -56,6 +60,8 @@ export const DETAIL_TEXT: readonly string[] = [
   'downstream_remote_disconnect{app_client_timeout}',
   'upstream_reset_before_response_started{connection_timeout}',
   'upstream_reset_before_response_started{local_connection_failure}',
+  'via_upstream{app_request_timeout}',
+  'downstream_remote_disconnect{app_request_timeout}',
 ];
 
 /**
@@ -80,4 +86,6 @@ export const RESET_REASON_OF_DETAIL: Uint8Array = Uint8Array.from([
   ResetReason.NONE, // APP_CLIENT_TIMEOUT
   ResetReason.CONNECT_FAILURE, // CONNECT_TIMEOUT: Envoy's connect timeout, a connect failure (UF)
   ResetReason.CONNECT_FAILURE, // CONNECT_FAILURE: the kernel gave up on the SYNs (UF)
+  ResetReason.NONE, // APP_REQUEST_TIMEOUT: the app answered 500 (retriable only as a 5xx)
+  ResetReason.NONE, // APP_ABANDONED
 ]);

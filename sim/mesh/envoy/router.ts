@@ -414,6 +414,11 @@ export class Router {
     this.endClient(r, 0, ResponseFlag.DC, Detail.APP_CLIENT_TIMEOUT);
   }
 
+  /** The calling app abandoned request r (the job that made it timed out): code 0 DC. */
+  abandonByApp(r: number): void {
+    this.endClient(r, 0, ResponseFlag.DC, Detail.APP_ABANDONED);
+  }
+
   /** No listener on the pod's outbound port: connection refused, before any Envoy saw it. */
   private refusedLocally(client: number, r: number): void {
     const service = this.ctx.pods.service[client]!;

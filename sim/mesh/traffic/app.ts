@@ -7,12 +7,14 @@ import { APP_SERVING, APP_STOPPING } from '../kube/pods.ts';
 import type { RandomStream } from '../../engine/index.ts';
 import type { AppClient } from './app-client.ts';
 import {
+  CLIENT_OPEN,
   InvariantError,
   JOB_CALLING,
   JOB_QUEUED,
   JOB_RESPONDED,
   JOB_SERVING,
   NONE,
+  ROW_APP_CALL,
 } from './requests.ts';
 
 /** Called when a pod's app holds no more work (a stopping app can then exit). */
@@ -25,6 +27,7 @@ export type PodIdleHandler = (pod: number) => void;
  * worker stays busy while it waits on downstream calls, as a thread-per-request server does.
  *
  * Answers: 200; 500 if a required downstream call failed (the remaining steps are skipped);
+ * 500 if the app's own request timeout fires first (app.requestTimeout, app-request-timeout.ts);
  * a reset (503, UC) to every job when the pod is killed.
  */
 export class AppServer {
@@ -113,6 +116,7 @@ export class AppServer {
     for (let r = pods.inHead[pod]!; r !== NONE; r = rq.inNext[r]!) {
       if (rq.serviceHandle[r] !== 0) sim.cancel(rq.serviceHandle[r]!);
       rq.serviceHandle[r] = 0;
+      this.cancelRequestTimeout(r);
       rq.jobState[r] = JOB_RESPONDED;
       this.router.deliverUpstream(r, 503, ResponseFlag.UC, pod, Detail.UPSTREAM_RESET);
     }
@@ -135,6 +139,38 @@ export class AppServer {
     if (service.deadlinePropagation && sim.nowNs + workNs > rq.deadlineNs[r]!) workNs = rq.deadlineNs[r]! - sim.nowNs;
     // Cancellable: a killed pod's unfinished work must never complete.
     rq.serviceHandle[r] = sim.after(workNs, EventKind.SERVICE_DONE, r, rq.gen[r]!);
+    // Rack::Timeout counts service time from when the app takes the request, not its queue wait.
+    if (service.requestTimeoutLine) rq.appTimeoutHandle[r] = service.requestTimeoutLine.schedule(EventKind.APP_REQUEST_TIMEOUT, r, rq.gen[r]!);
+  }
+
+  /**
+   * The app's own request timeout fired (app.requestTimeout): like Rack::Timeout raising
+   * RequestTimeoutException in the worker thread, the job stops where it is (its work, or the
+   * calls it waits on, which the app abandons: their sidecar ends them code 0 DC) and the
+   * framework answers 500.
+   */
+  onRequestTimeout(r: number, gen: number): void {
+    const { requests: rq, sim } = this.ctx;
+    rq.check(r, gen);
+    rq.appTimeoutHandle[r] = 0;
+    const pod = rq.host[r]!;
+    if (rq.serviceHandle[r] !== 0) sim.cancel(rq.serviceHandle[r]!);
+    rq.serviceHandle[r] = 0;
+    // Found before answering: the answer may recycle row r, and the calls name it as parent.
+    const calls = rq.jobState[r] === JOB_CALLING ? this.callsInFlight(pod, r) : [];
+    this.respond(pod, r, 500, Detail.APP_REQUEST_TIMEOUT);
+    for (const c of calls) if (rq.clientState[c] === CLIENT_OPEN) this.router.abandonByApp(c);
+  }
+
+  /** Requests pod's app has open for job r: its own calls, and its app client's current tries. */
+  private callsInFlight(pod: number, r: number): number[] {
+    const { requests: rq, pods } = this.ctx;
+    const out: number[] = [];
+    for (let c = pods.outHead[pod]!; c !== NONE; c = rq.outNext[c]!) {
+      const parent = rq.parent[c]!;
+      if (parent === r || (parent !== NONE && rq.kind[parent] === ROW_APP_CALL && rq.parent[parent] === r)) out.push(c);
+    }
+    return out;
   }
 
   /** Runs the job's next call step, or answers when there is none (or a required call failed). */
@@ -177,10 +213,19 @@ export class AppServer {
     const { requests: rq, pods } = this.ctx;
     if (rq.jobState[r] === JOB_RESPONDED) throw new InvariantError(`job ${r} answered twice`);
     rq.jobState[r] = JOB_RESPONDED;
+    this.cancelRequestTimeout(r);
     this.unlinkInbound(pod, r);
     pods.busy[pod]!--;
     this.router.deliverUpstream(r, code, 0, pod, detail);
     if (!this.startNext(pod) && pods.app[pod] === APP_STOPPING && pods.jobs[pod] === 0) this.onIdle(pod);
+  }
+
+  private cancelRequestTimeout(r: number): void {
+    const rq = this.ctx.requests;
+    const handle = rq.appTimeoutHandle[r]!;
+    if (handle === 0) return;
+    this.ctx.services[rq.service[r]!]!.requestTimeoutLine!.cancel(handle);
+    rq.appTimeoutHandle[r] = 0;
   }
 
   /** A worker is free: the oldest queued job still wanted starts (expired ones are dropped). */

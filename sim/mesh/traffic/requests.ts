@@ -81,6 +81,8 @@ export class RequestTable {
   arriveNs!: Float64Array;
   timeoutHandle!: Float64Array;
   serviceHandle!: Float64Array;
+  /** The app's own request timeout for this job (app.requestTimeout), 0 if none armed. */
+  appTimeoutHandle!: Float64Array;
   /** Status and flags the upstream side will deliver (app answer or reset). */
   upCode!: Int16Array;
   upFlags!: Uint16Array;
@@ -155,6 +157,7 @@ export class RequestTable {
     this.jobState[id] = JOB_NONE;
     this.timeoutHandle[id] = 0;
     this.serviceHandle[id] = 0;
+    this.appTimeoutHandle[id] = 0;
     this.upCode[id] = 0;
     this.upFlags[id] = 0;
     this.upDetail[id] = 0;
@@ -237,6 +240,7 @@ export class RequestTable {
     this.arriveNs = f64(this.arriveNs);
     this.timeoutHandle = f64(this.timeoutHandle);
     this.serviceHandle = f64(this.serviceHandle);
+    this.appTimeoutHandle = f64(this.appTimeoutHandle);
   }
 }
 

@@ -37,6 +37,7 @@ const appArb = (targets: string[]) =>
       preStop: fc.record({ sleep: durationArb(300_000_000).map((d) => d.text) }),
       shutdownDelay: durationArb(300_000_000).map((d) => d.text),
       deadlinePropagation: fc.boolean(),
+      requestTimeout: durationArb(200_000_000).map((d) => d.text),
     },
     { requiredKeys: [] },
   );
