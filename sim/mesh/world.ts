@@ -146,6 +146,9 @@ export class World {
     if (scenario.cluster.conntrack.enabled) {
       const connections = new Connections(this.ctx, (r, code, flags, fromPod, detail) => this.router.deliverUpstream(r, code, flags, fromPod, detail));
       this.router.sendUpstream = (r, latencyNs) => connections.pools.dispatch(r, latencyNs);
+      // envoy.md §4.3: the per-try timer starts when the pool puts the request on a connection.
+      this.router.pooledConnections = true;
+      connections.pools.onSent = (a) => this.router.onAttemptSent(a);
       this.connections = connections;
     }
     this.kubelet = new Kubelet(this.ctx, {

@@ -38,6 +38,11 @@ export class ConnectionPools {
   readonly tables: ConntrackTables;
   readonly tcp: TcpConnects;
   private readonly fail: UpstreamFailure;
+  /**
+   * Called as request r goes out on a connection (envoy.md §4.3: the request is attached to its
+   * upstream stream, which starts its per-try timer). world.ts points it at the router.
+   */
+  onSent: (r: number) => void = () => {};
   readonly index: PoolIndex;
   // Per pool (struct of arrays, indexed like PoolIndex).
   private open = new Int32Array(1024);
@@ -313,6 +318,7 @@ export class ConnectionPools {
 
   private send(r: number, p: number, delayNs: number): void {
     this.reqPool[r] = p;
+    this.onSent(r);
     this.ctx.sim.postAfter(delayNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   }
 
