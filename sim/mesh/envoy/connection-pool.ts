@@ -3,6 +3,7 @@ import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
 import { INGRESS_SERVICE } from '../kube/pods.ts';
+import { CLIENT_OPEN, UP_DONE } from '../traffic/requests.ts';
 import { CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../linux/conntrack-states.ts';
 import type { ConntrackTables } from '../linux/conntrack-tables.ts';
 import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
@@ -51,7 +52,10 @@ export class ConnectionPools {
   private connecting = new Int32Array(1024);
   private served = new Int32Array(1024);
   private idleSinceNs = new Float64Array(1024);
-  /** Requests waiting for a connection, per pool that has any (rare: only while a connect waits). */
+  /**
+   * Requests waiting for a connection, per pool that has any (rare: only while a connect waits),
+   * as pairs (request id, its generation then).
+   */
   private readonly pending = new Map<number, number[]>();
   // Per request id.
   private reqPool = new Int32Array(4096).fill(NOT_OURS);
@@ -123,7 +127,7 @@ export class ConnectionPools {
     }
     this.reqPool[r] = NO_CONNECTION;
     // HTTP/2: one connection per pool; HTTP/1.1: a connection per waiting request.
-    const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) + 1;
+    const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) / 2 + 1;
     if (this.connecting[p]! >= wanted) {
       this.wait(p, r);
       return;
@@ -164,10 +168,8 @@ export class ConnectionPools {
     const p = this.reqPool[r]!;
     if (p === NOT_OURS) return;
     this.reqPool[r] = NOT_OURS;
-    const rq = this.ctx.requests;
-    const host = rq.host[r]!;
-    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
-    this.inInFlight[host]!--;
+    const host = this.ctx.requests.host[r]!;
+    this.releaseLegs(r);
     if (p === NO_CONNECTION) return;
     // The request's row names its pool's host: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
@@ -182,11 +184,7 @@ export class ConnectionPools {
     } else if (!model.http2) {
       this.idle[p]!++;
       const waiting = this.pending.get(p);
-      if (waiting !== undefined && waiting.length > 0) {
-        this.take(p, false);
-        this.sendWaiting(waiting.shift()!, p);
-        if (waiting.length === 0) this.pending.delete(p);
-      }
+      if (waiting !== undefined) this.handOff(p, waiting, false);
     }
     if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
   }
@@ -249,6 +247,28 @@ export class ConnectionPools {
         problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}`);
       }
     }
+    return problems.concat(this.inFlightProblems());
+  }
+
+  /**
+   * The local legs' in-flight counts are conserved: each pod's count is the number of requests
+   * this layer holds (dispatched and not yet answered or dropped) that use that leg.
+   */
+  private inFlightProblems(): string[] {
+    const rq = this.ctx.requests;
+    const n = this.inInFlight.length;
+    const inbound = new Int32Array(n);
+    const outbound = new Int32Array(n);
+    for (let r = 0; r < this.reqPool.length; r++) {
+      if (this.reqPool[r] === NOT_OURS) continue;
+      inbound[rq.host[r]!]!++;
+      if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) outbound[rq.client[r]!]!++;
+    }
+    const problems: string[] = [];
+    for (let pod = 0; pod < n && problems.length < 10; pod++) {
+      if (inbound[pod] !== this.inInFlight[pod]) problems.push(`pod ${pod}: ${this.inInFlight[pod]} inbound local legs in flight, ${inbound[pod]} requests hold one`);
+      if (outbound[pod] !== this.outInFlight[pod]) problems.push(`pod ${pod}: ${this.outInFlight[pod]} outbound local legs in flight, ${outbound[pod]} requests hold one`);
+    }
     return problems;
   }
 
@@ -274,18 +294,50 @@ export class ConnectionPools {
     this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
     this.connecting[p]!--;
     this.connected(p);
+    const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
-    const http2 = this.ctx.services[service]!.connectionPool.http2;
-    if (waiting === undefined || waiting.length === 0) {
-      if (this.busy[p] === 0) this.wentIdle(p, this.ctx.services[service]!.connectionPool.idleTimeoutNs);
-      return;
-    }
-    const n = http2 ? waiting.length : 1;
-    for (let i = 0; i < n; i++) {
+    if (waiting !== undefined) this.handOff(p, waiting, model.http2);
+    if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /**
+   * A connection of pool p is ready (HTTP/1.1: one idle one; HTTP/2: the multiplexed one): the
+   * next waiter still wanted gets it (HTTP/2: every such waiter). Waiters given up meanwhile are
+   * dropped, not sent (no orphaned work from a pool); with none left the connection stays idle.
+   */
+  private handOff(p: number, waiting: number[], http2: boolean): void {
+    while (waiting.length > 0) {
+      const r = waiting.shift()!;
+      const gen = waiting.shift()!;
+      if (!this.stillWanted(r, gen)) continue;
       this.take(p, http2);
-      this.sendWaiting(waiting.shift()!, p);
+      this.sendWaiting(r, p);
+      if (!http2) break;
     }
     if (waiting.length === 0) this.pending.delete(p);
+  }
+
+  /**
+   * Whether waiter r (of generation gen) is still wanted: its row is the same and its client side
+   * open. A given-up one (timeout, retry elsewhere, reset) is dropped here with its bookkeeping;
+   * nothing will answer it, so its row is done on both ends.
+   */
+  private stillWanted(r: number, gen: number): boolean {
+    const rq = this.ctx.requests;
+    if (rq.gen[r] !== gen) return false; // recycled: no longer this pool's waiter
+    if (rq.clientState[r] === CLIENT_OPEN) return true;
+    this.reqPool[r] = NOT_OURS;
+    this.releaseLegs(r);
+    rq.upState[r] = UP_DONE;
+    rq.release(r);
+    return false;
+  }
+
+  /** Request r no longer holds its local legs' in-flight counts (conntrack.md §3.2). */
+  private releaseLegs(r: number): void {
+    const rq = this.ctx.requests;
+    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
+    this.inInFlight[rq.host[r]!]!--;
   }
 
   private onConnectFailed(p: number, a: number, detail: number, cancelled = false): void {
@@ -297,8 +349,11 @@ export class ConnectionPools {
     if (waiting === undefined) return;
     this.pending.delete(p);
     const client = this.index.client[p]!;
-    // envoy.md §7: a connect failure or timeout ends the request with 503 UF.
-    for (const r of waiting) this.fail(r, 503, ResponseFlag.UF, client, detail);
+    // envoy.md §7: a connect failure or timeout ends the request with 503 UF (given-up ones are dropped).
+    for (let i = 0; i < waiting.length; i += 2) {
+      const r = waiting[i]!;
+      if (this.stillWanted(r, waiting[i + 1]!)) this.fail(r, 503, ResponseFlag.UF, client, detail);
+    }
   }
 
   private connected(p: number): void {
@@ -329,9 +384,10 @@ export class ConnectionPools {
   }
 
   private wait(p: number, r: number): void {
+    const gen = this.ctx.requests.gen[r]!;
     const w = this.pending.get(p);
-    if (w === undefined) this.pending.set(p, [r]);
-    else w.push(r);
+    if (w === undefined) this.pending.set(p, [r, gen]);
+    else w.push(r, gen);
   }
 
   /** Closes n connections of pool p gracefully: every entry on the path goes to TIME_WAIT (§6.2 rule 6). */
