@@ -224,6 +224,7 @@ export class World {
   private wire(): void {
     this.router.onEnded = (r, success) => {
       const rq = this.ctx.requests;
+      this.connections?.pools.requestEnded(r);
       const parent = rq.parent[r]!;
       if (parent !== NONE) {
         // A recycled parent row (its job was reset and answered meanwhile) is never notified.

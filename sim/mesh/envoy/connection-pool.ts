@@ -59,6 +59,8 @@ export class ConnectionPools {
   private readonly pending = new Map<number, number[]>();
   // Per request id.
   private reqPool = new Int32Array(4096).fill(NOT_OURS);
+  /** Per downstream request row: 1 while it holds its app -> sidecar leg (counted once per request). */
+  private outLeg = new Uint8Array(4096);
   // Per attempt id (TcpConnects' ids): the Envoy connect-timeout handle.
   private attemptTimeout = new Int32Array(64);
   // Per pod: app -> sidecar and sidecar -> app connections (the local legs, conntrack.md §3.2).
@@ -108,10 +110,17 @@ export class ConnectionPools {
     const { requests: rq, pods } = this.ctx;
     const client = rq.client[r]!;
     const host = rq.host[r]!;
-    this.ensureRequests(r);
+    const request = rq.owner[r]!;
+    this.ensureRequests(Math.max(r, request));
     this.ensurePods(Math.max(client, host));
-    // The ingress gateway has no app: its downstreams connect from outside the mesh.
-    if (pods.service[client] !== INGRESS_SERVICE) this.localLeg(client, this.outInFlight, this.appConns);
+    // conntrack.md §3.2: the app's connection to its sidecar carries the whole request, retries
+    // included (they reuse it), so it counts once per request, until requestEnded. The ingress
+    // gateway has no app: its downstreams connect from outside the mesh.
+    if (this.outLeg[request] === 0 && pods.service[client] !== INGRESS_SERVICE) {
+      this.outLeg[request] = 1;
+      this.localLeg(client, this.outInFlight, this.appConns);
+    }
+    // The sidecar -> app leg at the host: per attempt, since each attempt reaches its own host.
     this.localLeg(host, this.inInFlight, this.inboundConns);
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
@@ -160,6 +169,13 @@ export class ConnectionPools {
     }
     this.connected(p);
     return true;
+  }
+
+  /** Downstream request r ended at its client sidecar: the app's connection to it is free again (conntrack.md §3.2). */
+  requestEnded(r: number): void {
+    if (r >= this.outLeg.length || this.outLeg[r] === 0) return;
+    this.outLeg[r] = 0;
+    this.outInFlight[this.ctx.requests.client[r]!]!--;
   }
 
   /** A response reached the client sidecar: its connection is free again. */
@@ -260,9 +276,8 @@ export class ConnectionPools {
     const inbound = new Int32Array(n);
     const outbound = new Int32Array(n);
     for (let r = 0; r < this.reqPool.length; r++) {
-      if (this.reqPool[r] === NOT_OURS) continue;
-      inbound[rq.host[r]!]!++;
-      if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) outbound[rq.client[r]!]!++;
+      if (this.reqPool[r] !== NOT_OURS) inbound[rq.host[r]!]!++;
+      if (this.outLeg[r] === 1) outbound[rq.client[r]!]!++;
     }
     const problems: string[] = [];
     for (let pod = 0; pod < n && problems.length < 10; pod++) {
@@ -333,11 +348,9 @@ export class ConnectionPools {
     return false;
   }
 
-  /** Request r no longer holds its local legs' in-flight counts (conntrack.md §3.2). */
+  /** Attempt r no longer holds its inbound local leg at its host (conntrack.md §3.2; the outbound one is per request). */
   private releaseLegs(r: number): void {
-    const rq = this.ctx.requests;
-    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
-    this.inInFlight[rq.host[r]!]!--;
+    this.inInFlight[this.ctx.requests.host[r]!]!--;
   }
 
   private onConnectFailed(p: number, a: number, detail: number, cancelled = false): void {
@@ -454,6 +467,9 @@ export class ConnectionPools {
     const bigger = new Int32Array(n).fill(NOT_OURS);
     bigger.set(this.reqPool);
     this.reqPool = bigger;
+    const legs = new Uint8Array(n);
+    legs.set(this.outLeg);
+    this.outLeg = legs;
   }
 
   private ensurePods(pod: number): void {
