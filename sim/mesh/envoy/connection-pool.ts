@@ -68,6 +68,8 @@ export class ConnectionPools {
   private inInFlight = new Int32Array(1024);
   private appConns = new Int32Array(1024);
   private inboundConns = new Int32Array(1024);
+  /** Per pod: 1 once it is gone (closeHost); its pools' connections close as they free. */
+  private hostGone = new Uint8Array(1024);
   private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
@@ -192,7 +194,11 @@ export class ConnectionPools {
     const model = this.ctx.services[service]!.connectionPool;
     this.busy[p]!--;
     this.served[p]!++;
-    if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
+    if (this.hostGone[host] === 1) {
+      // A connection to a gone pod is not reused: it closes as it frees (closeHost).
+      if (!model.http2) this.idle[p]!++;
+      this.closeIdle(p, model.http2);
+    } else if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
       this.served[p] = 0;
       // close() takes an HTTP/1.1 connection from the idle ones: this one just became idle.
       if (!model.http2) this.idle[p]!++;
@@ -312,7 +318,46 @@ export class ConnectionPools {
     const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
     if (waiting !== undefined) this.handOff(p, waiting, model.http2);
-    if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
+    if (this.hostGone[this.index.host(p)] === 1) this.closeIdle(p, model.http2);
+    else if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /**
+   * Pod `host` is gone (world.podGone): its pools are drained. Idle connections to it close now,
+   * busy ones as their responses (or resets) come back, and any that a connect still in flight
+   * opens later closes once it has nothing to carry: opened = closed + open holds throughout.
+   * Requests waiting in its pools fail 503 UF at once (a simplification: no connect to the gone
+   * pod's address will be answered; envoy.md §7 UF), and given-up ones are dropped.
+   */
+  closeHost(host: number): void {
+    this.ensurePods(host);
+    this.hostGone[host] = 1;
+    for (let p = this.index.firstPoolOfHost(host); p !== -1; p = this.index.nextPoolOfHost(p)) {
+      const waiting = this.pending.get(p);
+      if (waiting !== undefined) {
+        this.pending.delete(p);
+        this.failWaiters(p, waiting, Detail.CONNECT_FAILURE);
+      }
+      this.closeIdle(p, this.ctx.services[this.ctx.pods.service[host]!]!.connectionPool.http2);
+    }
+  }
+
+  /** Open pooled connections towards `host` (cold path: tests and inspection). */
+  openToHost(host: number): number {
+    let n = 0;
+    for (let p = this.index.firstPoolOfHost(host); p !== -1; p = this.index.nextPoolOfHost(p)) n += this.open[p]!;
+    return n;
+  }
+
+  /**
+   * Closes pool p's connections that carry nothing (HTTP/1.1: the idle ones; HTTP/2: the one
+   * connection once it has no stream). Like close(), the client side closes first, so every
+   * entry on the path goes to TIME_WAIT (conntrack.md §6.2 rule 6).
+   */
+  private closeIdle(p: number, http2: boolean): void {
+    if (http2) {
+      if (this.busy[p] === 0) this.close(p, this.open[p]!);
+    } else this.close(p, this.idle[p]!);
   }
 
   /**
@@ -361,8 +406,12 @@ export class ConnectionPools {
     const waiting = this.pending.get(p);
     if (waiting === undefined) return;
     this.pending.delete(p);
+    this.failWaiters(p, waiting, detail);
+  }
+
+  /** envoy.md §7: a connect failure or timeout ends the waiting requests with 503 UF (given-up ones are dropped). */
+  private failWaiters(p: number, waiting: number[], detail: number): void {
     const client = this.index.client[p]!;
-    // envoy.md §7: a connect failure or timeout ends the request with 503 UF (given-up ones are dropped).
     for (let i = 0; i < waiting.length; i += 2) {
       const r = waiting[i]!;
       if (this.stillWanted(r, waiting[i + 1]!)) this.fail(r, 503, ResponseFlag.UF, client, detail);
@@ -478,6 +527,11 @@ export class ConnectionPools {
     this.inInFlight = grow(this.inInFlight, pod + 1);
     this.appConns = grow(this.appConns, pod + 1);
     this.inboundConns = grow(this.inboundConns, pod + 1);
+    if (pod >= this.hostGone.length) {
+      const gone = new Uint8Array(this.inboundConns.length);
+      gone.set(this.hostGone);
+      this.hostGone = gone;
+    }
   }
 
   private ensurePools(): void {

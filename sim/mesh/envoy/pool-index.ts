@@ -25,6 +25,13 @@ export class PoolIndex {
   /** Keys of every pool id: the client pod, and host x 256 + worker. */
   client = new Int32Array(1024);
   hostWorker = new Int32Array(1024);
+  /**
+   * Each host's pools as a list threaded through pool ids (newest first): hostHead per upstream
+   * pod (-1 = none), nextOfHost per pool. Built as pools are created, so a gone pod's pools are
+   * found without scanning every pool (world.podGone at 4000-pod scale).
+   */
+  private hostHead = new Int32Array(64).fill(-1);
+  private nextOfHost = new Int32Array(1024);
   count = 0;
 
   constructor(services: number) {
@@ -50,8 +57,19 @@ export class PoolIndex {
     if (p === this.client.length) this.growKeys();
     this.client[p] = client;
     this.hostWorker[p] = host * 256 + worker;
+    this.nextOfHost[p] = this.hostHead[host]!;
+    this.hostHead[host] = p;
     block[i] = p + 1;
     return p;
+  }
+
+  /** The newest pool towards `host`, -1 if none; then nextPoolOfHost until -1. */
+  firstPoolOfHost(host: number): number {
+    return host < this.hostHead.length ? this.hostHead[host]! : -1;
+  }
+
+  nextPoolOfHost(p: number): number {
+    return this.nextOfHost[p]!;
   }
 
   host(p: number): number {
@@ -60,7 +78,7 @@ export class PoolIndex {
 
   /** Bytes held: for the bench's cost per connection. */
   get bytes(): number {
-    let n = this.client.byteLength + this.hostWorker.byteLength + this.ordinal.byteLength + this.blockStride.byteLength;
+    let n = this.client.byteLength + this.hostWorker.byteLength + this.ordinal.byteLength + this.blockStride.byteLength + this.hostHead.byteLength + this.nextOfHost.byteLength;
     for (const block of this.blocks) if (block !== undefined) n += block.byteLength;
     return n;
   }
@@ -72,6 +90,9 @@ export class PoolIndex {
       const o = new Int32Array(n).fill(-1);
       o.set(this.ordinal);
       this.ordinal = o;
+      const h = new Int32Array(n).fill(-1);
+      h.set(this.hostHead);
+      this.hostHead = h;
     }
     const ord = this.ordinal[host]!;
     if (ord >= 0) return ord;
@@ -122,5 +143,8 @@ export class PoolIndex {
     const h = new Int32Array(n);
     h.set(this.hostWorker);
     this.hostWorker = h;
+    const next = new Int32Array(n);
+    next.set(this.nextOfHost);
+    this.nextOfHost = next;
   }
 }

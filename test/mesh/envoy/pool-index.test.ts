@@ -34,4 +34,25 @@ describe('PoolIndex', () => {
     expect(index.findOrAdd(7, 101, 0, 0, 2)).toBe(b);
     expect(index.findOrAdd(7, 101, 0, 1, 2)).toBe(2);
   });
+
+  it("lists each host's pools, exactly those whose key names it (newest first)", () => {
+    const triple = fc.record({ client: fc.nat(50), host: fc.nat(3000), worker: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(triple, { maxLength: 400 }), (calls) => {
+        const index = new PoolIndex(3);
+        for (const { client, host, worker } of calls) index.findOrAdd(client, host, host % 3, worker, 4);
+        const expected = new Map<number, number[]>();
+        for (let p = index.count - 1; p >= 0; p--) {
+          const h = index.host(p);
+          expected.set(h, [...(expected.get(h) ?? []), p]);
+        }
+        for (const { host } of calls) {
+          const listed: number[] = [];
+          for (let p = index.firstPoolOfHost(host); p !== -1; p = index.nextPoolOfHost(p)) listed.push(p);
+          expect(listed).toEqual(expected.get(host));
+        }
+        expect(index.firstPoolOfHost(5000)).toBe(-1);
+      }),
+    );
+  });
 });
