@@ -332,20 +332,22 @@ export class ConnectionPools {
   closeHost(host: number): void {
     this.ensurePods(host);
     this.hostGone[host] = 1;
-    for (let p = this.index.firstPoolOfHost(host); p !== -1; p = this.index.nextPoolOfHost(p)) {
+    const service = this.ctx.pods.service[host]!;
+    const http2 = this.ctx.services[service]!.connectionPool.http2;
+    for (const p of this.index.poolsOfHost(host, service)) {
       const waiting = this.pending.get(p);
       if (waiting !== undefined) {
         this.pending.delete(p);
         this.failWaiters(p, waiting, Detail.CONNECT_FAILURE);
       }
-      this.closeIdle(p, this.ctx.services[this.ctx.pods.service[host]!]!.connectionPool.http2);
+      this.closeIdle(p, http2);
     }
   }
 
   /** Open pooled connections towards `host` (cold path: tests and inspection). */
   openToHost(host: number): number {
     let n = 0;
-    for (let p = this.index.firstPoolOfHost(host); p !== -1; p = this.index.nextPoolOfHost(p)) n += this.open[p]!;
+    for (const p of this.index.poolsOfHost(host, this.ctx.pods.service[host]!)) n += this.open[p]!;
     return n;
   }
 
