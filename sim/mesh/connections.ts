@@ -29,8 +29,12 @@ export interface ConnectionsResult {
   pools: number;
   /** Bytes of pool and table state (typed arrays), for the bench's cost per connection. */
   stateBytes: number;
-  /** Per upstream service: upstream_cx_total, upstream_cx_connect_fail, connections open at the end. */
-  services: { name: string; connects: number; connectFailures: number; openAtEnd: number }[];
+  /**
+   * Per upstream service: upstream_cx_total, upstream_cx_connect_fail, upstream_cx_destroy
+   * (connections closed: idle timeout, maxRequestsPerConnection, the host gone), and connections
+   * open at the end (connects = destroyed + openAtEnd).
+   */
+  services: { name: string; connects: number; connectFailures: number; destroyed: number; openAtEnd: number }[];
   series: ConnectionSeries;
 }
 
@@ -131,7 +135,7 @@ export class Connections {
       localLegs: p.localLegs,
       pools: p.index.count,
       stateBytes: p.bytes + t.bytes,
-      services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, openAtEnd: p.cxActive[i]! })),
+      services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, destroyed: p.cxDestroyed[i]!, openAtEnd: p.cxActive[i]! })),
       series: this.recorder.series,
     };
   }

@@ -146,6 +146,9 @@ export class World {
     if (scenario.cluster.conntrack.enabled) {
       const connections = new Connections(this.ctx, (r, code, flags, fromPod, detail) => this.router.deliverUpstream(r, code, flags, fromPod, detail));
       this.router.sendUpstream = (r, latencyNs) => connections.pools.dispatch(r, latencyNs);
+      // envoy.md §4.3: the per-try timer starts when the pool puts the request on a connection.
+      this.router.pooledConnections = true;
+      connections.pools.onSent = (a) => this.router.onAttemptSent(a);
       this.connections = connections;
     }
     this.kubelet = new Kubelet(this.ctx, {
@@ -221,6 +224,7 @@ export class World {
   private wire(): void {
     this.router.onEnded = (r, success) => {
       const rq = this.ctx.requests;
+      this.connections?.pools.requestEnded(r);
       const parent = rq.parent[r]!;
       if (parent !== NONE) {
         // A recycled parent row (its job was reset and answered meanwhile) is never notified.
@@ -246,6 +250,8 @@ export class World {
 
   /** A pod's last container exited: a DRAINING endpoint (drainingEndpoints) leaves EDS now. */
   private podGone(pod: number): void {
+    // Its upstream connections close and the requests waiting for one fail (connection-pool.ts).
+    this.connections?.pools.closeHost(pod);
     this.health.podGone();
     if (this.ctx.scenario.mesh.controlPlane.drainingEndpoints) this.endpointSlices.podChanged(this.ctx.pods.service[pod]!);
     this.deployments.podGone(pod);
@@ -277,7 +283,8 @@ export class World {
       case EventKind.SERVICE_DONE:
         return this.app.onServiceDone(a, b);
       case EventKind.RESPONSE_ARRIVE:
-        if (this.connections && this.ctx.requests.gen[a] === b) this.connections.pools.onResponse(a);
+        // A stale event (generation b not the row's) throws in onResponseArrive's check: no run goes on past one.
+        this.connections?.pools.onResponse(a);
         return this.router.onResponseArrive(a, b);
       case EventKind.ROUTE_TIMEOUT:
         return this.router.onTimeout(a, b);

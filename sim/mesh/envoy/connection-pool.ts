@@ -3,6 +3,7 @@ import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
 import { INGRESS_SERVICE } from '../kube/pods.ts';
+import { CLIENT_OPEN, UP_DONE } from '../traffic/requests.ts';
 import { CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../linux/conntrack-states.ts';
 import type { ConntrackTables } from '../linux/conntrack-tables.ts';
 import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
@@ -38,6 +39,11 @@ export class ConnectionPools {
   readonly tables: ConntrackTables;
   readonly tcp: TcpConnects;
   private readonly fail: UpstreamFailure;
+  /**
+   * Called as request r goes out on a connection (envoy.md §4.3: the request is attached to its
+   * upstream stream, which starts its per-try timer). world.ts points it at the router.
+   */
+  onSent: (r: number) => void = () => {};
   readonly index: PoolIndex;
   // Per pool (struct of arrays, indexed like PoolIndex).
   private open = new Int32Array(1024);
@@ -46,10 +52,15 @@ export class ConnectionPools {
   private connecting = new Int32Array(1024);
   private served = new Int32Array(1024);
   private idleSinceNs = new Float64Array(1024);
-  /** Requests waiting for a connection, per pool that has any (rare: only while a connect waits). */
+  /**
+   * Requests waiting for a connection, per pool that has any (rare: only while a connect waits),
+   * as pairs (request id, its generation then).
+   */
   private readonly pending = new Map<number, number[]>();
   // Per request id.
   private reqPool = new Int32Array(4096).fill(NOT_OURS);
+  /** Per downstream request row: 1 while it holds its app -> sidecar leg (counted once per request). */
+  private outLeg = new Uint8Array(4096);
   // Per attempt id (TcpConnects' ids): the Envoy connect-timeout handle.
   private attemptTimeout = new Int32Array(64);
   // Per pod: app -> sidecar and sidecar -> app connections (the local legs, conntrack.md §3.2).
@@ -57,6 +68,8 @@ export class ConnectionPools {
   private inInFlight = new Int32Array(1024);
   private appConns = new Int32Array(1024);
   private inboundConns = new Int32Array(1024);
+  /** Per pod: 1 once it is gone (closeHost); its pools' connections close as they free. */
+  private hostGone = new Uint8Array(1024);
   private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
@@ -99,10 +112,17 @@ export class ConnectionPools {
     const { requests: rq, pods } = this.ctx;
     const client = rq.client[r]!;
     const host = rq.host[r]!;
-    this.ensureRequests(r);
+    const request = rq.owner[r]!;
+    this.ensureRequests(Math.max(r, request));
     this.ensurePods(Math.max(client, host));
-    // The ingress gateway has no app: its downstreams connect from outside the mesh.
-    if (pods.service[client] !== INGRESS_SERVICE) this.localLeg(client, this.outInFlight, this.appConns);
+    // conntrack.md §3.2: the app's connection to its sidecar carries the whole request, retries
+    // included (they reuse it), so it counts once per request, until requestEnded. The ingress
+    // gateway has no app: its downstreams connect from outside the mesh.
+    if (this.outLeg[request] === 0 && pods.service[client] !== INGRESS_SERVICE) {
+      this.outLeg[request] = 1;
+      this.localLeg(client, this.outInFlight, this.appConns);
+    }
+    // The sidecar -> app leg at the host: per attempt, since each attempt reaches its own host.
     this.localLeg(host, this.inInFlight, this.inboundConns);
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
@@ -118,7 +138,7 @@ export class ConnectionPools {
     }
     this.reqPool[r] = NO_CONNECTION;
     // HTTP/2: one connection per pool; HTTP/1.1: a connection per waiting request.
-    const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) + 1;
+    const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) / 2 + 1;
     if (this.connecting[p]! >= wanted) {
       this.wait(p, r);
       return;
@@ -153,23 +173,32 @@ export class ConnectionPools {
     return true;
   }
 
+  /** Downstream request r ended at its client sidecar: the app's connection to it is free again (conntrack.md §3.2). */
+  requestEnded(r: number): void {
+    if (r >= this.outLeg.length || this.outLeg[r] === 0) return;
+    this.outLeg[r] = 0;
+    this.outInFlight[this.ctx.requests.client[r]!]!--;
+  }
+
   /** A response reached the client sidecar: its connection is free again. */
   onResponse(r: number): void {
     if (r >= this.reqPool.length) return;
     const p = this.reqPool[r]!;
     if (p === NOT_OURS) return;
     this.reqPool[r] = NOT_OURS;
-    const rq = this.ctx.requests;
-    const host = rq.host[r]!;
-    if (this.ctx.pods.service[rq.client[r]!] !== INGRESS_SERVICE) this.outInFlight[rq.client[r]!]!--;
-    this.inInFlight[host]!--;
+    const host = this.ctx.requests.host[r]!;
+    this.releaseLegs(r);
     if (p === NO_CONNECTION) return;
     // The request's row names its pool's host: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
     this.busy[p]!--;
     this.served[p]!++;
-    if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
+    if (this.hostGone[host] === 1) {
+      // A connection to a gone pod is not reused: it closes as it frees (closeHost).
+      if (!model.http2) this.idle[p]!++;
+      this.closeIdle(p, model.http2);
+    } else if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
       this.served[p] = 0;
       // close() takes an HTTP/1.1 connection from the idle ones: this one just became idle.
       if (!model.http2) this.idle[p]!++;
@@ -177,11 +206,7 @@ export class ConnectionPools {
     } else if (!model.http2) {
       this.idle[p]!++;
       const waiting = this.pending.get(p);
-      if (waiting !== undefined && waiting.length > 0) {
-        this.take(p, false);
-        this.sendWaiting(waiting.shift()!, p);
-        if (waiting.length === 0) this.pending.delete(p);
-      }
+      if (waiting !== undefined) this.handOff(p, waiting, false);
     }
     if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
   }
@@ -244,6 +269,27 @@ export class ConnectionPools {
         problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}`);
       }
     }
+    return problems.concat(this.inFlightProblems());
+  }
+
+  /**
+   * The local legs' in-flight counts are conserved: each pod's count is the number of requests
+   * this layer holds (dispatched and not yet answered or dropped) that use that leg.
+   */
+  private inFlightProblems(): string[] {
+    const rq = this.ctx.requests;
+    const n = this.inInFlight.length;
+    const inbound = new Int32Array(n);
+    const outbound = new Int32Array(n);
+    for (let r = 0; r < this.reqPool.length; r++) {
+      if (this.reqPool[r] !== NOT_OURS) inbound[rq.host[r]!]!++;
+      if (this.outLeg[r] === 1) outbound[rq.client[r]!]!++;
+    }
+    const problems: string[] = [];
+    for (let pod = 0; pod < n && problems.length < 10; pod++) {
+      if (inbound[pod] !== this.inInFlight[pod]) problems.push(`pod ${pod}: ${this.inInFlight[pod]} inbound local legs in flight, ${inbound[pod]} requests hold one`);
+      if (outbound[pod] !== this.outInFlight[pod]) problems.push(`pod ${pod}: ${this.outInFlight[pod]} outbound local legs in flight, ${outbound[pod]} requests hold one`);
+    }
     return problems;
   }
 
@@ -269,18 +315,89 @@ export class ConnectionPools {
     this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
     this.connecting[p]!--;
     this.connected(p);
+    const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
+    if (waiting !== undefined) this.handOff(p, waiting, model.http2);
+    if (this.hostGone[this.index.host(p)] === 1) this.closeIdle(p, model.http2);
+    else if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /**
+   * Pod `host` is gone (world.podGone): its pools are drained. Idle connections to it close now,
+   * busy ones as their responses (or resets) come back, and any that a connect still in flight
+   * opens later closes once it has nothing to carry: opened = closed + open holds throughout.
+   * Requests waiting in its pools fail 503 UF at once (a simplification: no connect to the gone
+   * pod's address will be answered; envoy.md §7 UF), and given-up ones are dropped.
+   */
+  closeHost(host: number): void {
+    this.ensurePods(host);
+    this.hostGone[host] = 1;
+    const service = this.ctx.pods.service[host]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
-    if (waiting === undefined || waiting.length === 0) {
-      if (this.busy[p] === 0) this.wentIdle(p, this.ctx.services[service]!.connectionPool.idleTimeoutNs);
-      return;
+    for (const p of this.index.poolsOfHost(host, service)) {
+      const waiting = this.pending.get(p);
+      if (waiting !== undefined) {
+        this.pending.delete(p);
+        this.failWaiters(p, waiting, Detail.CONNECT_FAILURE);
+      }
+      this.closeIdle(p, http2);
     }
-    const n = http2 ? waiting.length : 1;
-    for (let i = 0; i < n; i++) {
+  }
+
+  /** Open pooled connections towards `host` (cold path: tests and inspection). */
+  openToHost(host: number): number {
+    let n = 0;
+    for (const p of this.index.poolsOfHost(host, this.ctx.pods.service[host]!)) n += this.open[p]!;
+    return n;
+  }
+
+  /**
+   * Closes pool p's connections that carry nothing (HTTP/1.1: the idle ones; HTTP/2: the one
+   * connection once it has no stream). Like close(), the client side closes first, so every
+   * entry on the path goes to TIME_WAIT (conntrack.md §6.2 rule 6).
+   */
+  private closeIdle(p: number, http2: boolean): void {
+    if (http2) {
+      if (this.busy[p] === 0) this.close(p, this.open[p]!);
+    } else this.close(p, this.idle[p]!);
+  }
+
+  /**
+   * A connection of pool p is ready (HTTP/1.1: one idle one; HTTP/2: the multiplexed one): the
+   * next waiter still wanted gets it (HTTP/2: every such waiter). Waiters given up meanwhile are
+   * dropped, not sent (no orphaned work from a pool); with none left the connection stays idle.
+   */
+  private handOff(p: number, waiting: number[], http2: boolean): void {
+    while (waiting.length > 0) {
+      const r = waiting.shift()!;
+      const gen = waiting.shift()!;
+      if (!this.stillWanted(r, gen)) continue;
       this.take(p, http2);
-      this.sendWaiting(waiting.shift()!, p);
+      this.sendWaiting(r, p);
+      if (!http2) break;
     }
     if (waiting.length === 0) this.pending.delete(p);
+  }
+
+  /**
+   * Whether waiter r (of generation gen) is still wanted: its row is the same and its client side
+   * open. A given-up one (timeout, retry elsewhere, reset) is dropped here with its bookkeeping;
+   * nothing will answer it, so its row is done on both ends.
+   */
+  private stillWanted(r: number, gen: number): boolean {
+    const rq = this.ctx.requests;
+    if (rq.gen[r] !== gen) return false; // recycled: no longer this pool's waiter
+    if (rq.clientState[r] === CLIENT_OPEN) return true;
+    this.reqPool[r] = NOT_OURS;
+    this.releaseLegs(r);
+    rq.upState[r] = UP_DONE;
+    rq.release(r);
+    return false;
+  }
+
+  /** Attempt r no longer holds its inbound local leg at its host (conntrack.md §3.2; the outbound one is per request). */
+  private releaseLegs(r: number): void {
+    this.inInFlight[this.ctx.requests.host[r]!]!--;
   }
 
   private onConnectFailed(p: number, a: number, detail: number, cancelled = false): void {
@@ -291,9 +408,16 @@ export class ConnectionPools {
     const waiting = this.pending.get(p);
     if (waiting === undefined) return;
     this.pending.delete(p);
+    this.failWaiters(p, waiting, detail);
+  }
+
+  /** envoy.md §7: a connect failure or timeout ends the waiting requests with 503 UF (given-up ones are dropped). */
+  private failWaiters(p: number, waiting: number[], detail: number): void {
     const client = this.index.client[p]!;
-    // envoy.md §7: a connect failure or timeout ends the request with 503 UF.
-    for (const r of waiting) this.fail(r, 503, ResponseFlag.UF, client, detail);
+    for (let i = 0; i < waiting.length; i += 2) {
+      const r = waiting[i]!;
+      if (this.stillWanted(r, waiting[i + 1]!)) this.fail(r, 503, ResponseFlag.UF, client, detail);
+    }
   }
 
   private connected(p: number): void {
@@ -313,6 +437,7 @@ export class ConnectionPools {
 
   private send(r: number, p: number, delayNs: number): void {
     this.reqPool[r] = p;
+    this.onSent(r);
     this.ctx.sim.postAfter(delayNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   }
 
@@ -323,9 +448,10 @@ export class ConnectionPools {
   }
 
   private wait(p: number, r: number): void {
+    const gen = this.ctx.requests.gen[r]!;
     const w = this.pending.get(p);
-    if (w === undefined) this.pending.set(p, [r]);
-    else w.push(r);
+    if (w === undefined) this.pending.set(p, [r, gen]);
+    else w.push(r, gen);
   }
 
   /** Closes n connections of pool p gracefully: every entry on the path goes to TIME_WAIT (§6.2 rule 6). */
@@ -392,6 +518,9 @@ export class ConnectionPools {
     const bigger = new Int32Array(n).fill(NOT_OURS);
     bigger.set(this.reqPool);
     this.reqPool = bigger;
+    const legs = new Uint8Array(n);
+    legs.set(this.outLeg);
+    this.outLeg = legs;
   }
 
   private ensurePods(pod: number): void {
@@ -400,6 +529,11 @@ export class ConnectionPools {
     this.inInFlight = grow(this.inInFlight, pod + 1);
     this.appConns = grow(this.appConns, pod + 1);
     this.inboundConns = grow(this.inboundConns, pod + 1);
+    if (pod >= this.hostGone.length) {
+      const gone = new Uint8Array(this.inboundConns.length);
+      gone.set(this.hostGone);
+      this.hostGone = gone;
+    }
   }
 
   private ensurePools(): void {

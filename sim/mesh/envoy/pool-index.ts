@@ -54,6 +54,25 @@ export class PoolIndex {
     return p;
   }
 
+  /**
+   * The pools towards `host` (of `service`), by client pod then worker: the host's slots in each
+   * client's block for the service. O(client pods x workers) per call, not O(pools), and no
+   * per-pool list: NOTE (memory) a next-pool link per pool measured +11% of pool and table state
+   * at 4000 pods, for world.podGone, a cold path.
+   */
+  poolsOfHost(host: number, service: number): number[] {
+    const ids: number[] = [];
+    const ord = host < this.ordinal.length ? this.ordinal[host]! : -1;
+    if (ord < 0) return ids; // never called: no pools
+    for (let b = service; b < this.blocks.length; b += this.services) {
+      const block = this.blocks[b];
+      if (block === undefined) continue;
+      const stride = this.blockStride[b]!;
+      for (let w = 0, i = ord * stride; w < stride && i < block.length; w++, i++) if (block[i] !== 0) ids.push(block[i]! - 1);
+    }
+    return ids;
+  }
+
   host(p: number): number {
     return this.hostWorker[p]! >>> 8;
   }

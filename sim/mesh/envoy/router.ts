@@ -1,4 +1,4 @@
-import { NS_PER_MS, type RandomStream } from '../../engine/index.ts';
+import { NS_PER_MS, type DelayLine, type RandomStream } from '../../engine/index.ts';
 import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
 import { EventKind } from '../event-kinds.ts';
@@ -66,6 +66,12 @@ export class Router {
    */
   sendUpstream: (r: number, latencyNs: number) => void = (r, latencyNs) =>
     this.ctx.sim.postAfter(latencyNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
+  /**
+   * Whether sendUpstream goes through connection pools that call onAttemptSent once the request
+   * is on a connection (world.ts sets it with connection tracking on). Off, the attempt is on
+   * the wire as soon as it is dispatched.
+   */
+  pooledConnections = false;
   private readonly configs: ProxyConfigs;
   /** Circuit-breaker counts per (proxy, cluster) cell (envoy.md §5). */
   private readonly resources = new ClusterResources();
@@ -215,14 +221,29 @@ export class Router {
     const r = rq.owner[a]!;
     let deadline = rq.deadlineNs[r]!;
     if (svc.timeoutNs > 0) deadline = Math.min(deadline, rq.startNs[r]! + svc.timeoutNs);
-    const perTry = svc.perTryLine;
-    if (perTry) {
-      // envoy.md §4.3: armed when the stream is attached, so it excludes time spent pending.
-      rq.timeoutHandle[a] = perTry.schedule(EventKind.PER_TRY_TIMEOUT, a, rq.gen[a]!);
-      deadline = Math.min(deadline, sim.nowNs + perTry.delayNs);
-    }
     rq.deadlineNs[a] = deadline;
+    // envoy.md §4.3: the per-try timer starts once the request is on an upstream stream. Without
+    // connection pools that is now; with them, once the pool has a connection (onAttemptSent).
+    if (!this.pooledConnections) this.armPerTry(a, svc.perTryLine);
     this.dispatchAttempt(a, host);
+  }
+
+  /**
+   * The connection pool put attempt `a` on a connection (envoy.md §4.3: the request is attached
+   * to its upstream stream): its per-try timer starts now. An attempt given up while it waited
+   * for the connection arms nothing.
+   */
+  onAttemptSent(a: number): void {
+    if (this.ctx.requests.clientState[a] !== CLIENT_OPEN) return;
+    this.armPerTry(a, this.ctx.services[this.ctx.requests.service[a]!]!.perTryLine);
+  }
+
+  /** Arms attempt a's per-try timeout (if the route has one) and bounds its deadline by it (envoy.md §4.3, §4.5). */
+  private armPerTry(a: number, perTry: DelayLine | undefined): void {
+    if (!perTry) return;
+    const rq = this.ctx.requests;
+    rq.timeoutHandle[a] = perTry.schedule(EventKind.PER_TRY_TIMEOUT, a, rq.gen[a]!);
+    rq.deadlineNs[a] = Math.min(rq.deadlineNs[a]!, this.ctx.sim.nowNs + perTry.delayNs);
   }
 
   /** The one place an attempt leaves for its host (connection establishment hooks in here). */

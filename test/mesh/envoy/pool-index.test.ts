@@ -34,4 +34,24 @@ describe('PoolIndex', () => {
     expect(index.findOrAdd(7, 101, 0, 0, 2)).toBe(b);
     expect(index.findOrAdd(7, 101, 0, 1, 2)).toBe(2);
   });
+
+  it("lists each host's pools: exactly those whose key names it, by client then worker", () => {
+    const triple = fc.record({ client: fc.nat(50), host: fc.nat(3000), worker: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(triple, { maxLength: 400 }), (calls) => {
+        const index = new PoolIndex(3);
+        // A client's worker count is fixed per client (its sidecar's concurrency).
+        const workersOf = (c: number) => (c % 2 === 0 ? 2 : 4);
+        for (const { client, host, worker } of calls) index.findOrAdd(client, host, host % 3, worker % workersOf(client), workersOf(client));
+        const keyOf = (p: number) => index.client[p]! * 256 + (index.hostWorker[p]! & 255);
+        for (const { host } of calls) {
+          const expected: number[] = [];
+          for (let p = 0; p < index.count; p++) if (index.host(p) === host) expected.push(p);
+          expected.sort((a, b) => keyOf(a) - keyOf(b));
+          expect(index.poolsOfHost(host, host % 3)).toEqual(expected);
+        }
+        expect(index.poolsOfHost(5000, 0)).toEqual([]);
+      }),
+    );
+  });
 });
