@@ -26,8 +26,8 @@ export type UpstreamFailure = (r: number, code: number, flags: number, fromPod: 
  * every request on one connection. A request that finds no ready connection waits in its pool
  * while a connect runs through the kernel and conntrack (linux/tcp-connect.ts); Envoy's connect
  * timeout (conntrack.md §2.2) abandons it, and a failed connect fails every request waiting in
- * that pool with 503 UF ("purge pending streams on connect failure", Envoy conn_pool_base.cc
- * [from memory]). Idle connections close after the idle timeout; their entries go to TIME_WAIT.
+ * that pool with 503 UF (Envoy source/common/conn_pool/conn_pool_base.cc, onConnectionEvent:
+ * "If we see a connect failure, we purge all pending streams"; checked in Envoy's source). Idle connections close after the idle timeout; their entries go to TIME_WAIT.
  *
  * A pool is counters, not connection objects: open, idle, busy and connecting connections.
  * Simplifications (README "Connections and conntrack"): a pool's idle connections share one
