@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AccessLogRecord } from '../../sim/mesh/index.ts';
-import { runScenario, type RunResult } from '../../sim/run/index.ts';
+import { runScenario } from '../../sim/run/index.ts';
+import { runLogged, service } from '../helpers/run-logged.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
-
-function runLogged(yaml: string): { result: RunResult; log: AccessLogRecord[] } {
-  const log: AccessLogRecord[] = [];
-  const result = runScenario(scenarioFrom(yaml), { accessLog: (r) => log.push(r), checkInvariants: true });
-  return { result, log };
-}
-const service = (r: RunResult, name: string) => r.summary.services.find((s) => s.name === name)!;
 
 describe("the app's own HTTP client, deadlines and degrade", () => {
   it('a try that times out is abandoned (code 0 DC at the sidecar) and tried again after the backoff; the upstream keeps working on it', () => {

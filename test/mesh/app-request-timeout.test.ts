@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessLogRecord } from '../../sim/mesh/index.ts';
-import { runScenario, type RunResult } from '../../sim/run/index.ts';
-import { scenarioFrom } from '../helpers/scenario.ts';
-
-function runLogged(yaml: string): { result: RunResult; log: AccessLogRecord[] } {
-  const log: AccessLogRecord[] = [];
-  const result = runScenario(scenarioFrom(yaml), { accessLog: (r) => log.push(r), checkInvariants: true });
-  return { result, log };
-}
-const service = (r: RunResult, name: string) => r.summary.services.find((s) => s.name === name)!;
+import { runLogged, service } from '../helpers/run-logged.ts';
 
 describe("the app's own request timeout (Rack::Timeout's service_timeout)", () => {
   it('a request still being worked on at the timeout is answered 500 then, and its work never completes', () => {

@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/engine/index.ts';
 import type { AccessLogRecord } from '../../sim/mesh/index.ts';
 import { ResponseFlag } from '../../sim/metrics/index.ts';
-import { runScenario, type RunResult } from '../../sim/run/index.ts';
-import { scenarioFrom } from '../helpers/scenario.ts';
+import { runLogged, service } from '../helpers/run-logged.ts';
 
-function runLogged(yaml: string): { result: RunResult; log: AccessLogRecord[] } {
-  const log: AccessLogRecord[] = [];
-  const result = runScenario(scenarioFrom(yaml), { accessLog: (r) => log.push(r), checkInvariants: true });
-  return { result, log };
-}
-const service = (r: RunResult, name: string) => r.summary.services.find((s) => s.name === name)!;
 const byRequest = (log: AccessLogRecord[]) => {
   const m = new Map<number, AccessLogRecord[]>();
   for (const r of log) m.set(r.requestId, [...(m.get(r.requestId) ?? []), r]);
