@@ -133,7 +133,7 @@ export class Connections {
       connectionsOpenAtEnd: p.openConnections(),
       connectsWaitingAtEnd: p.tcp.waiting,
       localLegs: p.localLegs,
-      pools: p.index.count,
+      pools: p.poolCount,
       stateBytes: p.bytes + t.bytes,
       services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, destroyed: p.cxDestroyed[i]!, openAtEnd: p.cxActive[i]! })),
       series: this.recorder.series,

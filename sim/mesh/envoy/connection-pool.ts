@@ -9,12 +9,13 @@ import type { ConntrackTables } from '../linux/conntrack-tables.ts';
 import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
 import type { SynSchedule } from '../linux/syn-retransmit.ts';
 import { IdleWheel } from './idle-queue.ts';
-import { PoolIndex } from './pool-index.ts';
+import { isLone, lone, LONE_BUSY_NEW, loneBusy, loneDeadlineSlot, loneQueued, loneTaken, MAX_DEADLINE_SLOT } from './lone-pool.ts';
+import { PoolSlots } from './pool-slots.ts';
 import { Detail } from './response-details.ts';
 
-/** reqPool[r]: not a request this layer dispatched. */
+/** reqSlot[r]: not a request this layer dispatched. */
 const NOT_OURS = -1;
-/** reqPool[r]: dispatched, but it holds no connection (waiting, or failed). */
+/** reqSlot[r]: dispatched, but it holds no connection (waiting, or failed). */
 const NO_CONNECTION = -2;
 
 export type UpstreamFailure = (r: number, code: number, flags: number, fromPod: number, detail: number) => void;
@@ -29,7 +30,10 @@ export type UpstreamFailure = (r: number, code: number, flags: number, fromPod: 
  * that pool with 503 UF (Envoy source/common/conn_pool/conn_pool_base.cc, onConnectionEvent:
  * "If we see a connect failure, we purge all pending streams"; checked in Envoy's source). Idle connections close after the idle timeout; their entries go to TIME_WAIT.
  *
- * A pool is counters, not connection objects: open, idle, busy and connecting connections.
+ * A pool is counters, not connection objects: open, idle, busy and connecting connections. Most
+ * pools at scale hold one connection and nothing else, and keep that state in their slot
+ * (lone-pool.ts); the rest have a full record, indexed by pool id. Everything outside this class
+ * (requests, the idle wheel, connect attempts) names a pool by its slot.
  * Simplifications (README "Connections and conntrack"): a pool's idle connections share one
  * idle clock (all close together once the pool has been idle for idleTimeout), and
  * maxRequestsPerConnection counts requests per pool, closing a connection every N responses.
@@ -44,8 +48,12 @@ export class ConnectionPools {
    * upstream stream, which starts its per-try timer). world.ts points it at the router.
    */
   onSent: (r: number) => void = () => {};
-  readonly index: PoolIndex;
-  // Per pool (struct of arrays, indexed like PoolIndex).
+  readonly slots: PoolSlots;
+  /** Pools created (triples used at least once). */
+  poolCount = 0;
+  // Per pool with a full record (struct of arrays, by pool id in creation order).
+  private fullCount = 0;
+  private slotOf = new Int32Array(1024);
   private open = new Int32Array(1024);
   private idle = new Int32Array(1024);
   private busy = new Int32Array(1024);
@@ -57,8 +65,8 @@ export class ConnectionPools {
    * as pairs (request id, its generation then).
    */
   private readonly pending = new Map<number, number[]>();
-  // Per request id.
-  private reqPool = new Int32Array(4096).fill(NOT_OURS);
+  // Per request id: the slot of the pool whose connection it holds, or NOT_OURS / NO_CONNECTION.
+  private reqSlot = new Int32Array(4096).fill(NOT_OURS);
   /** Per downstream request row: 1 while it holds its app -> sidecar leg (counted once per request). */
   private outLeg = new Uint8Array(4096);
   // Per attempt id (TcpConnects' ids): the Envoy connect-timeout handle.
@@ -73,7 +81,7 @@ export class ConnectionPools {
   private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
-  /** Whether pool p has an entry in the idle wheel. */
+  /** Whether full pool p has an entry in the idle wheel. */
   private idleQueued = new Uint8Array(1024);
   private readonly path = new Int32Array(MAX_PATH);
   // Envoy's upstream_cx_* counters, per upstream service.
@@ -90,7 +98,7 @@ export class ConnectionPools {
     this.ctx = ctx;
     this.tables = tables;
     this.fail = fail;
-    this.index = new PoolIndex(ctx.services.length);
+    this.slots = new PoolSlots(ctx.services.map((s) => s.replicas));
     this.tcp = new TcpConnects(ctx.sim, tables, schedule, {
       established: (p, a) => this.onConnected(p, a),
       timedOut: (p, a) => this.onConnectFailed(p, a, Detail.CONNECT_FAILURE),
@@ -127,30 +135,68 @@ export class ConnectionPools {
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
     const service = pods.service[host]!;
-    const before = this.index.count;
-    const p = this.index.findOrAdd(client, host, service, worker, workers);
-    if (this.index.count !== before) this.ensurePools();
+    const s = this.slots.find(client, host, service, worker, workers);
+    const v = this.slots.value[s]!;
+    const model = this.ctx.services[service]!.connectionPool;
+    if (isLone(v)) {
+      if (!loneBusy(v)) {
+        this.slots.value[s] = loneTaken(v);
+        this.send(r, s, latencyNs);
+        return;
+      }
+      // A second request while its one connection is busy: it needs another one.
+      this.dispatchFull(r, this.promote(s), client, host, service, latencyNs);
+      return;
+    }
+    if (v > 0) {
+      this.dispatchFull(r, v - 1, client, host, service, latencyNs);
+      return;
+    }
+    this.poolCount++;
+    if (model.http2 || model.maxRequestsPerConnection > 0) this.dispatchFull(r, this.promote(s), client, host, service, latencyNs);
+    else this.firstRequest(r, s, client, host, service, latencyNs);
+  }
+
+  /** Request r is a new HTTP/1.1 pool's first: it connects, and if that goes through at once the pool is lone. */
+  private firstRequest(r: number, s: number, client: number, host: number, service: number, latencyNs: number): void {
+    const a = this.connect(s, client, host, service);
+    if (a === CONNECTED) {
+      this.countConnected(service);
+      this.slots.value[s] = LONE_BUSY_NEW;
+      // The handshake's round trip comes before the request: SYN, SYN-ACK, then the request.
+      this.send(r, s, 3 * latencyNs);
+      return;
+    }
+    const p = this.promote(s);
+    this.trackConnect(p, a, service);
+    this.reqSlot[r] = NO_CONNECTION;
+    this.wait(p, r);
+  }
+
+  /** Request r goes out through full pool p: on an idle connection, or it waits for one. */
+  private dispatchFull(r: number, p: number, client: number, host: number, service: number, latencyNs: number): void {
+    const s = this.slotOf[p]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     if (http2 ? this.open[p]! > 0 : this.idle[p]! > 0) {
       this.take(p, http2);
-      this.send(r, p, latencyNs);
+      this.send(r, s, latencyNs);
       return;
     }
-    this.reqPool[r] = NO_CONNECTION;
+    this.reqSlot[r] = NO_CONNECTION;
     // HTTP/2: one connection per pool; HTTP/1.1: a connection per waiting request.
     const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) / 2 + 1;
     if (this.connecting[p]! >= wanted) {
       this.wait(p, r);
       return;
     }
-    const a = this.startConnect(p, client, host, service);
+    const a = this.connect(s, client, host, service);
     if (a === CONNECTED) {
-      this.connected(p);
+      this.connected(p, service);
       this.take(p, http2);
-      // The handshake's round trip comes before the request: SYN, SYN-ACK, then the request.
-      this.send(r, p, 3 * latencyNs);
+      this.send(r, s, 3 * latencyNs);
       return;
     }
+    this.trackConnect(p, a, service);
     this.wait(p, r);
   }
 
@@ -160,16 +206,21 @@ export class ConnectionPools {
    * static counts (conntrack.md §3.4: every pool holding its one long-lived connection).
    */
   openIdle(client: number, host: number, worker: number): boolean {
-    const before = this.index.count;
-    const p = this.index.findOrAdd(client, host, this.ctx.pods.service[host]!, worker, this.workersOf(client));
-    if (this.index.count !== before) this.ensurePools();
+    const service = this.ctx.pods.service[host]!;
+    const s = this.slots.find(client, host, service, worker, this.workersOf(client));
+    const v = this.slots.value[s]!;
+    if (v === 0) this.poolCount++;
     const len = this.pathOf(client, host);
-    const a = this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs);
+    const a = this.tcp.connect(this.path, len, s, this.ctx.sim.nowNs);
     if (a !== CONNECTED) {
       this.tcp.abandon(a); // its SYN was dropped: nobody waits for a retransmit
+      if (v === 0) this.promote(s);
       return false;
     }
-    this.connected(p);
+    if (v === 0 && !this.ctx.services[service]!.connectionPool.http2) {
+      this.countConnected(service);
+      this.slots.value[s] = lone(false, false, 0);
+    } else this.connected(isLone(v) || v === 0 ? this.promote(s) : v - 1, service);
     return true;
   }
 
@@ -182,16 +233,19 @@ export class ConnectionPools {
 
   /** A response reached the client sidecar: its connection is free again. */
   onResponse(r: number): void {
-    if (r >= this.reqPool.length) return;
-    const p = this.reqPool[r]!;
-    if (p === NOT_OURS) return;
-    this.reqPool[r] = NOT_OURS;
+    if (r >= this.reqSlot.length) return;
+    const s = this.reqSlot[r]!;
+    if (s === NOT_OURS) return;
+    this.reqSlot[r] = NOT_OURS;
     const host = this.ctx.requests.host[r]!;
     this.releaseLegs(r);
-    if (p === NO_CONNECTION) return;
+    if (s === NO_CONNECTION) return;
     // The request's row names its pool's host: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
+    const v = this.slots.value[s]!;
+    if (isLone(v) && this.hostGone[host] === 0 && this.loneFreed(s, v, model.idleTimeoutNs)) return;
+    const p = isLone(v) ? this.promote(s) : v - 1;
     this.busy[p]!--;
     this.served[p]!++;
     if (this.hostGone[host] === 1) {
@@ -214,17 +268,20 @@ export class ConnectionPools {
   /** Envoy's connect timeout for attempt a ran out: the socket closes (conntrack.md §2.2). */
   onConnectTimeout(a: number, gen: number): void {
     if (this.tcp.gen[a] !== gen) return;
-    const p = this.tcp.ownerOf(a);
+    const s = this.tcp.ownerOf(a);
     this.tcp.abandon(a);
-    this.onConnectFailed(p, a, Detail.CONNECT_TIMEOUT, true);
+    this.onConnectFailed(s, a, Detail.CONNECT_TIMEOUT, true);
   }
 
   /** The wheel's tick: idle timeouts (conntrack.md §3.1: 1 h by default). */
   tick(nowNs: number): void {
-    this.idleWheel.advance(nowNs, (p) => {
+    this.idleWheel.advance(nowNs, (s) => {
+      const v = this.slots.value[s]!;
+      if (isLone(v)) return this.loneDue(s, v, nowNs);
+      const p = v - 1;
       this.idleQueued[p] = 0;
       if (this.busy[p] !== 0 || this.open[p] === 0) return; // re-queued when it next goes idle
-      const model = this.ctx.services[this.ctx.pods.service[this.index.host(p)]!]!.connectionPool;
+      const model = this.ctx.services[this.ctx.pods.service[this.slots.host(s)]!]!.connectionPool;
       const deadlineNs = this.idleSinceNs[p]! + model.idleTimeoutNs;
       if (deadlineNs > nowNs) {
         this.queueIdle(p, deadlineNs); // used again since it was queued
@@ -234,6 +291,32 @@ export class ConnectionPools {
     });
   }
 
+  /**
+   * Lone pool s's connection went idle (hot path, no record): its deadline slot is set and it is
+   * queued on the idle wheel unless it already is. False if the deadline does not fit the slot.
+   */
+  private loneFreed(s: number, v: number, idleTimeoutNs: number): boolean {
+    const deadlineNs = this.ctx.sim.nowNs + idleTimeoutNs;
+    const deadlineSlot = Math.ceil(deadlineNs / this.tables.wheel.slotNs);
+    if (deadlineSlot > MAX_DEADLINE_SLOT) return false;
+    this.slots.value[s] = lone(false, true, deadlineSlot);
+    if (!loneQueued(v)) this.idleWheel.push(s, deadlineNs);
+    return true;
+  }
+
+  /** Lone pool s's idle-wheel entry came due: as tick() does for a full record, from the deadline slot. */
+  private loneDue(s: number, v: number, nowNs: number): void {
+    const slotNs = this.tables.wheel.slotNs;
+    const deadlineSlot = loneDeadlineSlot(v);
+    if (loneBusy(v)) this.slots.value[s] = lone(true, false, deadlineSlot); // re-queued when it next goes idle
+    else if (deadlineSlot * slotNs > nowNs) this.idleWheel.push(s, deadlineSlot * slotNs); // used again since it was queued
+    else {
+      const p = this.promote(s);
+      this.idleQueued[p] = 0;
+      this.close(p, 1);
+    }
+  }
+
   private wentIdle(p: number, idleTimeoutNs: number): void {
     this.idleSinceNs[p] = this.ctx.sim.nowNs;
     if (this.idleQueued[p] === 0) this.queueIdle(p, this.ctx.sim.nowNs + idleTimeoutNs);
@@ -241,13 +324,43 @@ export class ConnectionPools {
 
   private queueIdle(p: number, deadlineNs: number): void {
     this.idleQueued[p] = 1;
-    this.idleWheel.push(p, deadlineNs);
+    this.idleWheel.push(this.slotOf[p]!, deadlineNs);
+  }
+
+  /**
+   * Pool s becomes a full record (pool-slots.ts), with its lone state if it had one; the slot then
+   * names the record. Once per pool.
+   */
+  private promote(s: number): number {
+    const v = this.slots.value[s]!;
+    const p = this.fullCount++;
+    this.ensureFull(this.fullCount);
+    this.slotOf[p] = s;
+    if (isLone(v)) {
+      const busy = loneBusy(v);
+      this.open[p] = 1;
+      this.idle[p] = busy ? 0 : 1;
+      this.busy[p] = busy ? 1 : 0;
+      this.idleQueued[p] = loneQueued(v) ? 1 : 0;
+      // The exact idle clock that comes due at the same wheel slot (lone-pool.ts).
+      const idleTimeoutNs = this.ctx.services[this.ctx.pods.service[this.slots.host(s)]!]!.connectionPool.idleTimeoutNs;
+      this.idleSinceNs[p] = loneDeadlineSlot(v) * this.tables.wheel.slotNs - idleTimeoutNs;
+    }
+    this.slots.value[s] = p + 1;
+    return p;
+  }
+
+  /** Lone pools, each with its one connection: calls `each(slot)` (cold paths). */
+  private forEachLone(each: (s: number) => void): void {
+    const value = this.slots.value;
+    for (let s = 0; s < this.slots.size; s++) if (isLone(value[s]!)) each(s);
   }
 
   /** Open pooled connections over all pools (the conservation checker's "open"). */
   openConnections(): number {
     let n = 0;
-    for (let p = 0; p < this.index.count; p++) n += this.open[p]!;
+    for (let p = 0; p < this.fullCount; p++) n += this.open[p]!;
+    this.forEachLone(() => n++);
     return n;
   }
 
@@ -257,14 +370,16 @@ export class ConnectionPools {
    */
   heldEstablishedEntries(): number {
     let n = this.localLegs;
-    for (let p = 0; p < this.index.count; p++) if (this.open[p]! > 0) n += this.open[p]! * this.pathOf(this.index.client[p]!, this.index.host(p));
+    const slots = this.slots;
+    for (let p = 0; p < this.fullCount; p++) if (this.open[p]! > 0) n += this.open[p]! * this.pathOf(slots.client(this.slotOf[p]!), slots.host(this.slotOf[p]!));
+    this.forEachLone((s) => (n += this.pathOf(slots.client(s), slots.host(s))));
     return n;
   }
 
   /** Pools whose counters are out of bounds (negative, or more idle than open), as sentences. */
   poolProblems(): string[] {
     const problems: string[] = [];
-    for (let p = 0; p < this.index.count && problems.length < 10; p++) {
+    for (let p = 0; p < this.fullCount && problems.length < 10; p++) {
       if (this.open[p]! < 0 || this.idle[p]! < 0 || this.busy[p]! < 0 || this.connecting[p]! < 0 || this.idle[p]! > this.open[p]!) {
         problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}`);
       }
@@ -281,8 +396,8 @@ export class ConnectionPools {
     const n = this.inInFlight.length;
     const inbound = new Int32Array(n);
     const outbound = new Int32Array(n);
-    for (let r = 0; r < this.reqPool.length; r++) {
-      if (this.reqPool[r] !== NOT_OURS) inbound[rq.host[r]!]!++;
+    for (let r = 0; r < this.reqSlot.length; r++) {
+      if (this.reqSlot[r] !== NOT_OURS) inbound[rq.host[r]!]!++;
       if (this.outLeg[r] === 1) outbound[rq.client[r]!]!++;
     }
     const problems: string[] = [];
@@ -295,30 +410,42 @@ export class ConnectionPools {
 
   /** Bytes of pool state, for the bench's cost per connection. */
   get bytes(): number {
-    return this.index.bytes + 6 * this.open.byteLength;
+    return this.slots.bytes + 7 * this.open.byteLength + this.idleQueued.byteLength;
   }
 
-  private startConnect(p: number, client: number, host: number, service: number): number {
+  /** A connect for pool s: CONNECTED, or the attempt now waiting on a retransmit (the caller tracks it). */
+  private connect(s: number, client: number, host: number, service: number): number {
     const len = this.pathOf(client, host);
     const timeoutNs = this.ctx.services[service]!.connectionPool.connectTimeoutNs;
-    const a = this.tcp.connect(this.path, len, p, this.ctx.sim.nowNs + timeoutNs);
-    if (a === CONNECTED) return a;
+    return this.tcp.connect(this.path, len, s, this.ctx.sim.nowNs + timeoutNs);
+  }
+
+  /** Full pool p waits on attempt a, until it connects or Envoy's connect timeout fires. */
+  private trackConnect(p: number, a: number, service: number): void {
     this.connecting[p]!++;
     if (a >= this.attemptTimeout.length) this.attemptTimeout = grow(this.attemptTimeout, a + 1);
     this.attemptTimeout[a] = this.connectLines[service]!.schedule(EventKind.CONNECT_TIMEOUT, a, this.tcp.gen[a]!);
-    return a;
   }
 
-  /** A retransmitted SYN got through for pool p. */
-  private onConnected(p: number, a: number): void {
-    const service = this.ctx.pods.service[this.index.host(p)]!;
+  /** The full record of pool s, which has a connect in flight (so it has one). */
+  private fullOf(s: number): number {
+    const v = this.slots.value[s]!;
+    if (v <= 0) throw new Error(`pool slot ${s} has a connect in flight but no full record`);
+    return v - 1;
+  }
+
+  /** A retransmitted SYN got through for pool s. */
+  private onConnected(s: number, a: number): void {
+    const p = this.fullOf(s);
+    const host = this.slots.host(s);
+    const service = this.ctx.pods.service[host]!;
     this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
     this.connecting[p]!--;
-    this.connected(p);
+    this.connected(p, service);
     const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
     if (waiting !== undefined) this.handOff(p, waiting, model.http2);
-    if (this.hostGone[this.index.host(p)] === 1) this.closeIdle(p, model.http2);
+    if (this.hostGone[host] === 1) this.closeIdle(p, model.http2);
     else if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
   }
 
@@ -334,7 +461,14 @@ export class ConnectionPools {
     this.hostGone[host] = 1;
     const service = this.ctx.pods.service[host]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
-    for (const p of this.index.poolsOfHost(host, service)) {
+    for (const s of this.slots.poolsOfHost(host, service)) {
+      const v = this.slots.value[s]!;
+      // A lone pool has no waiters; its busy connection closes as it frees (onResponse).
+      if (isLone(v)) {
+        if (!loneBusy(v)) this.closeIdle(this.promote(s), http2);
+        continue;
+      }
+      const p = v - 1;
       const waiting = this.pending.get(p);
       if (waiting !== undefined) {
         this.pending.delete(p);
@@ -347,7 +481,10 @@ export class ConnectionPools {
   /** Open pooled connections towards `host` (cold path: tests and inspection). */
   openToHost(host: number): number {
     let n = 0;
-    for (const p of this.index.poolsOfHost(host, this.ctx.pods.service[host]!)) n += this.open[p]!;
+    for (const s of this.slots.poolsOfHost(host, this.ctx.pods.service[host]!)) {
+      const v = this.slots.value[s]!;
+      n += isLone(v) ? 1 : this.open[v - 1]!;
+    }
     return n;
   }
 
@@ -388,7 +525,7 @@ export class ConnectionPools {
     const rq = this.ctx.requests;
     if (rq.gen[r] !== gen) return false; // recycled: no longer this pool's waiter
     if (rq.clientState[r] === CLIENT_OPEN) return true;
-    this.reqPool[r] = NOT_OURS;
+    this.reqSlot[r] = NOT_OURS;
     this.releaseLegs(r);
     rq.upState[r] = UP_DONE;
     rq.release(r);
@@ -400,8 +537,9 @@ export class ConnectionPools {
     this.inInFlight[this.ctx.requests.host[r]!]!--;
   }
 
-  private onConnectFailed(p: number, a: number, detail: number, cancelled = false): void {
-    const service = this.ctx.pods.service[this.index.host(p)]!;
+  private onConnectFailed(s: number, a: number, detail: number, cancelled = false): void {
+    const p = this.fullOf(s);
+    const service = this.ctx.pods.service[this.slots.host(s)]!;
     if (!cancelled) this.connectLines[service]!.cancel(this.attemptTimeout[a]!);
     this.connecting[p]!--;
     this.cxConnectFail[service]!++;
@@ -413,17 +551,21 @@ export class ConnectionPools {
 
   /** envoy.md §7: a connect failure or timeout ends the waiting requests with 503 UF (given-up ones are dropped). */
   private failWaiters(p: number, waiting: number[], detail: number): void {
-    const client = this.index.client[p]!;
+    const client = this.slots.client(this.slotOf[p]!);
     for (let i = 0; i < waiting.length; i += 2) {
       const r = waiting[i]!;
       if (this.stillWanted(r, waiting[i + 1]!)) this.fail(r, 503, ResponseFlag.UF, client, detail);
     }
   }
 
-  private connected(p: number): void {
-    const service = this.ctx.pods.service[this.index.host(p)]!;
+  private connected(p: number, service: number): void {
     this.open[p]!++;
     this.idle[p]!++;
+    this.countConnected(service);
+  }
+
+  /** Envoy's upstream_cx_total and upstream_cx_active for one more connection. */
+  private countConnected(service: number): void {
     this.opened++;
     this.cxTotal[service]!++;
     this.cxActive[service]!++;
@@ -435,8 +577,9 @@ export class ConnectionPools {
     this.busy[p]!++;
   }
 
-  private send(r: number, p: number, delayNs: number): void {
-    this.reqPool[r] = p;
+  /** Request r goes out on a connection of pool slot s. */
+  private send(r: number, s: number, delayNs: number): void {
+    this.reqSlot[r] = s;
     this.onSent(r);
     this.ctx.sim.postAfter(delayNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   }
@@ -444,7 +587,7 @@ export class ConnectionPools {
   private sendWaiting(r: number, p: number): void {
     const rq = this.ctx.requests;
     // The handshake just completed (or a connection freed): one more one-way trip for the request.
-    this.send(r, p, this.ctx.network.latencyNs(rq.client[r]!, rq.host[r]!));
+    this.send(r, this.slotOf[p]!, this.ctx.network.latencyNs(rq.client[r]!, rq.host[r]!));
   }
 
   private wait(p: number, r: number): void {
@@ -457,14 +600,16 @@ export class ConnectionPools {
   /** Closes n connections of pool p gracefully: every entry on the path goes to TIME_WAIT (§6.2 rule 6). */
   private close(p: number, n: number): void {
     if (n <= 0) return;
-    const service = this.ctx.pods.service[this.index.host(p)]!;
+    const s = this.slotOf[p]!;
+    const host = this.slots.host(s);
+    const service = this.ctx.pods.service[host]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     this.open[p]! -= n;
     if (!http2 || this.open[p] === 0) this.idle[p] = Math.max(0, this.idle[p]! - n);
     this.closed += n;
     this.cxActive[service]! -= n;
     this.cxDestroyed[service]! += n;
-    const len = this.pathOf(this.index.client[p]!, this.index.host(p));
+    const len = this.pathOf(this.slots.client(s), host);
     const now = this.ctx.sim.nowNs;
     for (let k = 0; k < n; k++) for (let j = 0; j < len; j++) this.tables.release(this.path[j]!, CT_ESTABLISHED, CT_TIME_WAIT, now, now);
   }
@@ -512,12 +657,12 @@ export class ConnectionPools {
   }
 
   private ensureRequests(r: number): void {
-    if (r < this.reqPool.length) return;
-    let n = this.reqPool.length;
+    if (r < this.reqSlot.length) return;
+    let n = this.reqSlot.length;
     while (n <= r) n *= 2;
     const bigger = new Int32Array(n).fill(NOT_OURS);
-    bigger.set(this.reqPool);
-    this.reqPool = bigger;
+    bigger.set(this.reqSlot);
+    this.reqSlot = bigger;
     const legs = new Uint8Array(n);
     legs.set(this.outLeg);
     this.outLeg = legs;
@@ -536,9 +681,9 @@ export class ConnectionPools {
     }
   }
 
-  private ensurePools(): void {
-    const need = this.index.count;
+  private ensureFull(need: number): void {
     if (need <= this.open.length) return;
+    this.slotOf = grow(this.slotOf, need);
     this.open = grow(this.open, need);
     this.idle = grow(this.idle, need);
     this.busy = grow(this.busy, need);
