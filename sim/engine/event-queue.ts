@@ -170,7 +170,8 @@ export class EventQueue {
     let min = d[0]!;
     for (let o = ENTRY; o < end; o += ENTRY) if (d[o]! < min) min = d[o]!;
     this.base = min;
-    const boundary = (this.boundary = boundaryAbove(min));
+    // The base only grows: it keeps its boundary until it crosses it (hot path: a refill per distinct time).
+    const boundary = min < this.boundary ? this.boundary : (this.boundary = boundaryAbove(min));
     let lastSeq = -1;
     let sorted = true;
     for (let o = 0; o < end; o += ENTRY) {

@@ -10,7 +10,7 @@ import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
 import type { SynSchedule } from '../linux/syn-retransmit.ts';
 import { IdleWheel } from './idle-queue.ts';
 import { isLone, lone, LONE_BUSY_NEW, loneBusy, loneDeadlineSlot, loneQueued, loneTaken, MAX_DEADLINE_SLOT } from './lone-pool.ts';
-import { PoolSlots } from './pool-slots.ts';
+import { FULL, PoolSlots } from './pool-slots.ts';
 import { Detail } from './response-details.ts';
 
 /** reqSlot[r]: not a request this layer dispatched. */
@@ -149,7 +149,7 @@ export class ConnectionPools {
       return;
     }
     if (v > 0) {
-      this.dispatchFull(r, v - 1, client, host, service, latencyNs);
+      this.dispatchFull(r, this.slots.full[s]!, client, host, service, latencyNs);
       return;
     }
     this.poolCount++;
@@ -220,7 +220,7 @@ export class ConnectionPools {
     if (v === 0 && !this.ctx.services[service]!.connectionPool.http2) {
       this.countConnected(service);
       this.slots.value[s] = lone(false, false, 0);
-    } else this.connected(isLone(v) || v === 0 ? this.promote(s) : v - 1, service);
+    } else this.connected(isLone(v) || v === 0 ? this.promote(s) : this.slots.full[s]!, service);
     return true;
   }
 
@@ -245,7 +245,7 @@ export class ConnectionPools {
     const model = this.ctx.services[service]!.connectionPool;
     const v = this.slots.value[s]!;
     if (isLone(v) && this.hostGone[host] === 0 && this.loneFreed(s, v, model.idleTimeoutNs)) return;
-    const p = isLone(v) ? this.promote(s) : v - 1;
+    const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
     this.busy[p]!--;
     this.served[p]!++;
     if (this.hostGone[host] === 1) {
@@ -278,7 +278,7 @@ export class ConnectionPools {
     this.idleWheel.advance(nowNs, (s) => {
       const v = this.slots.value[s]!;
       if (isLone(v)) return this.loneDue(s, v, nowNs);
-      const p = v - 1;
+      const p = this.slots.full[s]!;
       this.idleQueued[p] = 0;
       if (this.busy[p] !== 0 || this.open[p] === 0) return; // re-queued when it next goes idle
       const model = this.ctx.services[this.ctx.pods.service[this.slots.host(s)]!]!.connectionPool;
@@ -346,7 +346,7 @@ export class ConnectionPools {
       const idleTimeoutNs = this.ctx.services[this.ctx.pods.service[this.slots.host(s)]!]!.connectionPool.idleTimeoutNs;
       this.idleSinceNs[p] = loneDeadlineSlot(v) * this.tables.wheel.slotNs - idleTimeoutNs;
     }
-    this.slots.value[s] = p + 1;
+    this.slots.makeFull(s, p);
     return p;
   }
 
@@ -429,9 +429,8 @@ export class ConnectionPools {
 
   /** The full record of pool s, which has a connect in flight (so it has one). */
   private fullOf(s: number): number {
-    const v = this.slots.value[s]!;
-    if (v <= 0) throw new Error(`pool slot ${s} has a connect in flight but no full record`);
-    return v - 1;
+    if (this.slots.value[s] !== FULL) throw new Error(`pool slot ${s} has a connect in flight but no full record`);
+    return this.slots.full[s]!;
   }
 
   /** A retransmitted SYN got through for pool s. */
@@ -468,7 +467,7 @@ export class ConnectionPools {
         if (!loneBusy(v)) this.closeIdle(this.promote(s), http2);
         continue;
       }
-      const p = v - 1;
+      const p = this.slots.full[s]!;
       const waiting = this.pending.get(p);
       if (waiting !== undefined) {
         this.pending.delete(p);
@@ -483,7 +482,7 @@ export class ConnectionPools {
     let n = 0;
     for (const s of this.slots.poolsOfHost(host, this.ctx.pods.service[host]!)) {
       const v = this.slots.value[s]!;
-      n += isLone(v) ? 1 : this.open[v - 1]!;
+      n += isLone(v) ? 1 : this.open[this.slots.full[s]!]!;
     }
     return n;
   }

@@ -13,8 +13,12 @@
  * NOTE (hot path): this representation exists for memory traffic alone (pool-slots.ts).
  */
 export const LONE_BUSY_NEW = -2; // busy, not queued, no deadline yet
-/** Deadline slots above this do not fit (2^29 slots: 17 years of 1 s slots); such a pool gets a full record. */
-export const MAX_DEADLINE_SLOT = 2 ** 29 - 1;
+/**
+ * Deadline slots above this do not fit the Int16 slot: 8191 wheel slots, 2 h 16 min of the
+ * default 1 s slots, idle timeout included (a 1 h idle timeout: pools that go idle in the first
+ * 76 min). A pool freed later gets a full record: the same run, with less of it in slots.
+ */
+export const MAX_DEADLINE_SLOT = 8191;
 
 export function lone(busy: boolean, queued: boolean, deadlineSlot: number): number {
   return -(1 + (busy ? 1 : 0) + (queued ? 2 : 0) + deadlineSlot * 4);
@@ -33,7 +37,7 @@ export function loneQueued(slot: number): boolean {
 }
 
 export function loneDeadlineSlot(slot: number): number {
-  return Math.floor((-slot - 1) / 4);
+  return (-slot - 1) >>> 2;
 }
 
 /** The lone pool `slot` with its connection taken (it was idle). */

@@ -7,23 +7,28 @@
  * it. Each (client pod, upstream service) pair owns chunks of slots, each covering a run of
  * consecutive ordinals x every worker, allocated when the pair first calls an ordinal in it, so a
  * triple's slot is computed, not hashed: one read of a small flat table (the pair's chunk), then
- * the slot. A slot is one Int32 (connection-pool.ts decides what it holds):
+ * the slot. A slot is one Int16 (connection-pool.ts decides what it holds):
  *   0      no pool yet;
- *   > 0    the id + 1 of a pool with a full record (several connections, a connect in flight,
- *          requests waiting, a per-connection request limit, HTTP/2, a gone host);
+ *   FULL   a pool with a full record (several connections, a connect in flight, requests
+ *          waiting, a per-connection request limit, HTTP/2, a gone host): its id is in `full`;
  *   < 0    a lone-connection pool, whose state fits the slot itself (lone-pool.ts).
  *
  * NOTE (hot path): at millions of pools the run is bound by memory latency. A hashed index cost
  * three dependent cache misses per lookup, a block of pool ids one plus a miss per counter array;
  * a 32-byte record per triple put a quarter of a GiB under random access and was slower still.
- * With the lone state in the slot, a request and its response touch 4 bytes per pool.
+ * With the lone state in the slot, a request and its response touch 2 bytes per pool; `full`
+ * (4 bytes per slot) is only read for the pools that have a record.
  */
+/** Slot value of a pool with a full record. */
+export const FULL = 1;
 const UNIT_SHIFT = 4; // slots are described in units of 16 (the smallest chunk)
 const MAX_CHUNK = 256; // slots: every worker count (sidecar concurrency <= 256) fits one chunk
 
 export class PoolSlots {
   /** The slots; every slot id is below `size`. */
-  value = new Int32Array(1024);
+  value = new Int16Array(1024);
+  /** Per slot whose value is FULL: its pool id (the record's index). */
+  full = new Int32Array(1024);
   /** Slots handed out to chunks. */
   size = 0;
 
@@ -70,6 +75,12 @@ export class PoolSlots {
     return first + (ord - c * per) * workers + worker;
   }
 
+  /** Slot s now names full record p. */
+  makeFull(s: number, p: number): void {
+    this.value[s] = FULL;
+    this.full[s] = p;
+  }
+
   host(s: number): number {
     const unit = s >>> UNIT_SHIFT;
     const b = this.unitPair[unit]!;
@@ -108,7 +119,7 @@ export class PoolSlots {
 
   /** Bytes held: for the bench's cost per connection. */
   get bytes(): number {
-    let n = this.value.byteLength + this.ordinal.byteLength + this.pairWorkers.byteLength + this.pairOrdinals.byteLength;
+    let n = this.value.byteLength + this.full.byteLength + this.ordinal.byteLength + this.pairWorkers.byteLength + this.pairOrdinals.byteLength;
     n += this.chunkAt.byteLength + this.unitPair.byteLength + this.unitOrdinal.byteLength + this.unitFirst.byteLength;
     for (const h of this.hostOf) n += h.byteLength;
     return n;
@@ -155,7 +166,12 @@ export class PoolSlots {
   private allocateChunk(b: number, c: number, per: number, workers: number): number {
     const first = this.size;
     this.size = first + Math.ceil((per * workers) / 16) * 16;
-    if (this.size > this.value.length) this.value = grown(this.value, this.size, 0);
+    if (this.size > this.value.length) {
+      const value = new Int16Array(grown(this.full, this.size, 0).length);
+      value.set(this.value);
+      this.value = value;
+      this.full = grown(this.full, this.size, 0);
+    }
     const units = this.size >>> UNIT_SHIFT;
     if (units > this.unitPair.length) {
       this.unitPair = grown(this.unitPair, units, 0);
