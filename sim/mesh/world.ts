@@ -250,8 +250,8 @@ export class World {
 
   /** A pod's last container exited: a DRAINING endpoint (drainingEndpoints) leaves EDS now. */
   private podGone(pod: number): void {
-    // Its upstream connections close and the requests waiting for one fail (connection-pool.ts).
-    this.connections?.pools.closeHost(pod);
+    // Connections from and to it close, and the requests waiting for one to it fail (connection-pool.ts).
+    this.connections?.pools.closePod(pod);
     this.health.podGone();
     if (this.ctx.scenario.mesh.controlPlane.drainingEndpoints) this.endpointSlices.podChanged(this.ctx.pods.service[pod]!);
     this.deployments.podGone(pod);

@@ -76,8 +76,8 @@ export class ConnectionPools {
   private inInFlight = new Int32Array(1024);
   private appConns = new Int32Array(1024);
   private inboundConns = new Int32Array(1024);
-  /** Per pod: 1 once it is gone (closeHost); its pools' connections close as they free. */
-  private hostGone = new Uint8Array(1024);
+  /** Per pod: 1 once it is gone (closePod); connections from or to it close as they free. */
+  private gone = new Uint8Array(1024);
   private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
@@ -240,16 +240,17 @@ export class ConnectionPools {
     const host = this.ctx.requests.host[r]!;
     this.releaseLegs(r);
     if (s === NO_CONNECTION) return;
-    // The request's row names its pool's host: cheaper than the pool's keys (hot path).
+    // The request's row names its pool's host and client: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
     const v = this.slots.value[s]!;
-    if (isLone(v) && this.hostGone[host] === 0 && this.loneFreed(s, v, model.idleTimeoutNs)) return;
+    const ended = this.gone[host] === 1 || this.gone[this.ctx.requests.client[r]!] === 1;
+    if (isLone(v) && !ended && this.loneFreed(s, v, model.idleTimeoutNs)) return;
     const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
     this.busy[p]!--;
     this.served[p]!++;
-    if (this.hostGone[host] === 1) {
-      // A connection to a gone pod is not reused: it closes as it frees (closeHost).
+    if (ended) {
+      // A connection from or to a gone pod is not reused: it closes as it frees (closePod).
       if (!model.http2) this.idle[p]!++;
       this.closeIdle(p, model.http2);
     } else if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
@@ -444,20 +445,31 @@ export class ConnectionPools {
     const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
     if (waiting !== undefined) this.handOff(p, waiting, model.http2);
-    if (this.hostGone[host] === 1) this.closeIdle(p, model.http2);
+    if (this.gone[host] === 1 || this.gone[this.slots.client(s)] === 1) this.closeIdle(p, model.http2);
     else if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
   }
 
   /**
-   * Pod `host` is gone (world.podGone): its pools are drained. Idle connections to it close now,
-   * busy ones as their responses (or resets) come back, and any that a connect still in flight
-   * opens later closes once it has nothing to carry: opened = closed + open holds throughout.
-   * Requests waiting in its pools fail 503 UF at once (a simplification: no connect to the gone
-   * pod's address will be answered; envoy.md §7 UF), and given-up ones are dropped.
+   * Pod `pod` is gone (world.podGone): the pools towards it and its own sidecar's pools are
+   * drained, both ways the same. Idle connections close now, busy ones as their responses (or
+   * resets) come back, and any that a connect still in flight opens later closes once it has
+   * nothing to carry: opened = closed + open holds throughout. Every entry goes to TIME_WAIT
+   * (the kernel closes a dead process's sockets with a FIN; close()).
    */
-  closeHost(host: number): void {
-    this.ensurePods(host);
-    this.hostGone[host] = 1;
+  closePod(pod: number): void {
+    this.ensurePods(pod);
+    this.gone[pod] = 1;
+    this.closeHost(pod);
+    for (const s of this.slots.poolsOfClient(pod)) this.closeIdleOf(s);
+  }
+
+  /**
+   * Pools towards gone pod `host`. Requests waiting in them fail 503 UF at once (a
+   * simplification: no connect to the gone pod's address will be answered; envoy.md §7 UF), and
+   * given-up ones are dropped. (A gone client's own waiters are its requests' business: the
+   * router ends them as the pod dies.)
+   */
+  private closeHost(host: number): void {
     const service = this.ctx.pods.service[host]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     for (const s of this.slots.poolsOfHost(host, service)) {
@@ -475,6 +487,24 @@ export class ConnectionPools {
       }
       this.closeIdle(p, http2);
     }
+  }
+
+  /** Closes pool s's connections that carry nothing (a lone pool's if it is idle). */
+  private closeIdleOf(s: number): void {
+    const v = this.slots.value[s]!;
+    if (isLone(v) && loneBusy(v)) return; // it closes as it frees (onResponse)
+    const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
+    this.closeIdle(p, this.ctx.services[this.ctx.pods.service[this.slots.host(s)]!]!.connectionPool.http2);
+  }
+
+  /** Open pooled connections from `client` (cold path: tests and inspection). */
+  openFromClient(client: number): number {
+    let n = 0;
+    for (const s of this.slots.poolsOfClient(client)) {
+      const v = this.slots.value[s]!;
+      n += isLone(v) ? 1 : this.open[this.slots.full[s]!]!;
+    }
+    return n;
   }
 
   /** Open pooled connections towards `host` (cold path: tests and inspection). */
@@ -673,10 +703,10 @@ export class ConnectionPools {
     this.inInFlight = grow(this.inInFlight, pod + 1);
     this.appConns = grow(this.appConns, pod + 1);
     this.inboundConns = grow(this.inboundConns, pod + 1);
-    if (pod >= this.hostGone.length) {
+    if (pod >= this.gone.length) {
       const gone = new Uint8Array(this.inboundConns.length);
-      gone.set(this.hostGone);
-      this.hostGone = gone;
+      gone.set(this.gone);
+      this.gone = gone;
     }
   }
 

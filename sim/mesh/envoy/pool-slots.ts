@@ -117,6 +117,20 @@ export class PoolSlots {
     return ids;
   }
 
+  /** The slots of the pools of `client`'s sidecar, by upstream service then host ordinal then worker (cold path). */
+  poolsOfClient(client: number): number[] {
+    const ids: number[] = [];
+    for (let b = client * this.services; b < (client + 1) * this.services && b < this.pairWorkers.length; b++) {
+      const per = this.pairOrdinals[b]!;
+      const used = per * this.pairWorkers[b]!;
+      for (let c = 0; per > 0 && c < this.chunksPerPair; c++) {
+        const first = this.chunkAt[b * this.chunksPerPair + c]! - 1;
+        if (first >= 0) for (let s = first; s < first + used; s++) if (this.value[s] !== 0) ids.push(s);
+      }
+    }
+    return ids;
+  }
+
   /** Bytes held: for the bench's cost per connection. */
   get bytes(): number {
     let n = this.value.byteLength + this.full.byteLength + this.ordinal.byteLength + this.pairWorkers.byteLength + this.pairOrdinals.byteLength;

@@ -8,7 +8,7 @@ import { scenarioFrom } from '../../helpers/scenario.ts';
  * Lone-connection pools (lone-pool.ts) are a memory layout, not a model: a run where every pool
  * has a full record from its first request must be the same run, event for event. The scenarios
  * stress what moves a pool off the lone form: full tables (connects in flight, waiters), short
- * idle timeouts (the wheel, re-queues, closes), killed pods (gone hosts) and bursts (a second
+ * idle timeouts (the wheel, re-queues, closes), killed pods (gone hosts and clients) and bursts (a second
  * request on a busy pool).
  */
 const params = fc.record({
@@ -39,6 +39,7 @@ services:
 workload: [{ to: front, rate: ${p.rate}/s }]
 timeline:
   - { at: ${p.killAtMs}ms, kill: { service: back, count: 1 } }
+  - { at: ${p.killAtMs + 300}ms, kill: { service: front, count: 1 } }
 `;
 }
 

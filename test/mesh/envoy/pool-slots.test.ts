@@ -56,7 +56,7 @@ describe('PoolSlots', () => {
     expect(slots.bytes / used).toBeLessThan(7.5); // + 4 per slot for full records' ids, 0.75 of chunk keys, the rest small
   });
 
-  it("lists each host's pools: exactly the used slots whose triple names it, by client then worker", () => {
+  it("lists each host's pools (by client then worker) and each client's: exactly the used slots whose triple names it", () => {
     fc.assert(
       fc.property(fc.array(triple, { maxLength: 400 }), (calls) => {
         const slots = new PoolSlots([10, 1000, 0]);
@@ -71,6 +71,11 @@ describe('PoolSlots', () => {
           expect(slots.poolsOfHost(host, host % 3)).toEqual(expected.map((m) => m.s));
         }
         expect(slots.poolsOfHost(5000, 0)).toEqual([]);
+        for (const { client } of calls) {
+          const expected = made.filter((m) => m.client === client).map((m) => m.s);
+          expect(slots.poolsOfClient(client).sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+        }
+        expect(slots.poolsOfClient(61)).toEqual([]);
       }),
     );
   });
