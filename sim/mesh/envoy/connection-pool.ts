@@ -153,8 +153,8 @@ export class ConnectionPools {
       return;
     }
     this.poolCount++;
-    if (model.http2 || model.maxRequestsPerConnection > 0) this.dispatchFull(r, this.promote(s), client, host, service, latencyNs);
-    else this.firstRequest(r, s, client, host, service, latencyNs);
+    if (canBeLone(model)) this.firstRequest(r, s, client, host, service, latencyNs);
+    else this.dispatchFull(r, this.promote(s), client, host, service, latencyNs);
   }
 
   /** Request r is a new HTTP/1.1 pool's first: it connects, and if that goes through at once the pool is lone. */
@@ -217,7 +217,7 @@ export class ConnectionPools {
       if (v === 0) this.promote(s);
       return false;
     }
-    if (v === 0 && !this.ctx.services[service]!.connectionPool.http2) {
+    if (v === 0 && canBeLone(this.ctx.services[service]!.connectionPool)) {
       this.countConnected(service);
       this.slots.value[s] = lone(false, false, 0);
     } else this.connected(isLone(v) || v === 0 ? this.promote(s) : this.slots.full[s]!, service);
@@ -727,6 +727,11 @@ export class ConnectionPools {
       this.idleQueued = q;
     }
   }
+}
+
+/** Whether a pool of this model can be lone (lone-pool.ts): HTTP/1.1 with no per-connection request limit. */
+function canBeLone(model: { http2: boolean; maxRequestsPerConnection: number }): boolean {
+  return !model.http2 && model.maxRequestsPerConnection === 0;
 }
 
 function grow<T extends Int32Array | Float64Array>(a: T, min: number): T {

@@ -17,9 +17,11 @@ const params = fc.record({
   rate: fc.integer({ min: 50, max: 400 }),
   killAtMs: fc.integer({ min: 500, max: 3500 }),
   seed: fc.nat(1000),
+  // back's pools: lone-capable, or never lone (a per-connection request limit, HTTP/2).
+  backPool: fc.constantFrom('', ', maxRequestsPerConnection: 3', ', h2UpgradePolicy: UPGRADE'),
 });
 
-type Params = { nfMax: number; idleMs: number; rate: number; killAtMs: number; seed: number };
+type Params = { nfMax: number; idleMs: number; rate: number; killAtMs: number; seed: number; backPool: string };
 
 function yaml(p: Params): string {
   return `
@@ -35,7 +37,7 @@ services:
   back:
     replicas: 4
     app: { serviceTime: { exponential: { mean: 20ms } } }
-    trafficPolicy: { connectionPool: { http: { idleTimeout: ${p.idleMs}ms } } }
+    trafficPolicy: { connectionPool: { http: { idleTimeout: ${p.idleMs}ms${p.backPool} } } }
 workload: [{ to: front, rate: ${p.rate}/s }]
 timeline:
   - { at: ${p.killAtMs}ms, kill: { service: back, count: 1 } }
