@@ -78,7 +78,6 @@ export class ConnectionPools {
   private inboundConns = new Int32Array(1024);
   /** Per pod: 1 once it is gone (closePod); connections from or to it close as they free. */
   private gone = new Uint8Array(1024);
-  private readonly tcpRandom: RandomStream[] = [];
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
   /** Whether full pool p has an entry in the idle wheel. */
@@ -682,7 +681,7 @@ export class ConnectionPools {
   }
 
   private random(pod: number): RandomStream {
-    return (this.tcpRandom[pod] ??= this.ctx.rng.stream(`pod/${this.ctx.pods.names[pod]}/tcp`));
+    return this.ctx.pods.tcpRandom[pod]!;
   }
 
   private ensureRequests(r: number): void {

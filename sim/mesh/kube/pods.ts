@@ -60,6 +60,8 @@ export class PodTable {
   readonly lbRandom: RandomStream[] = [];
   readonly appRandom: RandomStream[] = [];
   readonly netRandom: RandomStream[] = [];
+  /** Per pod: the stream its sidecar picks a worker thread with, per request (connection-pool.ts). */
+  readonly tcpRandom: RandomStream[] = [];
 
   private readonly rng: Rng;
 
@@ -87,9 +89,12 @@ export class PodTable {
     this.restarts[id] = 0;
     this.readySinceNs[id] = -1;
     this.names.push(name);
+    // The client-side streams a request draws from (lb, net, tcp) are made one after another, so
+    // their states share a cache line in the bank (NOTE hot path; draws depend on names only).
     this.lbRandom.push(this.rng.stream(`pod/${name}/lb`));
-    this.appRandom.push(this.rng.stream(`pod/${name}/app`));
     this.netRandom.push(this.rng.stream(`pod/${name}/net`));
+    this.tcpRandom.push(this.rng.stream(`pod/${name}/tcp`));
+    this.appRandom.push(this.rng.stream(`pod/${name}/app`));
     return id;
   }
 
