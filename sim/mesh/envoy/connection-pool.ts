@@ -129,8 +129,6 @@ export class ConnectionPools {
       this.outLeg[request] = 1;
       this.localLeg(client, this.outInFlight, this.appConns);
     }
-    // The sidecar -> app leg at the host: per attempt, since each attempt reaches its own host.
-    this.localLeg(host, this.inInFlight, this.inboundConns);
     const workers = this.workersOf(client);
     const worker = workers === 1 ? 0 : this.random(client).nextU32() % workers;
     const service = pods.service[host]!;
@@ -236,9 +234,9 @@ export class ConnectionPools {
     const s = this.reqSlot[r]!;
     if (s === NOT_OURS) return;
     this.reqSlot[r] = NOT_OURS;
+    if (s === NO_CONNECTION) return; // it never went out: a pool failed it while it waited
     const host = this.ctx.requests.host[r]!;
     this.releaseLegs(r);
-    if (s === NO_CONNECTION) return;
     // The request's row names its pool's host and client: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
@@ -260,7 +258,7 @@ export class ConnectionPools {
     } else if (!model.http2) {
       this.idle[p]!++;
       const waiting = this.pending.get(p);
-      if (waiting !== undefined) this.handOff(p, waiting, false);
+      if (waiting !== undefined) this.handOff(p, waiting, false, 1);
     }
     if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
   }
@@ -389,7 +387,8 @@ export class ConnectionPools {
 
   /**
    * The local legs' in-flight counts are conserved: each pod's count is the number of requests
-   * this layer holds (dispatched and not yet answered or dropped) that use that leg.
+   * this layer holds that use that leg (outbound: dispatched and not yet ended; inbound: on a
+   * connection and not yet answered).
    */
   private inFlightProblems(): string[] {
     const rq = this.ctx.requests;
@@ -397,7 +396,7 @@ export class ConnectionPools {
     const inbound = new Int32Array(n);
     const outbound = new Int32Array(n);
     for (let r = 0; r < this.reqSlot.length; r++) {
-      if (this.reqSlot[r] !== NOT_OURS) inbound[rq.host[r]!]!++;
+      if (this.reqSlot[r]! >= 0) inbound[rq.host[r]!]!++;
       if (this.outLeg[r] === 1) outbound[rq.client[r]!]!++;
     }
     const problems: string[] = [];
@@ -443,7 +442,8 @@ export class ConnectionPools {
     this.connected(p, service);
     const model = this.ctx.services[service]!.connectionPool;
     const waiting = this.pending.get(p);
-    if (waiting !== undefined) this.handOff(p, waiting, model.http2);
+    // The SYN that got through was sent just now: SYN, SYN-ACK, then the request (3 one-way trips).
+    if (waiting !== undefined) this.handOff(p, waiting, model.http2, 3);
     if (this.gone[host] === 1 || this.gone[this.slots.client(s)] === 1) this.closeIdle(p, model.http2);
     else if (this.busy[p] === 0) this.wentIdle(p, model.idleTimeoutNs);
   }
@@ -532,13 +532,13 @@ export class ConnectionPools {
    * next waiter still wanted gets it (HTTP/2: every such waiter). Waiters given up meanwhile are
    * dropped, not sent (no orphaned work from a pool); with none left the connection stays idle.
    */
-  private handOff(p: number, waiting: number[], http2: boolean): void {
+  private handOff(p: number, waiting: number[], http2: boolean, trips: number): void {
     while (waiting.length > 0) {
       const r = waiting.shift()!;
       const gen = waiting.shift()!;
       if (!this.stillWanted(r, gen)) continue;
       this.take(p, http2);
-      this.sendWaiting(r, p);
+      this.sendWaiting(r, p, trips);
       if (!http2) break;
     }
     if (waiting.length === 0) this.pending.delete(p);
@@ -553,8 +553,7 @@ export class ConnectionPools {
     const rq = this.ctx.requests;
     if (rq.gen[r] !== gen) return false; // recycled: no longer this pool's waiter
     if (rq.clientState[r] === CLIENT_OPEN) return true;
-    this.reqSlot[r] = NOT_OURS;
-    this.releaseLegs(r);
+    this.reqSlot[r] = NOT_OURS; // a waiter holds no connection and no inbound leg
     rq.upState[r] = UP_DONE;
     rq.release(r);
     return false;
@@ -605,17 +604,22 @@ export class ConnectionPools {
     this.busy[p]!++;
   }
 
-  /** Request r goes out on a connection of pool slot s. */
+  /**
+   * Request r goes out on a connection of pool slot s. It takes the sidecar -> app leg at its
+   * host now, per attempt (each attempt reaches its own host; conntrack.md §3.2), not while it
+   * waits for a connect: a request that never gets out never reaches the host's app.
+   */
   private send(r: number, s: number, delayNs: number): void {
+    this.localLeg(this.ctx.requests.host[r]!, this.inInFlight, this.inboundConns);
     this.reqSlot[r] = s;
     this.onSent(r);
     this.ctx.sim.postAfter(delayNs, EventKind.REQUEST_ARRIVE, r, this.ctx.requests.gen[r]!);
   }
 
-  private sendWaiting(r: number, p: number): void {
+  /** Waiter r goes out on pool p's connection after `trips` one-way trips (1 on a freed connection, 3 through a new handshake). */
+  private sendWaiting(r: number, p: number, trips: number): void {
     const rq = this.ctx.requests;
-    // The handshake just completed (or a connection freed): one more one-way trip for the request.
-    this.send(r, this.slotOf[p]!, this.ctx.network.latencyNs(rq.client[r]!, rq.host[r]!));
+    this.send(r, this.slotOf[p]!, trips * this.ctx.network.latencyNs(rq.client[r]!, rq.host[r]!));
   }
 
   private wait(p: number, r: number): void {
