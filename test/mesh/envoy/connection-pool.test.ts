@@ -4,6 +4,7 @@ import { World } from '../../../sim/mesh/world.ts';
 import { runScenario } from '../../../sim/run/index.ts';
 import { conntrackCsv } from '../../../sim/run/documents.ts';
 import { scenarioFrom } from '../../helpers/scenario.ts';
+import { podsOf } from '../../helpers/world-pods.ts';
 
 /**
  * conntrack.md §3.4 from the model's own counting: every pool of every (client, host, worker)
@@ -13,14 +14,8 @@ function staticCounts(yaml: string, clientService: string, serverService: string
   const world = new World(scenarioFrom(yaml), 1);
   const { pods } = world.ctx;
   const pools = world.connections!.pools;
-  const byService = (name: string) => {
-    const s = world.services.findIndex((x) => x.name === name);
-    const ids: number[] = [];
-    for (let p = 0; p < pods.count; p++) if (pods.service[p] === s) ids.push(p);
-    return ids;
-  };
-  const clients = byService(clientService);
-  const servers = byService(serverService);
+  const clients = podsOf(world, clientService);
+  const servers = podsOf(world, serverService);
   const workers = world.services[pods.service[clients[0]!]!]!.lifecycle.workers;
   let opened = 0;
   for (const c of clients) {

@@ -3,6 +3,7 @@ import type { AccessLogRecord } from '../../../sim/mesh/index.ts';
 import { CT_SYN_SENT } from '../../../sim/mesh/linux/conntrack-states.ts';
 import { World } from '../../../sim/mesh/world.ts';
 import { scenarioFrom } from '../../helpers/scenario.ts';
+import { podsOf } from '../../helpers/world-pods.ts';
 
 /**
  * back's node host table is full of abandoned SYN_SENT entries until they expire at about 1.5 s
@@ -28,10 +29,8 @@ describe('a connect that gets through on a retransmitted SYN (conntrack.md §2.1
     const world = new World(s, s.seed, { accessLog: (r) => log.push(r), checkInvariants: true });
     const { pods } = world.ctx;
     const tables = world.connections!.pools.tables;
-    const back = world.services.findIndex((x) => x.name === 'back');
-    const backPod = Array.from({ length: pods.count }, (_, p) => p).find((p) => pods.service[p] === back)!;
-    const front = world.services.findIndex((x) => x.name === 'front');
-    const frontPod = Array.from({ length: pods.count }, (_, p) => p).find((p) => pods.service[p] === front)!;
+    const [backPod] = podsOf(world, 'back') as [number];
+    const [frontPod] = podsOf(world, 'front') as [number];
     expect(pods.node[frontPod]).not.toBe(pods.node[backPod]);
     const t = tables.hostTable(pods.node[backPod]!);
     // Abandoned SYN_SENT entries: in the expiry wheel, nothing holds them.
