@@ -1,6 +1,9 @@
 import { ConnectionRecorder, type ConnectionSeries } from '../metrics/index.ts';
 import type { MeshContext } from './context.ts';
 import { ConnectionPools, type UpstreamFailure } from './envoy/connection-pool.ts';
+import type { ConfigVersion } from './envoy/endpoints.ts';
+import { RemovedHosts } from './envoy/removed-hosts.ts';
+import { INGRESS_SERVICE } from './kube/pods.ts';
 import { EventKind } from './event-kinds.ts';
 import { CT_STATE_NAMES, CT_STATES } from './linux/conntrack-states.ts';
 import type { ConntrackTables } from './linux/conntrack-tables.ts';
@@ -27,6 +30,8 @@ export interface ConnectionsResult {
   connectsWaitingAtEnd: number;
   localLegs: number;
   pools: number;
+  /** Pools drained: their host left the proxy's host set, failed active HC or was ejected (envoy.md §2.3 item 8). */
+  poolsDrained: number;
   /** Bytes of pool and table state (typed arrays), for the bench's cost per connection. */
   stateBytes: number;
   /**
@@ -50,6 +55,9 @@ export class Connections {
   private closedIntervals = 0;
   private readonly peakSeen: Int32Array;
   private readonly nodeDrops: Float64Array;
+  /** Per client service + 1 (0: the ingress gateway): the upstreams that share istiod's snapshot (no own host set). */
+  private readonly sharedTargets: number[][];
+  private readonly removed = new RemovedHosts();
 
   constructor(ctx: MeshContext, fail: UpstreamFailure) {
     this.ctx = ctx;
@@ -60,6 +68,25 @@ export class Connections {
     this.recorder = new ConnectionRecorder(ctx.metrics.intervals, nodes, ctx.services.map((s) => s.name));
     this.peakSeen = new Int32Array(nodes);
     this.nodeDrops = new Float64Array(nodes);
+    const gateway = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
+    const targets = [gateway, ...ctx.services.map((s) => [...s.calls.map((c) => c.target), ...s.lifecycle.startupCalls.map((c) => c.target)])];
+    this.sharedTargets = targets.map((ts) => [...new Set(ts)].filter((t) => !ctx.services[t]!.healthManaged));
+  }
+
+  /**
+   * `proxy` routes with `config` from now on, instead of `previous`: hosts gone from a shared
+   * snapshot are removed from its set at once (envoy.md §2.3 item 2), and its pools towards them
+   * drain (DrainAndDelete, §2.3 item 8). Clusters with their own host set drain from there.
+   */
+  onConfigApplied(proxy: number, config: ConfigVersion, previous: ConfigVersion | undefined): void {
+    if (previous === undefined) return;
+    const service = this.ctx.pods.service[proxy]!;
+    for (const s of this.sharedTargets[service === INGRESS_SERVICE ? 0 : service + 1]!) {
+      const old = previous.snapshots[s];
+      const next = config.snapshots[s];
+      if (old === undefined || next === undefined || old === next) continue;
+      for (const host of this.removed.between(old, next)) this.pools.drainHost(proxy, host);
+    }
   }
 
   start(): void {
@@ -134,6 +161,7 @@ export class Connections {
       connectsWaitingAtEnd: p.tcp.waiting,
       localLegs: p.localLegs,
       pools: p.poolCount,
+      poolsDrained: p.poolsDrained,
       stateBytes: p.bytes + t.bytes,
       services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, destroyed: p.cxDestroyed[i]!, openAtEnd: p.cxActive[i]! })),
       series: this.recorder.series,

@@ -136,7 +136,10 @@ export class World {
     this.censusCounts = new Float64Array(series.length);
     this.options = options;
     this.health = new HostHealth(this.ctx, !options.eagerHealthChecks);
-    this.configs.onApplied = (p, c, steady) => this.health.onConfigApplied(p, c, steady);
+    this.configs.onApplied = (p, c, steady, previous) => {
+      this.health.onConfigApplied(p, c, steady);
+      this.connections?.onConfigApplied(p, c, previous);
+    };
     this.configs.onDropped = (p) => this.health.dropProxy(p);
     this.router = new Router(this.ctx, this.configs, this.health);
     this.app = new AppServer(this.ctx, this.router);
@@ -149,6 +152,11 @@ export class World {
       // envoy.md §4.3: the per-try timer starts when the pool puts the request on a connection.
       this.router.pooledConnections = true;
       connections.pools.onSent = (a) => this.router.onAttemptSent(a);
+      connections.pools.mayWait = (a) => this.router.mayWaitForConnection(a);
+      connections.pools.onOverflow = (a) => this.router.poolOverflow(a);
+      this.router.resetUpstream = (a) => connections.pools.onReset(a);
+      // envoy.md §2.3 item 8: hosts leaving a proxy's own set, failing HC or ejected drain its pools to them.
+      this.health.drainHost = (proxy, pod) => connections.pools.drainHost(proxy, pod);
       this.connections = connections;
     }
     this.kubelet = new Kubelet(this.ctx, {
@@ -156,6 +164,8 @@ export class World {
       disconnectProxy: (pod) => this.istiod.disconnect(pod),
       abortInbound: (pod) => this.app.abortJobs(pod),
       abortOutbound: (pod) => this.router.abortOutbound(pod),
+      // Envoy's sockets close with its process, before the pod is gone (the app may still run).
+      sidecarExited: (pod) => this.connections?.pools.closePod(pod),
       sendStartupCall: (pod, i) => this.sendStartupCall(pod, i),
       podChanged: (pod) => this.podChanged(pod),
       podGone: (pod) => this.podGone(pod),

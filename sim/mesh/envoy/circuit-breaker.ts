@@ -39,8 +39,13 @@ export function compileCircuitBreaker(pool: ConnectionPoolParsed, budget: { perc
 export class ClusterResources {
   /** Upstream requests in flight (attached to a connection): rq_active of the cluster. */
   active = new Int32Array(1024);
-  /** Requests waiting for a connection (max_connections reached). */
+  /**
+   * Requests waiting for a connection: in the router's FIFO (max_connections reached), or in a
+   * connection pool waiting for a connect (upstream_rq_pending_active).
+   */
   pending = new Int32Array(1024);
+  /** Of those, the ones in a pool waiting for a connect: each HTTP/1.1 one has a connection coming. */
+  connecting = new Int32Array(1024);
   /** Retries scheduled and not yet resolved (retries().inc() .. resetRetry(), §4.4). */
   retries = new Int32Array(1024);
   /** FIFO of pending attempt rows per cell (head, tail); NONE = -1. */
@@ -53,6 +58,7 @@ export class ClusterResources {
     while (n <= cell) n *= 2;
     this.active = grow(this.active, n, 0);
     this.pending = grow(this.pending, n, 0);
+    this.connecting = grow(this.connecting, n, 0);
     this.retries = grow(this.retries, n, 0);
     this.pendingHead = grow(this.pendingHead, n, -1);
     this.pendingTail = grow(this.pendingTail, n, -1);

@@ -56,6 +56,11 @@ export class ClusterHealth implements ClusterHosts {
   load: PriorityLoad;
   /** Hosts removed because they failed HC while pending removal (current Envoy). */
   removedAfterHcFail = 0;
+  /**
+   * Drains this proxy's connection pools towards a pod (envoy.md §2.3 item 8): called as a host
+   * leaves the set, fails active HC, or is ejected. host-health.ts points it at the pools.
+   */
+  drain: (proxy: number, pod: number) => void = () => {};
   /** Bumped on every host-set change (the census caches per cluster by it). */
   changes = 0;
   censusKey = -1;
@@ -175,6 +180,8 @@ export class ClusterHealth implements ClusterHosts {
     let rebuild = t === Transition.CHANGED;
     if (result === HcResult.OK && this.od?.onHealthCheckSuccess(slot, nowNs)) rebuild = true;
     const f = this.flags[slot]!;
+    // envoy.md §2.3 item 8: a host that turns FAILED_ACTIVE_HC has its pools drained (DrainExistingConnections).
+    if (t === Transition.CHANGED && f & HealthFlag.FAILED_ACTIVE_HC) this.drain(this.proxy, this.pods[slot]!);
     if (t === Transition.CHANGED && !this.config.legacyRemoval && f & HealthFlag.FAILED_ACTIVE_HC && f & HealthFlag.PENDING_DYNAMIC_REMOVAL) {
       this.removeHost(slot);
       this.removedAfterHcFail++;
@@ -220,7 +227,14 @@ export class ClusterHealth implements ClusterHosts {
     return slot;
   }
 
+  /** Outlier detection ejected the host in `slot`: its pools drain (envoy.md §2.3 item 8, §3.2). */
+  onEjected(slot: number): void {
+    this.drain(this.proxy, this.pods[slot]!);
+  }
+
+  /** The host leaves the set: its pools drain (DrainAndDelete, envoy.md §2.3 item 8). */
   private removeHost(slot: number): void {
+    this.drain(this.proxy, this.pods[slot]!);
     this.od?.removeHost(slot);
     this.slotByIndex[this.podIndex.find(this.pods[slot]!)] = -1;
     this.pods[slot] = -1;

@@ -17,6 +17,8 @@ import { Detail } from './response-details.ts';
 const NOT_OURS = -1;
 /** reqSlot[r]: dispatched, but it holds no connection (waiting, or failed). */
 const NO_CONNECTION = -2;
+/** reqSlot[r]: its stream was reset on its connection, which closed; it still holds its inbound leg until the host answers. */
+const RESET = -3;
 
 export type UpstreamFailure = (r: number, code: number, flags: number, fromPod: number, detail: number) => void;
 
@@ -48,6 +50,10 @@ export class ConnectionPools {
    * upstream stream, which starts its per-try timer). world.ts points it at the router.
    */
   onSent: (r: number) => void = () => {};
+  /** Whether request r, finding no ready connection, may wait for one (max_pending_requests; the router). */
+  mayWait: (r: number) => boolean = () => true;
+  /** Request r may not wait: the router ends it with 503 UO (envoy.md §5). */
+  onOverflow: (r: number) => void = () => {};
   readonly slots: PoolSlots;
   /** Pools created (triples used at least once). */
   poolCount = 0;
@@ -60,6 +66,13 @@ export class ConnectionPools {
   private connecting = new Int32Array(1024);
   private served = new Int32Array(1024);
   private idleSinceNs = new Float64Array(1024);
+  /**
+   * Draining connections (envoy.md §2.3 item 8): open, carrying a stream, never reused, closed
+   * once free. HTTP/1.1: one per busy connection at the drain; HTTP/2: the one connection.
+   */
+  private draining = new Int32Array(1024);
+  /** HTTP/2: streams still on the draining connection (the next responses are theirs). */
+  private drainStreams = new Int32Array(1024);
   /**
    * Requests waiting for a connection, per pool that has any (rare: only while a connect waits),
    * as pairs (request id, its generation then).
@@ -76,7 +89,7 @@ export class ConnectionPools {
   private inInFlight = new Int32Array(1024);
   private appConns = new Int32Array(1024);
   private inboundConns = new Int32Array(1024);
-  /** Per pod: 1 once it is gone (closePod); connections from or to it close as they free. */
+  /** Per pod: 1 once its Envoy has exited or it is gone (closePod); connections from or to it close as they free. */
   private gone = new Uint8Array(1024);
   private readonly connectLines: DelayLine[];
   private readonly idleWheel: IdleWheel;
@@ -88,6 +101,8 @@ export class ConnectionPools {
   readonly cxConnectFail: Float64Array;
   readonly cxActive: Float64Array;
   readonly cxDestroyed: Float64Array;
+  /** Pools drained because their host left the proxy's host set or turned unhealthy (envoy.md §2.3 item 8). */
+  poolsDrained = 0;
   /** Pooled connections opened, closed, and local legs opened, over the run. */
   opened = 0;
   closed = 0;
@@ -156,6 +171,11 @@ export class ConnectionPools {
 
   /** Request r is a new HTTP/1.1 pool's first: it connects, and if that goes through at once the pool is lone. */
   private firstRequest(r: number, s: number, client: number, host: number, service: number, latencyNs: number): void {
+    // No ready connection: the stream may wait only below max_pending_requests (envoy.md §5).
+    if (!this.mayWait(r)) {
+      this.promote(s); // the pool exists, with no connection
+      return this.onOverflow(r);
+    }
     const a = this.connect(s, client, host, service);
     if (a === CONNECTED) {
       this.countConnected(service);
@@ -174,11 +194,12 @@ export class ConnectionPools {
   private dispatchFull(r: number, p: number, client: number, host: number, service: number, latencyNs: number): void {
     const s = this.slotOf[p]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
-    if (http2 ? this.open[p]! > 0 : this.idle[p]! > 0) {
+    if (http2 ? this.open[p]! > this.draining[p]! : this.idle[p]! > 0) {
       this.take(p, http2);
       this.send(r, s, latencyNs);
       return;
     }
+    if (!this.mayWait(r)) return this.onOverflow(r);
     this.reqSlot[r] = NO_CONNECTION;
     // HTTP/2: one connection per pool; HTTP/1.1: a connection per waiting request.
     const wanted = http2 ? 1 : (this.pending.get(p)?.length ?? 0) / 2 + 1;
@@ -237,6 +258,7 @@ export class ConnectionPools {
     if (s === NO_CONNECTION) return; // it never went out: a pool failed it while it waited
     const host = this.ctx.requests.host[r]!;
     this.releaseLegs(r);
+    if (s === RESET) return; // its connection closed at the reset
     // The request's row names its pool's host and client: cheaper than the pool's keys (hot path).
     const service = this.ctx.pods.service[host]!;
     const model = this.ctx.services[service]!.connectionPool;
@@ -246,11 +268,19 @@ export class ConnectionPools {
     const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
     this.busy[p]!--;
     this.served[p]!++;
+    // A draining connection closes as it frees instead of going back to the pool (envoy.md §2.3 item 8).
+    const drained = this.draining[p]! > 0 && this.drainedFree(p, model.http2);
     if (ended) {
       // A connection from or to a gone pod is not reused: it closes as it frees (closePod).
-      if (!model.http2) this.idle[p]!++;
+      if (!model.http2 && !drained) this.idle[p]!++;
       this.closeIdle(p, model.http2);
-    } else if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
+    } else if (!drained) this.backToPool(p, model);
+    if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /** A freed connection of pool p is reused: the next waiter gets it, or it idles (or closes at maxRequestsPerConnection). */
+  private backToPool(p: number, model: { http2: boolean; maxRequestsPerConnection: number }): void {
+    if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
       this.served[p] = 0;
       // close() takes an HTTP/1.1 connection from the idle ones: this one just became idle.
       if (!model.http2) this.idle[p]!++;
@@ -260,7 +290,88 @@ export class ConnectionPools {
       const waiting = this.pending.get(p);
       if (waiting !== undefined) this.handOff(p, waiting, false, 1);
     }
+  }
+
+  /**
+   * The client's Envoy reset attempt r's stream before its response came (a per-try or route
+   * timeout, or the caller gave up). An HTTP/1.1 connection cannot drop one request, so Envoy
+   * closes it (StreamWrapper::onResetStream, source/common/http/http1/conn_pool.cc); an HTTP/2
+   * stream is reset alone and its connection stays. Either way the stream's slot is free now;
+   * the host's answer, when it comes, finds no connection. Entries go to TIME_WAIT (close()).
+   */
+  onReset(r: number): void {
+    if (r >= this.reqSlot.length) return;
+    const s = this.reqSlot[r]!;
+    if (s < 0) return; // not on a connection: a waiter is dropped when its turn comes
+    this.reqSlot[r] = RESET;
+    const host = this.ctx.requests.host[r]!;
+    const model = this.ctx.services[this.ctx.pods.service[host]!]!.connectionPool;
+    const v = this.slots.value[s]!;
+    const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
+    this.busy[p]!--;
+    if (model.http2) {
+      if (this.drainStreams[p]! > 0 && --this.drainStreams[p]! === 0) {
+        this.draining[p]!--;
+        this.close(p, 1);
+      }
+    } else {
+      if (this.draining[p]! > 0) this.draining[p]!--;
+      this.idle[p]!++;
+      this.close(p, 1);
+    }
+    if (this.gone[host] === 1 || this.gone[this.ctx.requests.client[r]!] === 1) this.closeIdle(p, model.http2);
     if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /**
+   * A response came back on pool p, which has draining connections. Simplification (README): the
+   * pool counts connections, not which stream rides which, so the first responses after a drain
+   * are taken to be the draining connections' own. HTTP/1.1: that connection closes. HTTP/2: the
+   * draining connection closes with its last stream. True if the response was a draining one's.
+   */
+  private drainedFree(p: number, http2: boolean): boolean {
+    if (!http2) {
+      this.draining[p]!--;
+      this.idle[p]!++;
+      this.close(p, 1);
+      return true;
+    }
+    if (this.drainStreams[p] === 0) return false;
+    if (--this.drainStreams[p]! === 0) {
+      this.draining[p]!--;
+      this.close(p, 1);
+    }
+    return true;
+  }
+
+  /**
+   * Envoy drains `client`'s pools towards `host` on every worker (envoy.md §2.3 item 8): when the
+   * host leaves the proxy's host set (DrainAndDelete) or turns unhealthy through active HC or
+   * outlier detection (DrainExistingConnections). Idle connections close now; busy ones carry
+   * their stream to its end and close then, never reused; requests waiting for a connect keep
+   * waiting (conn_pool_base.cc drainConnectionsImpl). A later request to the host opens a new
+   * connection. The pool record stays (pools are never deleted here; README).
+   */
+  drainHost(client: number, host: number): void {
+    if (client >= this.gone.length || host >= this.gone.length || this.gone[client] === 1 || this.gone[host] === 1) return;
+    const service = this.ctx.pods.service[host]!;
+    const http2 = this.ctx.services[service]!.connectionPool.http2;
+    const workers = this.workersOf(client);
+    for (let w = 0; w < workers; w++) {
+      const s = this.slots.peek(client, host, service, w);
+      if (s < 0 || this.slots.value[s] === 0) continue;
+      const v = this.slots.value[s]!;
+      const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
+      if (this.open[p]! - this.draining[p]! === 0) continue; // nothing to drain
+      this.poolsDrained++;
+      this.closeIdle(p, http2);
+      if (http2) {
+        if (this.open[p]! > this.draining[p]!) {
+          this.draining[p]!++;
+          this.drainStreams[p] = this.busy[p]!;
+        }
+      } else this.draining[p] = this.busy[p]!;
+    }
   }
 
   /** Envoy's connect timeout for attempt a ran out: the socket closes (conntrack.md §2.2). */
@@ -378,8 +489,9 @@ export class ConnectionPools {
   poolProblems(): string[] {
     const problems: string[] = [];
     for (let p = 0; p < this.fullCount && problems.length < 10; p++) {
-      if (this.open[p]! < 0 || this.idle[p]! < 0 || this.busy[p]! < 0 || this.connecting[p]! < 0 || this.idle[p]! > this.open[p]!) {
-        problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}`);
+      const badDrain = this.draining[p]! < 0 || this.draining[p]! > this.open[p]! || this.drainStreams[p]! > this.busy[p]!;
+      if (this.open[p]! < 0 || this.idle[p]! < 0 || this.busy[p]! < 0 || this.connecting[p]! < 0 || this.idle[p]! > this.open[p]! || badDrain) {
+        problems.push(`pool ${p}: open ${this.open[p]}, idle ${this.idle[p]}, busy ${this.busy[p]}, connecting ${this.connecting[p]}, draining ${this.draining[p]}`);
       }
     }
     return problems.concat(this.inFlightProblems());
@@ -396,7 +508,7 @@ export class ConnectionPools {
     const inbound = new Int32Array(n);
     const outbound = new Int32Array(n);
     for (let r = 0; r < this.reqSlot.length; r++) {
-      if (this.reqSlot[r]! >= 0) inbound[rq.host[r]!]!++;
+      if (this.reqSlot[r]! >= 0 || this.reqSlot[r] === RESET) inbound[rq.host[r]!]!++;
       if (this.outLeg[r] === 1) outbound[rq.client[r]!]!++;
     }
     const problems: string[] = [];
@@ -409,7 +521,8 @@ export class ConnectionPools {
 
   /** Bytes of pool state, for the bench's cost per connection. */
   get bytes(): number {
-    return this.slots.bytes + 7 * this.open.byteLength + this.idleQueued.byteLength;
+    const records = [this.slotOf, this.open, this.idle, this.busy, this.connecting, this.served, this.idleSinceNs, this.draining, this.drainStreams];
+    return this.slots.bytes + records.reduce((n, a) => n + a.byteLength, 0) + this.idleQueued.byteLength;
   }
 
   /** A connect for pool s: CONNECTED, or the attempt now waiting on a retransmit (the caller tracks it). */
@@ -449,14 +562,15 @@ export class ConnectionPools {
   }
 
   /**
-   * Pod `pod` is gone (world.podGone): the pools towards it and its own sidecar's pools are
-   * drained, both ways the same. Idle connections close now, busy ones as their responses (or
+   * Pod `pod`'s Envoy exited (world: sidecarExited), or the pod is gone (world.podGone), whichever
+   * comes first: the pools towards it and its own sidecar's pools are drained, both ways the same. Idle connections close now, busy ones as their responses (or
    * resets) come back, and any that a connect still in flight opens later closes once it has
    * nothing to carry: opened = closed + open holds throughout. Every entry goes to TIME_WAIT
    * (the kernel closes a dead process's sockets with a FIN; close()).
    */
   closePod(pod: number): void {
     this.ensurePods(pod);
+    if (this.gone[pod] === 1) return; // its sidecar exited first: drained then
     this.gone[pod] = 1;
     this.closeHost(pod);
     for (const s of this.slots.poolsOfClient(pod)) this.closeIdleOf(s);
@@ -637,7 +751,8 @@ export class ConnectionPools {
     const service = this.ctx.pods.service[host]!;
     const http2 = this.ctx.services[service]!.connectionPool.http2;
     this.open[p]! -= n;
-    if (!http2 || this.open[p] === 0) this.idle[p] = Math.max(0, this.idle[p]! - n);
+    // HTTP/2's idle count follows its open connections (a stream never takes it).
+    this.idle[p] = http2 ? Math.min(this.idle[p]!, this.open[p]!) : Math.max(0, this.idle[p]! - n);
     this.closed += n;
     this.cxActive[service]! -= n;
     this.cxDestroyed[service]! += n;
@@ -722,6 +837,8 @@ export class ConnectionPools {
     this.connecting = grow(this.connecting, need);
     this.served = grow(this.served, need);
     this.idleSinceNs = grow(this.idleSinceNs, need);
+    this.draining = grow(this.draining, need);
+    this.drainStreams = grow(this.drainStreams, need);
     if (need > this.idleQueued.length) {
       let n = this.idleQueued.length;
       while (n < need) n *= 2;

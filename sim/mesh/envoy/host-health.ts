@@ -69,6 +69,9 @@ export class HostHealth {
     this.odRandom = ctx.rng.stream('envoy/outlier-detection');
   }
 
+  /** Drains a proxy's pools towards a host (connection-pool.ts drainHost; world.ts sets it with connection tracking on). */
+  drainHost: (proxy: number, pod: number) => void = () => {};
+
   /** Bumped whenever a pod is gone (the census's undead count depends on it). */
   goneEpoch = 0;
 
@@ -303,6 +306,7 @@ export class HostHealth {
     const id = this.clusters.length;
     const cluster = new ClusterHealth(id, proxy, service, this.ctx.services[service]!.health, this.odRandom, (this.views[service] ??= new SharedViews()), (this.podIndexes[service] ??= new PodIndex()));
     cluster.hadTraffic = steady;
+    cluster.drain = (p, pod) => this.drainHost(p, pod);
     this.clusters.push(cluster);
     const cell = proxy * this.managed.length + this.managedIndex[service]!;
     if (cell >= this.clusterOf.length) {

@@ -113,6 +113,8 @@ export type Origin = (typeof Origin)[keyof typeof Origin];
 
 export interface HostFlagsHolder {
   flags: Uint16Array;
+  /** Called as the host in `slot` is ejected (its pools drain: envoy.md §2.3 item 8). */
+  onEjected?(slot: number): void;
 }
 
 const UNSET = -1;
@@ -224,6 +226,7 @@ export class OutlierDetector {
     }
     if (!this.enforced(enforcing)) return false;
     flags[slot] = flags[slot]! | HealthFlag.FAILED_OUTLIER_CHECK;
+    this.holder.onEjected?.(slot);
     this.ejectionsActive++;
     this.ejectionsTotal++;
     this.lastEjectNs[slot] = nowNs;

@@ -75,6 +75,17 @@ export class PoolSlots {
     return first + (ord - c * per) * workers + worker;
   }
 
+  /** The triple's slot if its pool's chunk exists, else -1 (allocates nothing: cold paths). */
+  peek(client: number, host: number, service: number, worker: number): number {
+    const ord = host < this.ordinal.length ? this.ordinal[host]! : -1;
+    const b = client * this.services + service;
+    if (ord < 0 || b >= this.pairWorkers.length || this.pairOrdinals[b] === 0) return -1;
+    const per = this.pairOrdinals[b]!;
+    const c = (ord / per) | 0;
+    const first = c < this.chunksPerPair ? this.chunkAt[b * this.chunksPerPair + c]! - 1 : -1;
+    return first < 0 ? -1 : first + (ord - c * per) * this.pairWorkers[b]! + worker;
+  }
+
   /** Slot s now names full record p. */
   makeFull(s: number, p: number): void {
     this.value[s] = FULL;

@@ -8,8 +8,11 @@ import type { ConfigVersion, EndpointSnapshot } from './endpoints.ts';
 export class ProxyConfigs {
   private readonly applied: (ConfigVersion | undefined)[] = [];
   private appliedAt = new Float64Array(1024);
-  /** Called after every apply; `steady` for the configs of proxies running before the run. */
-  onApplied: (proxy: number, config: ConfigVersion, steady: boolean) => void = () => {};
+  /**
+   * Called after every apply; `steady` for the configs of proxies running before the run;
+   * `previous` is the config the proxy routed with until now.
+   */
+  onApplied: (proxy: number, config: ConfigVersion, steady: boolean, previous: ConfigVersion | undefined) => void = () => {};
   onDropped: (proxy: number) => void = () => {};
 
   /** The snapshot of `service` that `proxy` routes with, or undefined before its first config. */
@@ -27,10 +30,11 @@ export class ProxyConfigs {
   }
 
   apply(proxy: number, config: ConfigVersion, nowNs: number, steady = false): void {
+    const previous = this.applied[proxy];
     this.applied[proxy] = config;
     this.appliedAt = grownFor(this.appliedAt, proxy);
     this.appliedAt[proxy] = nowNs;
-    this.onApplied(proxy, config, steady);
+    this.onApplied(proxy, config, steady, previous);
   }
 
   /** A proxy that is gone no longer pins its version in memory. */

@@ -10,6 +10,7 @@ import {
   PREV_HOSTS,
   ROW_ATTEMPT,
   ROW_REQUEST,
+  UP_CONNECTING,
   UP_DONE,
   UP_IN_FLIGHT,
   UP_NOT_SENT,
@@ -72,6 +73,11 @@ export class Router {
    * the wire as soon as it is dispatched.
    */
   pooledConnections = false;
+  /**
+   * The attempt's stream is reset while its request is out (timeout, or the caller gave up): with
+   * connection pools, its HTTP/1.1 connection closes (world.ts points this at the pools).
+   */
+  resetUpstream: (a: number) => void = () => {};
   private readonly configs: ProxyConfigs;
   /** Circuit-breaker counts per (proxy, cluster) cell (envoy.md §5). */
   private readonly resources = new ClusterResources();
@@ -162,7 +168,8 @@ export class Router {
       // envoy.md §5: HTTP/1.1 pools carry one request per connection, so with max_connections
       // busy a request waits as pending (max_pending_requests); an HTTP/2 pool multiplexes, so
       // only max_requests caps its requests in flight.
-      if (!svc.connectionPool.http2 && res.active[cell]! >= breaker.maxConnections) {
+      // Connections: requests on one, and (with pools) requests whose own connect is under way.
+      if (!svc.connectionPool.http2 && res.active[cell]! + res.connecting[cell]! >= breaker.maxConnections) {
         if (res.pending[cell]! >= breaker.maxPendingRequests) return this.overflow(r);
         queue = true;
       } else if (res.active[cell]! >= breaker.maxRequests) return this.overflow(r);
@@ -212,9 +219,17 @@ export class Router {
     const client = rq.client[a]!;
     const host = rq.host[a]!;
     const svc = this.ctx.services[rq.service[a]!]!;
-    rq.upState[a] = UP_IN_FLIGHT;
-    this.active.add(client, host, 1);
-    this.resources.active[cell]!++;
+    if (this.pooledConnections) {
+      // envoy.md §5: the stream is pending until its pool attaches it to a connection
+      // (onAttemptSent); only then does it count in rq_active, which least request reads.
+      rq.upState[a] = UP_CONNECTING;
+      this.resources.pending[cell]!++;
+      this.resources.connecting[cell]!++;
+    } else {
+      rq.upState[a] = UP_IN_FLIGHT;
+      this.active.add(client, host, 1);
+      this.resources.active[cell]!++;
+    }
     this.ctx.metrics.attempt(svc.id, sim.nowNs);
     // The callee's deadline (Envoy's x-envoy-expected-rq-timeout-ms, envoy.md §4.5): the per-try
     // timeout, or what is left of the route timeout, and never later than the caller's own.
@@ -234,8 +249,48 @@ export class Router {
    * for the connection arms nothing.
    */
   onAttemptSent(a: number): void {
-    if (this.ctx.requests.clientState[a] !== CLIENT_OPEN) return;
-    this.armPerTry(a, this.ctx.services[this.ctx.requests.service[a]!]!.perTryLine);
+    const rq = this.ctx.requests;
+    if (rq.clientState[a] !== CLIENT_OPEN) return;
+    this.connected(a);
+    this.armPerTry(a, this.ctx.services[rq.service[a]!]!.perTryLine);
+  }
+
+  /**
+   * Pending attempt `a` (UP_CONNECTING) is attached to a connection: pending to active
+   * (ConnPoolImplBase::attachStreamToClient increments the host's rq_active there).
+   */
+  private connected(a: number): void {
+    const rq = this.ctx.requests;
+    const client = rq.client[a]!;
+    const cell = this.cellOf(client, rq.service[a]!);
+    const res = this.resources;
+    res.pending[cell]!--;
+    res.connecting[cell]!--;
+    res.active[cell]!++;
+    this.active.add(client, rq.host[a]!, 1);
+    rq.upState[a] = UP_IN_FLIGHT;
+  }
+
+  /**
+   * envoy.md §5: a pool with no ready connection queues the stream only while the cluster's
+   * pending requests (this one counted already) are below max_pending_requests.
+   */
+  mayWaitForConnection(a: number): boolean {
+    const rq = this.ctx.requests;
+    const breaker = this.ctx.services[rq.service[a]!]!.breaker;
+    if (!breaker.limitsRequests) return true;
+    return this.resources.pending[this.cellOf(rq.client[a]!, rq.service[a]!)]! - 1 < breaker.maxPendingRequests;
+  }
+
+  /**
+   * The pool refused to queue attempt `a` (max_pending_requests): 503 UO, x-envoy-overloaded,
+   * never retried, no outlier charge (envoy.md §5 "What an overflow looks like").
+   */
+  poolOverflow(a: number): void {
+    const rq = this.ctx.requests;
+    this.connected(a); // counted as an attached stream for one moment, so detaching it balances
+    rq.upState[a] = UP_DONE;
+    this.finishWith(a, rq.owner[a]!, 503, ResponseFlag.UO, Detail.OVERFLOW);
   }
 
   /** Arms attempt a's per-try timeout (if the route has one) and bounds its deadline by it (envoy.md §4.3, §4.5). */
@@ -291,6 +346,9 @@ export class Router {
   onResponseArrive(a: number, gen: number): void {
     const rq = this.ctx.requests;
     rq.check(a, gen);
+    // A pending attempt failed by its pool (503 UF) never had a connection: counted as attached
+    // for this moment, so that detaching it balances.
+    if (rq.upState[a] === UP_CONNECTING && rq.clientState[a] === CLIENT_OPEN) this.connected(a);
     rq.upState[a] = UP_DONE;
     if (rq.clientState[a] === CLIENT_OPEN) this.attemptEnded(a, rq.upCode[a]!, rq.upFlags[a]!, rq.upDetail[a]!);
     else rq.release(a); // nobody waits for it any more (timeout, or the caller died): discard the response
@@ -396,9 +454,17 @@ export class Router {
       res.pending[cell]!--; // still in the pending FIFO: released when it reaches the head
       return;
     }
+    if (rq.upState[a] === UP_CONNECTING) {
+      // Still waiting in its pool, which drops it when its turn comes (connection-pool.ts stillWanted).
+      res.pending[cell]!--;
+      res.connecting[cell]!--;
+      if (res.pending[cell]! > 0) this.attachPending(cell);
+      return;
+    }
     this.active.add(client, rq.host[a]!, -1);
     res.active[cell]!--;
     if (rq.upState[a] !== UP_IN_FLIGHT) rq.release(a);
+    else this.resetUpstream(a); // its work goes on unseen; the row waits for the answer
     if (res.pending[cell]! > 0) this.attachPending(cell);
   }
 
@@ -417,7 +483,8 @@ export class Router {
     rq.timeoutHandle[r] = 0;
     // The attempt in flight, if any, is reset by the route timeout: outlier detection sees a timeout.
     const a = rq.owner[r]!;
-    if (this.health.enabled && a !== NONE && rq.upState[a] !== UP_NOT_SENT) this.reportOutlier(a, 504, Detail.RESPONSE_TIMEOUT);
+    // A stream still pending (no connection yet) has no upstream host to charge.
+    if (this.health.enabled && a !== NONE && rq.upState[a] !== UP_NOT_SENT && rq.upState[a] !== UP_CONNECTING) this.reportOutlier(a, 504, Detail.RESPONSE_TIMEOUT);
     this.endClient(r, 504, ResponseFlag.UT, Detail.RESPONSE_TIMEOUT);
   }
 

@@ -28,6 +28,8 @@ export interface KubeletHooks {
   abortInbound(pod: number): void;
   /** Ends the app's own outbound requests (its sidecar is gone). */
   abortOutbound(pod: number): void;
+  /** The pod's Envoy process exited: every socket it held closes (its pools, both ways). */
+  sidecarExited(pod: number): void;
   /** Sends one startup call through the pod's sidecar. */
   sendStartupCall(pod: number, index: number): void;
   /** The pod's Ready condition or deletion changed (EndpointSlice controller, Deployments). */
@@ -313,6 +315,7 @@ export class Kubelet {
     // Envoy is killed: requests it was relaying in are reset, and the app's calls out are cut (§3.3).
     this.hooks.abortInbound(pod);
     this.hooks.abortOutbound(pod);
+    this.hooks.sidecarExited(pod);
     if (pods.app[pod] === APP_STOPPING && pods.jobs[pod] === 0) this.appExited(pod);
     else this.maybeGone(pod);
   }

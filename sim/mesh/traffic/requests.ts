@@ -30,6 +30,11 @@ export const CLIENT_ENDED = 2;
 export const UP_NOT_SENT = 0;
 export const UP_IN_FLIGHT = 1;
 export const UP_DONE = 2;
+/**
+ * Handed to a connection pool that has no ready connection for it: a pending stream waiting for
+ * a connect (envoy.md §5), counted as pending, not as rq_active, until it is on a connection.
+ */
+export const UP_CONNECTING = 3;
 // Server job state (at the upstream pod).
 export const JOB_NONE = 0;
 export const JOB_QUEUED = 1;
@@ -168,7 +173,7 @@ export class RequestTable {
 
   /** Frees a row whose both ends are done. */
   release(id: number): void {
-    if (this.clientState[id] !== CLIENT_ENDED || this.upState[id] === UP_IN_FLIGHT) {
+    if (this.clientState[id] !== CLIENT_ENDED || this.upState[id] === UP_IN_FLIGHT || this.upState[id] === UP_CONNECTING) {
       throw new InvariantError(`request ${id} released while still active`);
     }
     this.clientState[id] = 0;

@@ -86,6 +86,13 @@ const connectionMesh = fc
     linear: fc.constantFrom(0, 4),
     timeoutMs: fc.constantFrom(0, 0, 300),
     earlyDrop: fc.boolean(),
+    // Circuit breakers (envoy.md §5), per-try timeouts (resets), outlier detection and pods
+    // leaving (drains, envoy.md §2.3 item 8).
+    maxConnections: fc.constantFrom(0, 0, 2),
+    maxPending: fc.constantFrom(0, 0, 1, 4),
+    perTryMs: fc.constantFrom(0, 0, 15),
+    od: fc.boolean(),
+    event: fc.constantFrom('', '', '{ at: 2s, scale: { service: back, replicas: 1 } }', '{ at: 2s, kill: { service: back, count: 1 } }', '{ at: 2s, scale: { service: front, replicas: 1 } }', '{ at: 1s, degrade: { service: back, errorRate: 1, for: 1s } }'),
     seed: fc.nat({ max: 1000 }),
   })
   .map(
@@ -101,10 +108,15 @@ services:
   back:
     replicas: ${m.servers}
     timeout: ${m.timeoutMs}ms
+    retries: { attempts: 2, perTryTimeout: ${m.perTryMs}ms, retryOn: "5xx,connect-failure,reset" }
     app: { serviceTime: ${m.serviceMs}ms }
     trafficPolicy:
-      connectionPool: { http: { idleTimeout: ${m.idleMs}ms, maxRequestsPerConnection: ${m.maxRequests}, h2UpgradePolicy: ${m.h2 ? 'UPGRADE' : 'DO_NOT_UPGRADE'} } }
+      connectionPool:
+        ${m.maxConnections ? `tcp: { maxConnections: ${m.maxConnections} }` : ''}
+        http: { idleTimeout: ${m.idleMs}ms, maxRequestsPerConnection: ${m.maxRequests}, h2UpgradePolicy: ${m.h2 ? 'UPGRADE' : 'DO_NOT_UPGRADE'}${m.maxPending ? `, http1MaxPendingRequests: ${m.maxPending}` : ''} }
+      ${m.od ? 'outlierDetection: { consecutive5xxErrors: 2, interval: 500ms, baseEjectionTime: 1s, maxEjectionPercent: 50 }' : ''}
 workload: [{ to: front, rate: ${m.rate}/s, end: 4s }]
+timeline: [${m.event}]
 `,
   );
 
