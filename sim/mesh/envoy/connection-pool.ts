@@ -282,9 +282,8 @@ export class ConnectionPools {
   private backToPool(p: number, model: { http2: boolean; maxRequestsPerConnection: number }): void {
     if (model.maxRequestsPerConnection > 0 && this.served[p]! >= model.maxRequestsPerConnection && (!model.http2 || this.busy[p] === 0)) {
       this.served[p] = 0;
-      // close() takes an HTTP/1.1 connection from the idle ones: this one just became idle.
-      if (!model.http2) this.idle[p]!++;
-      this.close(p, 1);
+      if (model.http2) this.close(p, 1);
+      else this.closeFreed(p);
     } else if (!model.http2) {
       this.idle[p]!++;
       const waiting = this.pending.get(p);
@@ -309,18 +308,17 @@ export class ConnectionPools {
     const v = this.slots.value[s]!;
     const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
     this.busy[p]!--;
-    if (model.http2) {
-      if (this.drainStreams[p]! > 0 && --this.drainStreams[p]! === 0) {
-        this.draining[p]!--;
-        this.close(p, 1);
-      }
-    } else {
-      if (this.draining[p]! > 0) this.draining[p]!--;
-      this.idle[p]!++;
-      this.close(p, 1);
-    }
+    // HTTP/1.1: the connection closes (a draining one counts as one of the draining); HTTP/2: the stream alone goes.
+    const drained = this.draining[p]! > 0 && this.drainedFree(p, model.http2);
+    if (!model.http2 && !drained) this.closeFreed(p);
     if (this.gone[host] === 1 || this.gone[this.ctx.requests.client[r]!] === 1) this.closeIdle(p, model.http2);
     if (this.busy[p] === 0 && this.open[p]! > 0) this.wentIdle(p, model.idleTimeoutNs);
+  }
+
+  /** Closes the HTTP/1.1 connection of pool p that just freed (close() takes it from the idle ones). */
+  private closeFreed(p: number): void {
+    this.idle[p]!++;
+    this.close(p, 1);
   }
 
   /**
@@ -332,8 +330,7 @@ export class ConnectionPools {
   private drainedFree(p: number, http2: boolean): boolean {
     if (!http2) {
       this.draining[p]!--;
-      this.idle[p]!++;
-      this.close(p, 1);
+      this.closeFreed(p);
       return true;
     }
     if (this.drainStreams[p] === 0) return false;
@@ -359,8 +356,8 @@ export class ConnectionPools {
     const workers = this.workersOf(client);
     for (let w = 0; w < workers; w++) {
       const s = this.slots.peek(client, host, service, w);
-      if (s < 0 || this.slots.value[s] === 0) continue;
-      const v = this.slots.value[s]!;
+      const v = s < 0 ? 0 : this.slots.value[s]!;
+      if (v === 0) continue; // no pool on this worker
       const p = isLone(v) ? this.promote(s) : this.slots.full[s]!;
       if (this.open[p]! - this.draining[p]! === 0) continue; // nothing to drain
       this.poolsDrained++;
@@ -563,10 +560,11 @@ export class ConnectionPools {
 
   /**
    * Pod `pod`'s Envoy exited (world: sidecarExited), or the pod is gone (world.podGone), whichever
-   * comes first: the pools towards it and its own sidecar's pools are drained, both ways the same. Idle connections close now, busy ones as their responses (or
-   * resets) come back, and any that a connect still in flight opens later closes once it has
-   * nothing to carry: opened = closed + open holds throughout. Every entry goes to TIME_WAIT
-   * (the kernel closes a dead process's sockets with a FIN; close()).
+   * comes first: the pools towards it and its own sidecar's pools are drained, both ways the
+   * same. Idle connections close now, busy ones as their responses (or resets) come back, and any
+   * that a connect still in flight opens later closes once it has nothing to carry: opened =
+   * closed + open holds throughout. Every entry goes to TIME_WAIT (the kernel closes a dead
+   * process's sockets with a FIN; close()).
    */
   closePod(pod: number): void {
     this.ensurePods(pod);
