@@ -15,7 +15,7 @@ for (const arg of process.argv.slice(3)) {
   const keys = path.split('.');
   let o = doc;
   for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
-  o[keys[keys.length - 1]!] = /^[0-9]+$/.test(value) ? Number(value) : value === "true" ? true : value === "false" ? false : value;
+  o[keys[keys.length - 1]!] = /^[0-9]+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
 }
 const scenario = parseScenario(stringify(doc), file);
 const start = process.hrtime.bigint();

@@ -153,6 +153,7 @@ export class World {
       this.router.pooledConnections = true;
       connections.pools.onSent = (a) => this.router.onAttemptSent(a);
       connections.pools.mayWait = (a) => this.router.mayWaitForConnection(a);
+      connections.pools.mayAttach = (a) => this.router.mayAttach(a);
       connections.pools.onOverflow = (a) => this.router.poolOverflow(a);
       this.router.resetUpstream = (a) => connections.pools.onReset(a);
       // envoy.md §2.3 item 8: hosts leaving a proxy's own set, failing HC or ejected drain its pools to them.

@@ -52,6 +52,8 @@ export class ConnectionPools {
   onSent: (r: number) => void = () => {};
   /** Whether request r, finding no ready connection, may wait for one (max_pending_requests; the router). */
   mayWait: (r: number) => boolean = () => true;
+  /** Whether waiting request r may be attached to a connection now (max_requests; the router). */
+  mayAttach: (r: number) => boolean = () => true;
   /** Request r may not wait: the router ends it with 503 UO (envoy.md §5). */
   onOverflow: (r: number) => void = () => {};
   readonly slots: PoolSlots;
@@ -68,17 +70,18 @@ export class ConnectionPools {
   private idleSinceNs = new Float64Array(1024);
   /**
    * Draining connections (envoy.md §2.3 item 8): open, carrying a stream, never reused, closed
-   * once free. HTTP/1.1: one per busy connection at the drain; HTTP/2: the one connection.
+   * once free. HTTP/1.1: one per busy connection at the drain; HTTP/2: every connection open at
+   * the drain, closed together once their streams have ended.
    */
   private draining = new Int32Array(1024);
-  /** HTTP/2: streams still on the draining connection (the next responses are theirs). */
+  /** HTTP/2: streams still on the draining connections (the next responses are theirs). */
   private drainStreams = new Int32Array(1024);
   /**
    * Requests waiting for a connection, per pool that has any (rare: only while a connect waits),
    * as pairs (request id, its generation then).
    */
   private readonly pending = new Map<number, number[]>();
-  // Per request id: the slot of the pool whose connection it holds, or NOT_OURS / NO_CONNECTION.
+  // Per request id: the slot of the pool whose connection it holds, or NOT_OURS / NO_CONNECTION / RESET.
   private reqSlot = new Int32Array(4096).fill(NOT_OURS);
   /** Per downstream request row: 1 while it holds its app -> sidecar leg (counted once per request). */
   private outLeg = new Uint8Array(4096);
@@ -322,10 +325,11 @@ export class ConnectionPools {
   }
 
   /**
-   * A response came back on pool p, which has draining connections. Simplification (README): the
-   * pool counts connections, not which stream rides which, so the first responses after a drain
-   * are taken to be the draining connections' own. HTTP/1.1: that connection closes. HTTP/2: the
-   * draining connection closes with its last stream. True if the response was a draining one's.
+   * A stream of pool p, which has draining connections, ended (its response came back, or it was
+   * reset). Simplification (README): the pool counts connections, not which stream rides which,
+   * so the first streams to end after a drain are taken to be the draining connections' own.
+   * HTTP/1.1: that connection closes. HTTP/2: the draining connections close with their last
+   * stream. True if the stream was a draining connection's.
    */
   private drainedFree(p: number, http2: boolean): boolean {
     if (!http2) {
@@ -335,8 +339,8 @@ export class ConnectionPools {
     }
     if (this.drainStreams[p] === 0) return false;
     if (--this.drainStreams[p]! === 0) {
-      this.draining[p]!--;
-      this.close(p, 1);
+      this.close(p, this.draining[p]!);
+      this.draining[p] = 0;
     }
     return true;
   }
@@ -362,9 +366,11 @@ export class ConnectionPools {
       if (this.open[p]! - this.draining[p]! === 0) continue; // nothing to drain
       this.poolsDrained++;
       this.closeIdle(p, http2);
+      // HTTP/2: streams are not tied to connections here, so every open connection drains until
+      // the streams in flight now have ended (a second drain extends the first).
       if (http2) {
-        if (this.open[p]! > this.draining[p]!) {
-          this.draining[p]!++;
+        if (this.busy[p]! > 0) {
+          this.draining[p] = this.open[p]!;
           this.drainStreams[p] = this.busy[p]!;
         }
       } else this.draining[p] = this.busy[p]!;
@@ -645,15 +651,26 @@ export class ConnectionPools {
    * dropped, not sent (no orphaned work from a pool); with none left the connection stays idle.
    */
   private handOff(p: number, waiting: number[], http2: boolean, trips: number): void {
+    let refused: number[] | undefined;
     while (waiting.length > 0) {
       const r = waiting.shift()!;
       const gen = waiting.shift()!;
       if (!this.stillWanted(r, gen)) continue;
+      // envoy.md §5: max_requests is checked as a pending stream is attached to a connection.
+      if (!this.mayAttach(r)) {
+        (refused ??= []).push(r);
+        continue;
+      }
       this.take(p, http2);
       this.sendWaiting(r, p, trips);
       if (!http2) break;
     }
     if (waiting.length === 0) this.pending.delete(p);
+    // Ended only now, so that whatever their ends set off meets a settled pool.
+    for (const r of refused ?? []) {
+      this.reqSlot[r] = NOT_OURS;
+      this.onOverflow(r);
+    }
   }
 
   /**

@@ -245,12 +245,12 @@ export class Router {
 
   /**
    * The connection pool put attempt `a` on a connection (envoy.md §4.3: the request is attached
-   * to its upstream stream): its per-try timer starts now. An attempt given up while it waited
-   * for the connection arms nothing.
+   * to its upstream stream): its per-try timer starts now. (An attempt given up while it waited
+   * is dropped by its pool, never sent.)
    */
   onAttemptSent(a: number): void {
     const rq = this.ctx.requests;
-    if (rq.clientState[a] !== CLIENT_OPEN) return;
+    if (rq.clientState[a] !== CLIENT_OPEN) throw new InvariantError(`attempt ${a} sent after its request gave it up`);
     this.connected(a);
     this.armPerTry(a, this.ctx.services[rq.service[a]!]!.perTryLine);
   }
@@ -282,8 +282,16 @@ export class Router {
     return this.resources.pending[this.cellOf(rq.client[a]!, rq.service[a]!)]! - 1 < breaker.maxPendingRequests;
   }
 
+  /** envoy.md §5: max_requests is checked as a pending stream is attached to a connection (conn_pool_base.cc). */
+  mayAttach(a: number): boolean {
+    const rq = this.ctx.requests;
+    const breaker = this.ctx.services[rq.service[a]!]!.breaker;
+    if (!breaker.limitsRequests) return true;
+    return this.resources.active[this.cellOf(rq.client[a]!, rq.service[a]!)]! < breaker.maxRequests;
+  }
+
   /**
-   * The pool refused to queue attempt `a` (max_pending_requests): 503 UO, x-envoy-overloaded,
+   * The pool refused to queue attempt `a` (max_pending_requests) or to attach it (max_requests): 503 UO, x-envoy-overloaded,
    * never retried, no outlier charge (envoy.md §5 "What an overflow looks like").
    */
   poolOverflow(a: number): void {
@@ -455,7 +463,8 @@ export class Router {
       return;
     }
     if (rq.upState[a] === UP_CONNECTING) {
-      // Still waiting in its pool, which drops it when its turn comes (connection-pool.ts stillWanted).
+      // Still waiting in its pool, which drops it when its turn comes (connection-pool.ts
+      // stillWanted); or failed by it already, and released when that answer arrives.
       res.pending[cell]!--;
       res.connecting[cell]!--;
       if (res.pending[cell]! > 0) this.attachPending(cell);

@@ -21,11 +21,11 @@ const LOCAL_REPLY_NS = 25_000;
  * back ever completes: every call waits in front's one pool (1 worker) until Envoy's 10 s connect
  * timeout. 9 calls, 100 ms apart, from 0.1 s to 0.9 s.
  */
-const yaml = (pending: string) => `
+const yaml = (pending: string, synSent = '60s') => `
 duration: 12s
 cluster:
   nodes: 2
-  conntrack: { enabled: true, nfConntrackMax: 1000, earlyDrop: false, gc: false, timeouts: { synSent: 60s } }
+  conntrack: { enabled: true, nfConntrackMax: 1000, earlyDrop: false, gc: false, wheelSlot: 100ms, timeouts: { synSent: ${synSent} } }
 mesh: { sidecar: { concurrency: 1 } }
 services:
   front: { replicas: 1, calls: [{ service: back, required: false }] }
@@ -36,8 +36,8 @@ services:
 workload: [{ to: front, rate: 10/s, arrival: uniform, end: 1s }]
 `;
 
-function run(pending: string) {
-  const s = scenarioFrom(yaml(pending));
+function run(pending: string, synSent?: string) {
+  const s = scenarioFrom(yaml(pending, synSent));
   const log: AccessLogRecord[] = [];
   const world = new World(s, s.seed, { accessLog: (r) => log.push(r), checkInvariants: true, proxyConfigAt: [{ service: 'back', pod: 'front-0', atNs: 1.5 * S }] });
   const tables = world.connections!.pools.tables;
@@ -78,6 +78,20 @@ describe('pending streams in a connection pool', () => {
     }
     // The waiters are the first three calls.
     expect(Math.max(...uf.map((c) => c.startNs))).toBeLessThan(Math.min(...uo.map((c) => c.startNs)));
+  });
+});
+
+describe('max_requests at attach', () => {
+  it('HTTP/2, http2MaxRequests 2: 9 streams wait for the one connect (its SYNs at 0.1 and 1.1 s dropped, the one at 3.1 s through); as it completes 2 are attached and 7 fail 503 UO then', () => {
+    // back's table entries expire at 1.5 s (synSent 1.5 s): the retransmit at 3.1 s gets through.
+    const { calls } = run('h2UpgradePolicy: UPGRADE, http2MaxRequests: 2', '1500ms');
+    expect(calls).toHaveLength(9);
+    const ok = calls.filter((c) => c.responseCode === 200);
+    const uo = calls.filter((c) => c.responseFlags === ResponseFlag.UO);
+    expect(ok).toHaveLength(2);
+    expect(uo).toHaveLength(7);
+    const firstStartNs = Math.min(...calls.map((c) => c.startNs));
+    for (const c of uo) expect(c.startNs + c.durationNs).toBe(firstStartNs + 3 * S);
   });
 });
 

@@ -94,6 +94,42 @@ describe('HTTP/2 pools drain too', () => {
   });
 });
 
+describe('HTTP/2 drained twice', () => {
+  it('a second drain while the first one\'s streams are still out (a new connection opened between) leaves no phantom draining connection: all close as the streams end, and the pool serves on', () => {
+    const yaml = `
+duration: 5s
+cluster: { nodes: 2, conntrack: { enabled: true } }
+mesh: { sidecar: { concurrency: 1 } }
+services:
+  front: { replicas: 1, calls: [{ service: back }] }
+  back:
+    replicas: 1
+    app: { serviceTime: 1s, concurrency: 1000 }
+    trafficPolicy: { connectionPool: { http: { h2UpgradePolicy: UPGRADE } } }
+workload: [{ to: front, rate: 20/s, arrival: uniform, end: 3s }]
+`;
+    const s = scenarioFrom(yaml);
+    const world = new World(s, s.seed, { checkInvariants: true });
+    const pools = world.connections!.pools;
+    const [front] = podsOf(world, 'front') as [number];
+    const [back] = podsOf(world, 'back') as [number];
+    world.runUntil(1.5 * S, 1e9);
+    pools.drainHost(front, back); // about 20 streams out on the one connection
+    world.runUntil(1.6 * S, 1e9);
+    expect(pools.openToHost(back)).toBe(2); // the drained one, and a new one for the calls since
+    pools.drainHost(front, back);
+    world.runUntil(2.7 * S, 1e9);
+    // Every stream out at the second drain has ended: both drained connections are closed, and
+    // the calls since then have a third.
+    expect(pools.openToHost(back)).toBe(1);
+    world.runUntil(s.duration, 1e9);
+    const result = world.finish();
+    expect(pools.poolProblems()).toEqual([]);
+    expect(result.connections!.connectionsOpened).toBe(result.connections!.connectionsClosed + result.connections!.connectionsOpenAtEnd);
+    expect(result.totals.find((t) => t.name === 'front')!.successes).toBe(result.totals.find((t) => t.name === 'front')!.requests);
+  });
+});
+
 describe('an ejection drains the pools of the proxy that ejected the host', () => {
   it('back answers 500 from 2 s to 3 s: each front proxy ejects hosts, and their idle connections close though no pod goes and idle connections live an hour', () => {
     const yaml = `
