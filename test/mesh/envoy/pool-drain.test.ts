@@ -14,6 +14,8 @@ import { RemovedHosts } from '../../../sim/mesh/envoy/removed-hosts.ts';
 import { GONE, TERMINATING, PROXY_EXITED } from '../../../sim/mesh/kube/pods.ts';
 import { CT_STATES, CT_TIME_WAIT } from '../../../sim/mesh/linux/conntrack-states.ts';
 import { World } from '../../../sim/mesh/world.ts';
+import { conntrackLines } from '../../../sim/cli/render-conntrack.ts';
+import { runScenario } from '../../../sim/run/index.ts';
 import { scenarioFrom } from '../../helpers/scenario.ts';
 import { podsOf } from '../../helpers/world-pods.ts';
 
@@ -77,6 +79,15 @@ describe('pools towards a host removed from EDS drain (DrainAndDelete)', () => {
     world.runUntil(4 * S, 1e9);
     for (const p of deleted) expect(pools.openToHost(p), world.ctx.pods.names[p]).toBe(0);
     expect(pools.opened).toBe(pools.closed + pools.openConnections());
+  });
+});
+
+describe('the summary counts the drained pools', () => {
+  it('summary.conntrack.poolsDrained is the 3 x 4 x 2 (client, removed host, worker) pools, and the CLI table shows it', () => {
+    const result = runScenario(scenarioFrom(scaleDown('5ms')), { checkInvariants: true });
+    expect(result.summary.conntrack!.poolsDrained).toBe(3 * 4 * 2);
+    const [header, row] = conntrackLines([result])[1]!.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    expect(row![header!.indexOf('pools drained')]).toBe('24');
   });
 });
 
