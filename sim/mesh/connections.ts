@@ -1,5 +1,6 @@
 import { ConnectionRecorder, type ConnectionSeries } from '../metrics/index.ts';
 import type { MeshContext } from './context.ts';
+import { upstreamsByClient } from './service-model.ts';
 import { ConnectionPools, type UpstreamFailure } from './envoy/connection-pool.ts';
 import type { ConfigVersion } from './envoy/endpoints.ts';
 import { RemovedHosts } from './envoy/removed-hosts.ts';
@@ -68,9 +69,7 @@ export class Connections {
     this.recorder = new ConnectionRecorder(ctx.metrics.intervals, nodes, ctx.services.map((s) => s.name));
     this.peakSeen = new Int32Array(nodes);
     this.nodeDrops = new Float64Array(nodes);
-    const gateway = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
-    const targets = [gateway, ...ctx.services.map((s) => [...s.calls.map((c) => c.target), ...s.lifecycle.startupCalls.map((c) => c.target)])];
-    this.sharedTargets = targets.map((ts) => [...new Set(ts)].filter((t) => !ctx.services[t]!.healthManaged));
+    this.sharedTargets = upstreamsByClient(ctx.scenario, ctx.services).map((ts) => ts.filter((t) => !ctx.services[t]!.healthManaged));
   }
 
   /**

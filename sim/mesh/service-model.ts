@@ -11,6 +11,17 @@ import { compileAppClient, type AppClientPolicy } from './traffic/app-client-pol
 
 export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'native';
 
+/**
+ * The upstream services each client's sidecar sends to, distinct, in first-use order: index 0 is
+ * the ingress gateway (the workloads' targets), index id + 1 service id's pods (their calls, then
+ * their startup calls). The router, host health and the pools all key per-client state by it.
+ */
+export function upstreamsByClient(scenario: Scenario, services: readonly ServiceModel[]): number[][] {
+  const gateway = scenario.workload.map((w) => services.findIndex((s) => s.name === w.to));
+  const targets = [gateway, ...services.map((s) => [...s.calls.map((c) => c.target), ...s.lifecycle.startupCalls.map((c) => c.target)])];
+  return targets.map((ts) => [...new Set(ts)]);
+}
+
 /** How a service's pods start and stop: its sidecar settings (mesh.sidecar + services.X.sidecar) and the app's. */
 export interface PodLifecycle {
   startup: SidecarStartup;

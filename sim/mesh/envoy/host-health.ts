@@ -1,5 +1,6 @@
 import type { RandomStream } from '../../engine/index.ts';
 import type { MeshContext } from '../context.ts';
+import { upstreamsByClient } from '../service-model.ts';
 import { EventKind } from '../event-kinds.ts';
 import { APP_SERVING, GONE, INGRESS_SERVICE } from '../kube/pods.ts';
 import { ClusterHealth, PodIndex, SharedViews } from './cluster-health.ts';
@@ -60,9 +61,7 @@ export class HostHealth {
     const n = ctx.services.length;
     this.managedIndex = new Int32Array(n).fill(-1);
     for (const s of ctx.services) if (s.healthManaged) this.managedIndex[s.id] = this.managed.push(s.id) - 1;
-    const gateway = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
-    const targets = [gateway, ...ctx.services.map((s) => [...s.calls.map((c) => c.target), ...s.lifecycle.startupCalls.map((c) => c.target)])];
-    this.callsOf = targets.map((ts) => [...new Set(ts)].filter((t) => this.managedIndex[t]! >= 0).sort((a, b) => a - b));
+    this.callsOf = upstreamsByClient(ctx.scenario, ctx.services).map((ts) => ts.filter((t) => this.managedIndex[t]! >= 0).sort((a, b) => a - b));
     this.counters = ctx.services.map(() => ({ checks: 0, checkFailures: 0, removedAfterHcFail: 0 }));
     this.droppedOutlier = ctx.services.map(() => ({ ejections: 0, overflow: 0 }));
     this.hcRandom = ctx.rng.stream('envoy/health-check');

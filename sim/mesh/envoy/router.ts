@@ -1,6 +1,7 @@
 import { NS_PER_MS, type DelayLine, type RandomStream } from '../../engine/index.ts';
 import { ResponseFlag } from '../../metrics/index.ts';
 import type { MeshContext } from '../context.ts';
+import { upstreamsByClient } from '../service-model.ts';
 import { EventKind } from '../event-kinds.ts';
 import {
   CLIENT_ENDED,
@@ -89,12 +90,10 @@ export class Router {
     this.ctx = ctx;
     this.configs = configs;
     const n = ctx.services.length;
-    const gatewayTargets = ctx.scenario.workload.map((w) => ctx.services.findIndex((s) => s.name === w.to));
-    const targets = [gatewayTargets, ...ctx.services.map((s) => s.calls.map((c) => c.target))];
-    this.slotOf = targets.map((ts) => {
+    // Startup calls have their slots too: without one, a call would land in a neighbour's cell.
+    this.slotOf = upstreamsByClient(ctx.scenario, ctx.services).map((ts) => {
       const slots = new Int32Array(n).fill(-1);
-      let next = 0;
-      for (const t of ts) if (slots[t] === -1) slots[t] = next++;
+      ts.forEach((t, slot) => (slots[t] = slot));
       return slots;
     });
     this.slotsPerPod = Math.max(1, ...this.slotOf.map((slots) => slots.reduce((m, x) => Math.max(m, x + 1), 0)));
