@@ -132,7 +132,7 @@ export {
 } from './report/index.ts';
 export type { ReportAssets, RunReportInput, RunChartData } from './report/index.ts';
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
-export type { TimeSeries, SeriesSpec, IntervalColumn } from './metrics/index.ts';
+export type { TimeSeries, SeriesSpec, IntervalColumn, ConnectionSeries } from './metrics/index.ts';
 export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString } from './metrics/index.ts';
 
 // ---- Running in a browser Web Worker (the playground) ----
@@ -146,7 +146,7 @@ export {
   StoppedError,
 } from './worker/browser.ts';
 export type { SimWorkerClient } from './worker/browser.ts';
-export type { LiveUpdate, IntervalChunk } from './worker/live.ts';
+export type { LiveUpdate, IntervalChunk, ConntrackChunk } from './worker/live.ts';
 
 // ---- The CLI's number formats, so other front ends print the same figures ----
 

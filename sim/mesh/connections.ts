@@ -44,6 +44,12 @@ export interface ConnectionsResult {
   series: ConnectionSeries;
 }
 
+/** The connection series of a run still going on, and nf_conntrack_max to read its entries against. */
+export interface LiveConnections {
+  series: ConnectionSeries;
+  nfConntrackMax: number;
+}
+
 /**
  * Connection tracking for a world that enables it: the nodes' conntrack tables, Envoy's pools
  * and the TCP connects between them, the wheel's tick, and their per-interval metrics.
@@ -165,5 +171,10 @@ export class Connections {
       services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, destroyed: p.cxDestroyed[i]!, openAtEnd: p.cxActive[i]! })),
       series: this.recorder.series,
     };
+  }
+
+  /** What a live view shows while the run goes on: the series so far (closed intervals are final) and the tables' limit. */
+  live(): LiveConnections {
+    return { series: this.recorder.series, nfConntrackMax: this.tables.config.maxEntries };
   }
 }

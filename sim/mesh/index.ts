@@ -2,7 +2,7 @@ export { World } from './world.ts';
 export type { WorldOptions, WorldResult, ProxyStatusSnapshot, ProxyConfigRequest } from './world.ts';
 export type { ServiceHealthSummary } from './envoy/health-census.ts';
 export type { ProxyConfigDump, EndpointRow } from './envoy/proxy-config-dump.ts';
-export type { ConnectionsResult } from './connections.ts';
+export type { ConnectionsResult, LiveConnections } from './connections.ts';
 export type { AccessLogRecord, AccessLogSink, PodEventSink } from './context.ts';
 export type { TimelineEntry } from './timeline.ts';
 export { RunLimitError, InvariantError } from './traffic/requests.ts';

@@ -1,7 +1,8 @@
 /**
  * The data a run report's charts draw, from run results: per series and variant (the first seed
  * of each), the per-interval success rate, request rate, p50/p99, non-2xx codes and response
- * flags, any pod-count columns, and the latency histogram; the timeline marks. Plain JSON.
+ * flags, any pod-count columns, and the latency histogram; the timeline marks; with connection
+ * tracking, the busiest node's conntrack table and the SYNs dropped. Plain JSON.
  */
 import type { RunResult } from '../run/index.ts';
 
@@ -33,6 +34,17 @@ export interface RunChartData {
   variants: string[];
   marks: { atS: number; label: string; description: string }[];
   series: { name: string; kind: string; variants: Record<string, VariantSeries> }[];
+  /** Runs that track connections (cluster.conntrack.enabled), per variant; absent when none does. */
+  conntrack?: Record<string, ConntrackSeries>;
+}
+
+/** Per chart point: the busiest node's host-netns table and the SYNs full tables dropped (conntrack.csv's node rows). */
+export interface ConntrackSeries {
+  nfConntrackMax: number;
+  /** The highest peak any node's table reached in the point's intervals. */
+  busiestPeak: (number | null)[];
+  /** SYNs dropped by the nodes' tables, summed, per second. */
+  dropsPerS: (number | null)[];
 }
 
 export function runChartData(runs: readonly RunResult[]): RunChartData {
@@ -68,7 +80,33 @@ export function runChartData(runs: readonly RunResult[]): RunChartData {
       kind: s.kind,
       variants: Object.fromEntries(first.map((r) => [r.summary.variant, variantSeries(r, k, group, points, stepS)])),
     })),
+    ...conntrackData(first, group, points, stepS),
   };
+}
+
+function conntrackData(runs: readonly RunResult[], group: number, points: number, stepS: number): Pick<RunChartData, 'conntrack'> {
+  const tracked = runs.filter((r) => r.connectionSeries && r.summary.conntrack);
+  if (tracked.length === 0) return {};
+  return { conntrack: Object.fromEntries(tracked.map((r) => [r.summary.variant, conntrackSeries(r, group, points, stepS)])) };
+}
+
+function conntrackSeries(r: RunResult, group: number, points: number, stepS: number): ConntrackSeries {
+  const cs = r.connectionSeries!;
+  const busiestPeak: (number | null)[] = [];
+  const dropsPerS: (number | null)[] = [];
+  for (let p = 0; p < points; p++) {
+    let peak = 0;
+    let drops = 0;
+    for (let i = p * group; i < Math.min(cs.intervals, (p + 1) * group); i++) {
+      for (let n = 0; n < cs.nodes; n++) {
+        peak = Math.max(peak, cs.nodePeak[i * cs.nodes + n]!);
+        drops += cs.nodeDrops[i * cs.nodes + n]!;
+      }
+    }
+    busiestPeak.push(clean(peak));
+    dropsPerS.push(clean(drops / stepS));
+  }
+  return { nfConntrackMax: r.summary.conntrack!.nfConntrackMax, busiestPeak, dropsPerS };
 }
 
 function variantSeries(r: RunResult, s: number, group: number, points: number, stepS: number): VariantSeries {

@@ -1,5 +1,5 @@
 import { EngineError, formatDurationNs } from '../engine/index.ts';
-import { RunLimitError, World, type AccessLogSink, type PodEventSink, type ProxyConfigRequest } from '../mesh/index.ts';
+import { RunLimitError, World, type AccessLogSink, type LiveConnections, type PodEventSink, type ProxyConfigRequest } from '../mesh/index.ts';
 import { RunLimits } from './run-limits.ts';
 import type { TimeSeries } from '../metrics/index.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -14,6 +14,8 @@ export interface Progress {
   intervalsClosed: number;
   /** The time series recorded so far, sharing the run's arrays: copy what you keep. */
   timeSeriesSoFar: () => TimeSeries;
+  /** With connection tracking: its series so far (same sharing rule) and nf_conntrack_max; else undefined. */
+  connectionsSoFar: () => LiveConnections | undefined;
 }
 
 export interface RunOptions {
@@ -82,6 +84,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           durationNs: target.duration,
           intervalsClosed: w.ctx.metrics.closedIntervals,
           timeSeriesSoFar: () => w.ctx.metrics.liveTimeSeries(),
+          connectionsSoFar: () => w.connections?.live(),
         });
         nextProgress = world.sim.eventsFired + every;
       }

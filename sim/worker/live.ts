@@ -1,5 +1,6 @@
 import type { Progress } from '../run/index.ts';
-import type { SeriesSpec, TimeSeries } from '../metrics/index.ts';
+import type { ConnectionSeries, SeriesSpec, TimeSeries } from '../metrics/index.ts';
+import type { LiveConnections } from '../mesh/index.ts';
 
 /**
  * Intervals [fromInterval, toInterval) of every series of a run's time series, cut out while
@@ -17,6 +18,16 @@ export interface IntervalChunk {
   columns: Record<string, Float64Array>;
   codes: Record<string, Float64Array>;
   flags: Record<string, Float64Array>;
+  /** With connection tracking: the same intervals of its series, and nf_conntrack_max. */
+  conntrack?: ConntrackChunk;
+}
+
+/**
+ * Intervals [fromInterval, toInterval) of a run's connection series. Interval-major, as in
+ * ConnectionSeries: node n of the chunk's interval j is at j * nodes + n (services alike).
+ */
+export interface ConntrackChunk extends Omit<ConnectionSeries, 'intervals'> {
+  nfConntrackMax: number;
 }
 
 /** What a live run reports while it goes on: how far it is and, when intervals closed, their data. */
@@ -49,6 +60,25 @@ export function sliceIntervals(ts: TimeSeries, from: number, to: number): Interv
   };
 }
 
+/** Copies intervals [from, to) of a connection series into a chunk. */
+export function sliceConnections(live: LiveConnections, from: number, to: number): ConntrackChunk {
+  const cs = live.series;
+  const byNode = (a: Float64Array) => a.slice(from * cs.nodes, to * cs.nodes);
+  const m = cs.services.length;
+  const byService = (a: Float64Array) => a.slice(from * m, to * m);
+  return {
+    nfConntrackMax: live.nfConntrackMax,
+    nodes: cs.nodes,
+    services: cs.services,
+    nodeEntries: byNode(cs.nodeEntries),
+    nodePeak: byNode(cs.nodePeak),
+    nodeDrops: byNode(cs.nodeDrops),
+    serviceConnects: byService(cs.serviceConnects),
+    serviceConnectFailures: byService(cs.serviceConnectFailures),
+    servicePoolSize: byService(cs.servicePoolSize),
+  };
+}
+
 /**
  * Turns a run's progress callbacks into live updates: every call reports the fraction done,
  * and carries the intervals closed since the previous call, if any.
@@ -59,6 +89,8 @@ export function liveUpdates(send: (u: LiveUpdate) => void): (p: Progress) => voi
     const update: LiveUpdate = { fraction: p.durationNs > 0 ? p.simNs / p.durationNs : 1, events: p.events, simNs: p.simNs };
     if (p.intervalsClosed > sent) {
       update.chunk = sliceIntervals(p.timeSeriesSoFar(), sent, p.intervalsClosed);
+      const connections = p.connectionsSoFar();
+      if (connections) update.chunk.conntrack = sliceConnections(connections, sent, p.intervalsClosed);
       sent = p.intervalsClosed;
     }
     send(update);
@@ -69,5 +101,6 @@ export function liveUpdates(send: (u: LiveUpdate) => void): (p: Progress) => voi
 export function updateTransferables(u: LiveUpdate): ArrayBuffer[] {
   if (!u.chunk) return [];
   const c = u.chunk;
-  return [...Object.values(c.columns), ...Object.values(c.codes), ...Object.values(c.flags)].map((a) => a.buffer as ArrayBuffer);
+  const ct = c.conntrack ? [c.conntrack.nodeEntries, c.conntrack.nodePeak, c.conntrack.nodeDrops, c.conntrack.serviceConnects, c.conntrack.serviceConnectFailures, c.conntrack.servicePoolSize] : [];
+  return [...Object.values(c.columns), ...Object.values(c.codes), ...Object.values(c.flags), ...ct].map((a) => a.buffer as ArrayBuffer);
 }

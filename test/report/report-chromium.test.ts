@@ -109,6 +109,41 @@ describe('meshsim run --report', () => {
   });
 });
 
+describe('meshsim run --report, with connection tracking', () => {
+  it("draws the busiest node's conntrack table against nf_conntrack_max and the SYNs dropped", async () => {
+    const file = join(dir, 'ct.yaml');
+    writeFileSync(
+      file,
+      `name: ct
+seed: 4
+duration: 10s
+metrics: { interval: 1s }
+cluster: { nodes: 2, conntrack: { enabled: true, nfConntrackMax: 150 } }
+services:
+  front: { replicas: 4, calls: [{ service: back }] }
+  back: { replicas: 8, app: { serviceTime: 5ms }, trafficPolicy: { connectionPool: { http: { idleTimeout: 200ms } } } }
+workload: [{ to: front, rate: 200/s }]
+variants:
+  bigger-tables: { set: { cluster.conntrack.nfConntrackMax: 100000 } }
+`,
+    );
+    const report = join(dir, 'ct.html');
+    const r = await meshsim('run', file, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const dom = await dumpDom(report);
+    expect(dom).toContain('<body data-rendered="ok">');
+    // 3 series x 5 charts, pods for the 2 services, then the 2 conntrack charts.
+    expect(dom.match(/<svg /g)).toHaveLength(19);
+    const captions = [...dom.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]).slice(-2);
+    expect(captions).toEqual([
+      'Busiest node: conntrack entries, peak (dashed: nf_conntrack_max; above the scale: bigger-tables 100,000)',
+      'SYNs dropped by full tables, per second (all nodes)',
+    ]);
+    const png = join(dir, 'ct.png');
+    await screenshot(report, png);
+  });
+});
+
 describe('meshsim run --seeds N --report', () => {
   it('shows the merged means and their 95% intervals of summary.json', async () => {
     const out = join(dir, 'seeds');

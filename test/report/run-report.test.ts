@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderRunReport, renderSweepReport, runChartData, MAX_CHART_POINTS } from '../../sim/report/index.ts';
 import { expandSweepRuns, runRecord, runScenario, scenarioOfRun, sweepHeader, sweepResult } from '../../sim/run/index.ts';
 import { parseSweep } from '../../sim/scenario/index.ts';
+import { conntrackCsv } from '../../sim/run/documents.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 
 const YAML = `name: rep
@@ -72,6 +73,38 @@ describe('the run report', () => {
     expect(db.podsStarting!.slice(0, 10).every((v) => v === 0)).toBe(true);
     expect(db.podsStarting!.slice(10).every((v) => v === 2)).toBe(true);
     expect(data.series.find((x) => x.name === 'users')!.variants.base!.pods).toEqual({});
+  });
+
+  it("charts, with connection tracking, the busiest node's peak and the SYNs dropped per second of conntrack.csv", () => {
+    const tracked = scenarioFrom(`name: ct
+seed: 4
+duration: 10s
+metrics: { interval: 1s }
+cluster: { nodes: 2, conntrack: { enabled: true, nfConntrackMax: 150 } }
+services:
+  front: { replicas: 4, calls: [{ service: back }] }
+  back: { replicas: 8, app: { serviceTime: 5ms }, trafficPolicy: { connectionPool: { http: { idleTimeout: 200ms } } } }
+workload: [{ to: front, rate: 200/s }]
+variants:
+  bigger-tables: { set: { cluster.conntrack.nfConntrackMax: 100000 } }
+`);
+    const ctRuns = ['base', 'bigger-tables'].map((variant) => runScenario(tracked, { variant }));
+    const data = runChartData(ctRuns);
+    // The same figures from the CSV: per variant and interval, max over nodes of peak_entries, sum of drops.
+    const want: Record<string, { busiestPeak: number[]; dropsPerS: number[] }> = {};
+    for (const line of conntrackCsv(ctRuns)!.trim().split('\n').slice(1)) {
+      const [variant, , kind, , startS, , peak, drops] = line.split(',');
+      if (kind !== 'node') continue;
+      const w = (want[variant!] ??= { busiestPeak: new Array(10).fill(0), dropsPerS: new Array(10).fill(0) });
+      w.busiestPeak[Number(startS)] = Math.max(w.busiestPeak[Number(startS)]!, Number(peak));
+      w.dropsPerS[Number(startS)]! += Number(drops);
+    }
+    expect(data.conntrack).toEqual({
+      base: { nfConntrackMax: 150, ...want.base },
+      'bigger-tables': { nfConntrackMax: 100_000, ...want['bigger-tables'] },
+    });
+    expect(want.base!.dropsPerS.some((d) => d > 0)).toBe(true);
+    expect(runChartData(runs).conntrack).toBeUndefined();
   });
 
   it('groups intervals beyond MAX_CHART_POINTS, keeping the counts', () => {

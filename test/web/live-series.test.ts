@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TimeSeries } from '../../sim/metrics/index.ts';
 import { workerApi } from '../../sim/worker/api.ts';
-import { sliceIntervals, type LiveUpdate } from '../../sim/worker/live.ts';
+import { sliceIntervals, type IntervalChunk, type LiveUpdate } from '../../sim/worker/live.ts';
 import { LiveSeries } from '../../web/src/live-series.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 
@@ -25,6 +25,18 @@ function expectSameIntervals(a: TimeSeries, b: TimeSeries, n: number): void {
   for (const k of Object.keys(b.flags)) expect(pick(a.flags, k), `flag ${k}`).toEqual(pick(b.flags, k));
 }
 
+/** A small mesh with connection tracking, tables small enough to fill and drop SYNs. */
+const tracked = scenarioFrom(`
+duration: 6s
+metrics: { interval: 500ms }
+cluster: { nodes: 2, conntrack: { enabled: true, nfConntrackMax: 40 } }
+mesh: { sidecar: { concurrency: 2 } }
+services:
+  front: { replicas: 4, calls: [{ service: back }] }
+  back: { replicas: 6, app: { serviceTime: 5ms }, trafficPolicy: { connectionPool: { http: { idleTimeout: 1s } } } }
+workload: [{ to: front, rate: 300/s }]
+`);
+
 describe('live interval streaming', () => {
   it('the intervals a live run streams are exactly those of its final result', () => {
     const updates: LiveUpdate[] = [];
@@ -39,6 +51,28 @@ describe('live interval streaming', () => {
     expect(Object.keys(live.ts.codes).sort()).toEqual(Object.keys(result.timeSeries.codes).sort());
     expect(updates.at(-1)!.fraction).toBe(1);
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.fraction).toBeGreaterThanOrEqual(updates[i - 1]!.fraction);
+  });
+
+  it("the connection series a live run streams are exactly its final result's, with nf_conntrack_max", () => {
+    const chunks: IntervalChunk[] = [];
+    const result = workerApi.runLive(tracked, { variant: 'base', seed: 2 }, (u) => u.chunk && chunks.push(u.chunk));
+    const live = new LiveSeries(chunks[0]!);
+    for (const c of chunks.slice(1)) live.add(c);
+    const cs = result.connectionSeries!;
+    expect(result.summary.conntrack!.drops).toBeGreaterThan(0); // the tables filled: the drops column is not all zeros
+    expect(live.connections!.nfConntrackMax).toBe(40);
+    const n = live.closed;
+    const rows = { nodeEntries: cs.nodes, nodePeak: cs.nodes, nodeDrops: cs.nodes, serviceConnects: 2, serviceConnectFailures: 2, servicePoolSize: 2 } as const;
+    for (const [k, width] of Object.entries(rows) as [keyof typeof rows, number][]) {
+      expect(Array.from(live.connections!.series[k].subarray(0, n * width)), k).toEqual(Array.from(cs[k].subarray(0, n * width)));
+      expect(live.connections!.series[k].subarray(n * width).every(Number.isNaN), `${k} after the closed intervals`).toBe(true);
+    }
+  });
+
+  it('a run without connection tracking streams no connection series', () => {
+    const chunks: IntervalChunk[] = [];
+    workerApi.runLive(scenario, { variant: 'base', seed: 3 }, (u) => u.chunk && chunks.push(u.chunk));
+    expect(chunks.some((c) => c.conntrack)).toBe(false);
   });
 
   it('a live run gives the same result, digest included, as a plain run', () => {

@@ -13,12 +13,29 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPct } from '../../sim/cli/format.ts';
+import { encodeShare } from '../../web/src/share-codec.ts';
 import { launchChromium } from './helpers/chromium.ts';
 import { serveStatic } from './helpers/static-server.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SHOTS = join(ROOT, 'out/web-screenshots');
 const QUICKSTART = readFileSync(join(ROOT, 'scenarios/quickstart.yaml'), 'utf8');
+/** Tables small enough to fill within 10 s (short idle timeouts churn connections into TIME_WAIT). */
+const SMALL_CONNTRACK = `name: small-conntrack
+seed: 4
+duration: 10s
+metrics: { interval: 1s }
+cluster: { nodes: 2, conntrack: { enabled: true, nfConntrackMax: 150 } }
+services:
+  front: { replicas: 4, calls: [{ service: back }] }
+  back:
+    replicas: 8
+    app: { serviceTime: 5ms }
+    trafficPolicy: { connectionPool: { http: { idleTimeout: 200ms } } }
+workload: [{ to: front, rate: 200/s }]
+variants:
+  bigger-tables: { set: { cluster.conntrack.nfConntrackMax: 100000 } }
+`;
 
 interface CliRun {
   variant: string;
@@ -169,6 +186,8 @@ describe('the playground in Chromium', () => {
     expect(await page.textContent('[data-testid=scrub-label]')).toBe('T = 25.5s · interval 25s–26s');
     expect(await page.$$eval('[data-testid=graph] .edge', (es) => es.length)).toBe(5);
     await shot('quickstart-scrubbed-25s');
+    // No connection tracking in the quickstart: no conntrack charts.
+    expect(await page.isHidden('[data-testid=conntrack]')).toBe(true);
   });
 
   it('downloads summary.json and timeseries.csv byte for byte as the CLI writes them', async () => {
@@ -263,5 +282,84 @@ describe('the playground in Chromium', () => {
     await shot('opened-share-link');
     page = keep;
     await other.close();
+  });
+
+  it("a finished conntrack run charts exactly the CLI's conntrack.csv: busiest node's peak, SYN drops", async () => {
+    const yaml = SMALL_CONNTRACK;
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-conntrack-'));
+    let csv: string;
+    try {
+      writeFileSync(join(dir, 'small-conntrack.yaml'), yaml);
+      expect(meshsim(['run', 'small-conntrack.yaml', '--out', 'out'], dir).status).toBe(0);
+      csv = readFileSync(join(dir, 'out/conntrack.csv'), 'utf8');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Per variant and interval, what the charts should show: max over nodes of peak_entries, sum of drops.
+    const expected = new Map<string, { peak: number; drops: number }>();
+    for (const line of csv.trim().split('\n').slice(1)) {
+      const [variant, , kind, , startS, , peak, drops] = line.split(',');
+      if (kind !== 'node') continue;
+      const key = `${variant}@${startS}`;
+      const e = expected.get(key) ?? { peak: 0, drops: 0 };
+      expected.set(key, { peak: Math.max(e.peak, Number(peak)), drops: e.drops + Number(drops) });
+    }
+    expect([...expected.values()].some((e) => e.drops > 0)).toBe(true);
+    const fragment = await encodeShare({ file: 'small-conntrack.yaml', yaml, seed: 4, variants: ['bigger-tables'] });
+    // A fresh page: changing only the fragment of an open one does not load it again.
+    const other = await page.context().newPage();
+    await other.goto(`${baseUrl}#${fragment}`);
+    await waitForStatus(other, 'done');
+    const hoverRows = async (chart: string, k: number) => {
+      const box = (await other.locator(`[data-testid=${chart}] .hover-target`).boundingBox())!;
+      await other.hover(`[data-testid=${chart}] .hover-target`, { position: { x: box.width * ((k + 0.5) / 10), y: 60 } });
+      const rows = await other.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => Array.from(r.children, (c) => c.textContent ?? '')));
+      return new Map(rows.map(([, label, value]) => [label!, Number(value!.split(' ')[0]!.replace(/,|\/s/g, ''))]));
+    };
+    for (let k = 0; k < 10; k++) {
+      const entries = await hoverRows('chart-conntrack-entries', k);
+      const drops = await hoverRows('chart-conntrack-drops', k);
+      for (const variant of ['base', 'bigger-tables']) {
+        const e = expected.get(`${variant}@${k}`)!;
+        expect(entries.get(variant), `${variant} peak in ${k}s-${k + 1}s`).toBe(e.peak);
+        expect(drops.get(variant), `${variant} drops in ${k}s-${k + 1}s`).toBe(e.drops);
+      }
+      expect(entries.get('base nf_conntrack_max')).toBe(150);
+      expect(entries.get('bigger-tables nf_conntrack_max')).toBe(100_000);
+    }
+    // The scale stops near the lowest limit: the variant's is named in the title, not drawn.
+    expect(await other.textContent('[data-testid=chart-conntrack-entries] .chart-title')).toBe(
+      'busiest node · conntrack entries, peak (dashed: nf_conntrack_max; above the scale: bigger-tables 100,000)',
+    );
+    expect(await other.$$eval('[data-testid=chart-conntrack-entries] .series-line', (ls) => ls.map((l) => l.getAttribute('data-variant')))).toEqual(['base', 'bigger-tables', 'base nf_conntrack_max']);
+    const keep = page;
+    page = other;
+    await shot('small-conntrack-done');
+    page = keep;
+    await other.close();
+  });
+
+  it("the PagerDuty run charts the busiest node's conntrack table against nf_conntrack_max while it runs", async () => {
+    await page.selectOption('[data-testid=scenario-picker]', 'scenarios/pagerduty-conntrack-4000-pods.yaml');
+    await page.waitForSelector('[data-testid=problems].ok');
+    await page.click('[data-testid=run]');
+    await waitForStatus(page, 'running');
+    const entries = '[data-testid=chart-conntrack-entries] .series-line[data-variant=base]';
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-points') ?? 0) >= 4, entries, { timeout: 90_000 });
+    expect(await page.isHidden('[data-testid=conntrack]')).toBe(false);
+    // The pool chart follows the series picked above: web's, the caller, has none; api's has a line.
+    await page.selectOption('[data-testid=series-picker]', 'api');
+    await page.waitForSelector('[data-testid=chart-conntrack-pools] .series-line[data-variant=base]');
+    const box = (await page.locator('[data-testid=chart-conntrack-entries] .hover-target').boundingBox())!;
+    await page.hover('[data-testid=chart-conntrack-entries] .hover-target', { position: { x: box.width * (1.5 / 120), y: 60 } });
+    const rows = await page.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => Array.from(r.children, (c) => c.textContent).join('|')));
+    // kube-proxy on a 4-vCPU node: max(32768 x 4, 131072) (conntrack.md §1.2).
+    expect(rows).toContain('|base nf_conntrack_max|131,072');
+    const peak = Number(rows.find((r) => r.startsWith('|base|'))!.split('|')[2]!.replace(/,/g, ''));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(131_072);
+    await shot('pagerduty-conntrack-running');
+    await page.click('[data-testid=stop]');
+    await waitForStatus(page, 'stopped', 10_000);
   });
 });

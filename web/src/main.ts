@@ -8,11 +8,12 @@ import { evaluateExpectations, summaryDocument, timeSeriesCsv, type RunResult, t
 import { callGraph, type CallGraph } from './call-graph-data.ts';
 import { createEditor, validate, type Validation } from './editor.ts';
 import { escapeHtml } from './html.ts';
-import { LiveSeries } from './live-series.ts';
+import { LiveSeries, type ConnectionData } from './live-series.ts';
 import { RunController } from './run-controller.ts';
 import { decodeShare, encodeShare, isShareFragment } from './share-codec.ts';
 import { SHIPPED_SCENARIOS } from './shipped-scenarios.ts';
 import { timelineMarkers } from './timeline-markers.ts';
+import { drawConntrack } from './views/conntrack-view.ts';
 import { drawExpectations } from './views/expectations-view.ts';
 import { drawOverTime } from './views/over-time-view.ts';
 import { drawProblems } from './views/problems-view.ts';
@@ -56,6 +57,8 @@ const ui = {
   latency: $('chart-latency'),
   stacks: $('chart-stacks'),
   timeline: $('timeline-list'),
+  conntrackCard: $('conntrack-card'),
+  conntrack: { entries: $('chart-conntrack-entries'), drops: $('chart-conntrack-drops'), pools: $('chart-conntrack-pools') },
   scrubber: $<HTMLInputElement>('scrubber'),
   scrubLabel: $('scrub-label'),
   stateVariants: $('state-variants'),
@@ -270,6 +273,12 @@ function tsOf(run: RunView): { ts: TimeSeries; closed: number } | undefined {
   return run.live ? { ts: run.live.ts, closed: run.live.closed } : undefined;
 }
 
+function connectionsOf(run: RunView): { connections: ConnectionData; closed: number } | undefined {
+  const r = run.result;
+  if (r) return r.connectionSeries && r.summary.conntrack ? { connections: { series: r.connectionSeries, nfConntrackMax: r.summary.conntrack.nfConntrackMax }, closed: r.connectionSeries.intervals } : undefined;
+  return run.live?.connections ? { connections: run.live.connections, closed: run.live.closed } : undefined;
+}
+
 let summaryKey = '';
 function render(): void {
   renderProgress();
@@ -328,6 +337,22 @@ function renderCharts(): void {
     durationS: scenario.duration / 1e9,
     intervalS: scenario.metrics.interval / 1e9,
     runs: state.runs.map((r) => ({ variant: r.spec.variant, color: colorOf(r.spec.variant), data: tsOf(r) })),
+    markers: timelineMarkers(scenario, state.runs[0]?.result?.summary.timeline),
+    cursorS: state.cursorS,
+    onPick: setCursor,
+  });
+  renderConntrack(scenario, state.series);
+}
+
+function renderConntrack(scenario: Scenario, series: string): void {
+  const runs = state.runs.map((r) => ({ variant: r.spec.variant, color: colorOf(r.spec.variant), data: connectionsOf(r) }));
+  ui.conntrackCard.hidden = !runs.some((r) => r.data);
+  if (ui.conntrackCard.hidden) return;
+  drawConntrack(ui.conntrack, {
+    series,
+    durationS: scenario.duration / 1e9,
+    intervalS: scenario.metrics.interval / 1e9,
+    runs,
     markers: timelineMarkers(scenario, state.runs[0]?.result?.summary.timeline),
     cursorS: state.cursorS,
     onPick: setCursor,

@@ -105,6 +105,34 @@
         return { name: v, color: color(v), dash: dash(v), bins: s.variants[v].histogram };
       }));
     });
+    if (data.conntrack) renderConntrack(data.conntrack, opts, color);
+  }
+
+  /**
+   * The nodes' host-netns tables: the busiest node's peak against each variant's nf_conntrack_max
+   * (dashed), and the SYNs full tables dropped. The scale reaches the lowest limit; a far higher
+   * one (a variant's fix) would flatten every line, so the title names it instead.
+   */
+  function renderConntrack(ct, opts, color) {
+    var box = section('#charts', 'Connections and conntrack', 'host-netns tables of the nodes');
+    var variants = Object.keys(ct);
+    var peaks = variants.map(function (v) {
+      return { name: v, color: color(v), values: ct[v].busiestPeak };
+    });
+    var top = Math.max(d3.max(peaks, function (l) { return d3.max(l.values); }) || 0, d3.min(variants, function (v) { return ct[v].nfConntrackMax; }));
+    var yMax = top * 1.1;
+    var limits = [];
+    var above = [];
+    variants.forEach(function (v) {
+      var max = ct[v].nfConntrackMax;
+      if (max > yMax) above.push(v + ' ' + d3.format(',')(max));
+      else limits.push({ name: v + ' nf_conntrack_max', color: color(v), dash: '4 3', values: ct[v].busiestPeak.map(function () { return max; }) });
+    });
+    var title = 'Busiest node: conntrack entries, peak (dashed: nf_conntrack_max' + (above.length ? '; above the scale: ' + above.join(', ') : '') + ')';
+    MeshsimChart.lineChart(box, title, peaks.concat(limits), opts({ yMin: 0, yMax: yMax, yFormat: axisNum, tipFormat: d3.format(',') }));
+    MeshsimChart.lineChart(box, 'SYNs dropped by full tables, per second (all nodes)', variants.map(function (v) {
+      return { name: v, color: color(v), values: ct[v].dropsPerS };
+    }), opts({ yMin: 0, yFormat: axisNum, tipFormat: num }));
   }
 
   var SWEEP_CHARTS = [

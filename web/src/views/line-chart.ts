@@ -10,6 +10,8 @@ export interface LineSet {
   dashed?: boolean;
   /** The line this one is compared with in the tooltip (a variant's base), by its label. */
   against?: string;
+  /** In the tooltip only: its values lie above the chart's scale. */
+  offScale?: boolean;
 }
 
 export interface LineChartOptions extends Omit<FrameOptions, 'hover'> {
@@ -36,6 +38,7 @@ export function drawLineChart(container: HTMLElement, lines: LineSet[], o: LineC
     .x((p) => f.x(p.tS + half))
     .y((p) => f.y(p.value));
   for (const l of lines) {
+    if (l.offScale) continue;
     f.g.append('path').attr('class', 'series-line').attr('data-variant', l.variant).attr('stroke', l.color).attr('data-points', l.points.filter((p) => Number.isFinite(p.value)).length).attr('stroke-dasharray', l.dashed ? '4 3' : null).attr('d', path(l.points) ?? '');
   }
   finishFrame(f, { ...o, hover });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionSeries } from '../../sim/metrics/index.ts';
+import { busiestNodePeak, dropsPerS, poolConnections } from '../../web/src/conntrack-data.ts';
+
+/** 3 intervals x 2 nodes x 2 services, interval-major as the recorder writes them. */
+const cs: ConnectionSeries = {
+  intervals: 3,
+  nodes: 2,
+  services: ['web', 'api'],
+  nodeEntries: new Float64Array([5, 7, 9, 11, 13, 15]),
+  nodePeak: new Float64Array([6, 8, 12, 10, 16, 20]),
+  nodeDrops: new Float64Array([0, 0, 3, 1, 10, 30]),
+  serviceConnects: new Float64Array(6),
+  serviceConnectFailures: new Float64Array(6),
+  servicePoolSize: new Float64Array([0, 4, 0, 9, 0, 12]),
+};
+
+describe('conntrack chart data', () => {
+  it("the busiest node's line is, per interval, the highest peak of any node", () => {
+    expect(busiestNodePeak(cs, 3, 0.5)).toEqual([
+      { tS: 0, value: 8 },
+      { tS: 0.5, value: 12 },
+      { tS: 1, value: 20 },
+    ]);
+  });
+
+  it('drops are summed over nodes and turned into a rate per second', () => {
+    expect(dropsPerS(cs, 3, 0.5).map((p) => p.value)).toEqual([0, 8, 80]);
+  });
+
+  it("a service's pooled connections are its column; an unknown service has no line", () => {
+    expect(poolConnections(cs, 'api', 3, 1).map((p) => p.value)).toEqual([4, 9, 12]);
+    expect(poolConnections(cs, 'users', 3, 1)).toEqual([]);
+  });
+
+  it('only closed intervals are drawn', () => {
+    expect(busiestNodePeak(cs, 2, 1)).toHaveLength(2);
+    expect(dropsPerS(cs, 9, 1)).toHaveLength(3);
+  });
+});
