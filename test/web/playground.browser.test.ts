@@ -347,9 +347,10 @@ describe('the playground in Chromium', () => {
     const entries = '[data-testid=chart-conntrack-entries] .series-line[data-variant=base]';
     await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-points') ?? 0) >= 4, entries, { timeout: 90_000 });
     expect(await page.isHidden('[data-testid=conntrack]')).toBe(false);
-    // The pool chart follows the series picked above: web's, the caller, has none; api's has a line.
+    // The pool chart follows the series picked above.
     await page.selectOption('[data-testid=series-picker]', 'api');
-    await page.waitForSelector('[data-testid=chart-conntrack-pools] .series-line[data-variant=base]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=chart-conntrack-pools] .chart-title')?.textContent === 'api · pooled connections open towards it');
+    expect(await page.$$eval('[data-testid=chart-conntrack-pools] .series-line[data-variant=base]', (ls) => ls.length)).toBe(1);
     const box = (await page.locator('[data-testid=chart-conntrack-entries] .hover-target').boundingBox())!;
     await page.hover('[data-testid=chart-conntrack-entries] .hover-target', { position: { x: box.width * (1.5 / 120), y: 60 } });
     const rows = await page.$$eval('[data-testid=tooltip] .tooltip-row', (rs) => rs.map((r) => Array.from(r.children, (c) => c.textContent).join('|')));
