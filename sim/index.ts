@@ -133,7 +133,7 @@ export {
 export type { ReportAssets, RunReportInput, RunChartData } from './report/index.ts';
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
 export type { TimeSeries, SeriesSpec, IntervalColumn, ConnectionSeries } from './metrics/index.ts';
-export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString } from './metrics/index.ts';
+export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString, busiestNodePeakAt, nodeDropsAt } from './metrics/index.ts';
 
 // ---- Running in a browser Web Worker (the playground) ----
 

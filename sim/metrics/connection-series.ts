@@ -60,3 +60,17 @@ export class ConnectionRecorder {
     }
   }
 }
+
+/** The busiest node in interval i: the highest peak any node's host-netns table reached in it. */
+export function busiestNodePeakAt(cs: ConnectionSeries, i: number): number {
+  let top = 0;
+  for (let n = 0; n < cs.nodes; n++) top = Math.max(top, cs.nodePeak[i * cs.nodes + n]!);
+  return top;
+}
+
+/** SYNs the nodes' host-netns tables dropped in interval i, summed over nodes. */
+export function nodeDropsAt(cs: ConnectionSeries, i: number): number {
+  let sum = 0;
+  for (let n = 0; n < cs.nodes; n++) sum += cs.nodeDrops[i * cs.nodes + n]!;
+  return sum;
+}

@@ -4,6 +4,7 @@
  * flags, any pod-count columns, and the latency histogram; the timeline marks; with connection
  * tracking, the busiest node's conntrack table and the SYNs dropped. Plain JSON.
  */
+import { busiestNodePeakAt, nodeDropsAt } from '../metrics/index.ts';
 import type { RunResult } from '../run/index.ts';
 
 /** More intervals than this are grouped for the charts (counts summed, percentiles the group's max). */
@@ -98,10 +99,8 @@ function conntrackSeries(r: RunResult, group: number, points: number, stepS: num
     let peak = 0;
     let drops = 0;
     for (let i = p * group; i < Math.min(cs.intervals, (p + 1) * group); i++) {
-      for (let n = 0; n < cs.nodes; n++) {
-        peak = Math.max(peak, cs.nodePeak[i * cs.nodes + n]!);
-        drops += cs.nodeDrops[i * cs.nodes + n]!;
-      }
+      peak = Math.max(peak, busiestNodePeakAt(cs, i));
+      drops += nodeDropsAt(cs, i);
     }
     busiestPeak.push(clean(peak));
     dropsPerS.push(clean(drops / stepS));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDom, screenshot } from '../helpers/chromium.ts';
 import { meshsim } from '../helpers/meshsim-cli.ts';
+import { SMALL_CONNTRACK_YAML } from '../helpers/small-conntrack.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,21 +113,7 @@ describe('meshsim run --report', () => {
 describe('meshsim run --report, with connection tracking', () => {
   it("draws the busiest node's conntrack table against nf_conntrack_max and the SYNs dropped", async () => {
     const file = join(dir, 'ct.yaml');
-    writeFileSync(
-      file,
-      `name: ct
-seed: 4
-duration: 10s
-metrics: { interval: 1s }
-cluster: { nodes: 2, conntrack: { enabled: true, nfConntrackMax: 150 } }
-services:
-  front: { replicas: 4, calls: [{ service: back }] }
-  back: { replicas: 8, app: { serviceTime: 5ms }, trafficPolicy: { connectionPool: { http: { idleTimeout: 200ms } } } }
-workload: [{ to: front, rate: 200/s }]
-variants:
-  bigger-tables: { set: { cluster.conntrack.nfConntrackMax: 100000 } }
-`,
-    );
+    writeFileSync(file, SMALL_CONNTRACK_YAML);
     const report = join(dir, 'ct.html');
     const r = await meshsim('run', file, '--report', report);
     expect(r.code, r.stderr).toBe(0);

@@ -3,25 +3,17 @@
  * interval at its start (as conntrack.csv does): the busiest node's table, SYNs dropped, and
  * the pooled connections towards one service.
  */
-import type { ConnectionSeries } from 'meshsim/browser';
+import { busiestNodePeakAt, nodeDropsAt, type ConnectionSeries } from 'meshsim/browser';
 import type { Point } from './chart-data.ts';
 
 /** Per interval, the highest peak any node's host-netns table reached in it. */
 export function busiestNodePeak(cs: ConnectionSeries, closed: number, intervalS: number): Point[] {
-  return perInterval(cs, closed, intervalS, (i) => {
-    let top = 0;
-    for (let n = 0; n < cs.nodes; n++) top = Math.max(top, cs.nodePeak[i * cs.nodes + n]!);
-    return top;
-  });
+  return perInterval(cs, closed, intervalS, (i) => busiestNodePeakAt(cs, i));
 }
 
 /** Per interval, SYNs the nodes' host-netns tables dropped, per second. */
 export function dropsPerS(cs: ConnectionSeries, closed: number, intervalS: number): Point[] {
-  return perInterval(cs, closed, intervalS, (i) => {
-    let sum = 0;
-    for (let n = 0; n < cs.nodes; n++) sum += cs.nodeDrops[i * cs.nodes + n]!;
-    return sum / intervalS;
-  });
+  return perInterval(cs, closed, intervalS, (i) => nodeDropsAt(cs, i) / intervalS);
 }
 
 /** Per interval, the pooled connections open towards `service` at the interval's end; [] when it has none. */
