@@ -97,6 +97,8 @@ describe('meshsim run --report', () => {
     // 3 series x (success, rate, latency, codes and flags, histogram), and pods by phase for the 2 services
     expect(dom.match(/<svg /g)).toHaveLength(17);
     expect(dom.match(/<g class="mark">/g)).toHaveLength(2 * 14); // 2 timeline actions on each of the 14 time charts
+    // The base runs wide and pale under its variant in each series' success, rate and p99 chart.
+    expect(dom.match(/stroke-width="5" stroke-opacity="0.45"/g)).toHaveLength(3 * 3);
     const hovered = await dumpDom(report, '#hover-selftest');
     expect(hovered).toContain('<body data-rendered="ok">');
     // Every time chart's readout shows the interval and each line's value; the histograms have none.

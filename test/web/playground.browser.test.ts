@@ -309,6 +309,8 @@ describe('the playground in Chromium', () => {
       'busiest node · conntrack entries, peak (dashed: nf_conntrack_max; above the scale: bigger-tables 100,000)',
     );
     expect(await other.$$eval('[data-testid=chart-conntrack-entries] .series-line', (ls) => ls.map((l) => l.getAttribute('data-variant')))).toEqual(['base', 'bigger-tables', 'base nf_conntrack_max']);
+    // The base runs wide and pale under its variant, so a close variant cannot hide it.
+    expect(await other.$$eval('[data-testid=chart-conntrack-entries] .series-line.base-under', (ls) => ls.map((l) => l.getAttribute('data-variant')))).toEqual(['base']);
     const keep = page;
     page = other;
     await shot('small-conntrack-done');

@@ -779,7 +779,9 @@ export class ConnectionPools {
   /**
    * The tables a sidecar-to-sidecar connection's SYN passes (conntrack.md §3.2, §6.1): the
    * client's pod netns, its node's host netns, the server node's host netns (once if both pods
-   * share a node), the server's pod netns. The ingress gateway has no node here.
+   * share a node), the server's pod netns. The ingress gateway has no node here, and no table
+   * of its own: conntrack runs in a netns only when its rules need it (§1.5), and a pod netns
+   * needs it for the sidecar's REDIRECT capture (§3.3), which a gateway's Envoy does not have.
    */
   private pathOf(client: number, host: number): number {
     const { pods } = this.ctx;
@@ -787,7 +789,7 @@ export class ConnectionPools {
     const nc = pods.node[client]!;
     const nh = pods.node[host]!;
     let len = 0;
-    this.path[len++] = t.podTable(client, nc);
+    if (pods.service[client] !== INGRESS_SERVICE) this.path[len++] = t.podTable(client, nc);
     if (nc >= 0) this.path[len++] = t.hostTable(nc);
     if (nh >= 0 && nh !== nc) this.path[len++] = t.hostTable(nh);
     this.path[len++] = t.podTable(host, nh);

@@ -63,6 +63,7 @@
     var xOf = function (i) {
       return x(xs[i]);
     };
+    var solid = lines.filter(function (l) { return !l.dash; }).length;
     lines.forEach(function (l) {
       if (l.band) {
         var area = d3
@@ -91,7 +92,9 @@
           return y(v);
         });
       if (opts.step) line.curve(d3.curveStepAfter);
-      svg.append('path').attr('d', line(l.values)).attr('fill', 'none').attr('stroke', l.color).attr('stroke-width', 1.6).attr('stroke-dasharray', l.dash || null);
+      // The base runs under its variants, wide and pale, so a variant that follows it closely leaves it visible.
+      var under = l.under && solid > 1;
+      svg.append('path').attr('d', line(l.values)).attr('fill', 'none').attr('stroke', l.color).attr('stroke-width', under ? 5 : 1.6).attr('stroke-opacity', under ? 0.45 : null).attr('stroke-dasharray', l.dash || null);
       if (opts.xType === 'point') {
         svg.selectAll(null).data(l.values.map(function (v, i) { return [i, v]; }).filter(function (d) { return finite(d[1]); }))
           .enter().append('circle').attr('cx', function (d) { return xOf(d[0]); }).attr('cy', function (d) { return y(d[1]); }).attr('r', 2.5).attr('fill', l.color);

@@ -60,14 +60,14 @@
       var box = section('#charts', s.name, s.kind === 'workload' ? 'workload (requests it sent)' : 'service (requests to it)');
       var per = function (field) {
         return data.variants.map(function (v) {
-          return { name: v, color: color(v), values: s.variants[v][field] };
+          return { name: v, color: color(v), under: v === 'base', values: s.variants[v][field] };
         });
       };
       MeshsimChart.lineChart(box, 'Success rate', per('success'), opts({ yMin: 0, yMax: 1, yFormat: pct, tipFormat: pct2 }));
       MeshsimChart.lineChart(box, 'Requests per second (ended)', per('ratePerS'), opts({ yFormat: axisNum, tipFormat: num }));
       var lat = [];
       data.variants.forEach(function (v) {
-        lat.push({ name: v + ' p99', color: color(v), values: s.variants[v].p99Ms });
+        lat.push({ name: v + ' p99', color: color(v), under: v === 'base', values: s.variants[v].p99Ms });
         lat.push({ name: v + ' p50', color: color(v), dash: '4 3', values: s.variants[v].p50Ms });
       });
       MeshsimChart.lineChart(box, 'Latency p50 (dashed) and p99', lat, opts({ yFormat: ms, tipFormat: ms }));
@@ -117,7 +117,7 @@
     var box = section('#charts', 'Connections and conntrack', 'host-netns tables of the nodes');
     var variants = Object.keys(ct);
     var peaks = variants.map(function (v) {
-      return { name: v, color: color(v), values: ct[v].busiestPeak };
+      return { name: v, color: color(v), under: v === 'base', values: ct[v].busiestPeak };
     });
     var top = Math.max(d3.max(peaks, function (l) { return d3.max(l.values); }) || 0, d3.min(variants, function (v) { return ct[v].nfConntrackMax; }));
     var yMax = top * 1.1;

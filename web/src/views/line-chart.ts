@@ -37,9 +37,13 @@ export function drawLineChart(container: HTMLElement, lines: LineSet[], o: LineC
     .defined((p) => Number.isFinite(p.value))
     .x((p) => f.x(p.tS + half))
     .y((p) => f.y(p.value));
+  // The base runs under its variants, wide and pale, so a variant that follows it closely
+  // (HTTP/2 over HTTP/1.1, say) leaves it visible as a halo instead of hiding it.
+  const overlaid = lines.filter((l) => !l.dashed && !l.offScale).length > 1;
   for (const l of lines) {
     if (l.offScale) continue;
-    f.g.append('path').attr('class', 'series-line').attr('data-variant', l.variant).attr('stroke', l.color).attr('data-points', l.points.filter((p) => Number.isFinite(p.value)).length).attr('stroke-dasharray', l.dashed ? '4 3' : null).attr('d', path(l.points) ?? '');
+    const under = overlaid && l.variant === 'base';
+    f.g.append('path').attr('class', under ? 'series-line base-under' : 'series-line').attr('data-variant', l.variant).attr('stroke', l.color).attr('data-points', l.points.filter((p) => Number.isFinite(p.value)).length).attr('stroke-dasharray', l.dashed ? '4 3' : null).attr('d', path(l.points) ?? '');
   }
   finishFrame(f, { ...o, hover });
 }
