@@ -2,29 +2,30 @@
  * `npm run fuzz -- [--runs N] [--seed S] [--property NAME]`: the scenario fuzzer's properties,
  * for as long as asked. Each property gets N cases from seed S (default: a new seed, printed).
  * A failure prints the shrunk counterexample (as the file's text, and its bytes when it is not
- * UTF-8), the seed and the path that replay it, and exits 1.
+ * UTF-8), the seed and the path that replay it, and exits 1. `--help` prints the flags and the
+ * properties; a flag or property it does not know exits 2 (args.ts).
  */
 import fc from 'fast-check';
+import { parseFuzzArgs } from './args.ts';
 import { cleanUpCases, exitCounts } from './outcome.ts';
 import { properties } from './properties.ts';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const args = parseFuzzArgs(process.argv.slice(2), Object.keys(properties));
+if (args.kind === 'help') {
+  process.stdout.write(args.text);
+  process.exit(0);
 }
-
-const runs = Number(arg('runs') ?? 1000);
-// The seed of a long run is chosen fresh (and printed) so each run explores new cases.
-const seed = Number(arg('seed') ?? (Date.now() ^ (process.pid << 16)) >>> 0);
-const only = arg('property');
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
-  process.stderr.write('usage: npm run fuzz -- [--runs N] [--seed S] [--property NAME]\n');
+if (args.kind === 'error') {
+  process.stderr.write(`npm run fuzz: ${args.message}\n(npm run fuzz -- --help for the flags and the properties)\n`);
   process.exit(2);
 }
+const runs = args.runs;
+// The seed of a long run is chosen fresh (and printed) so each run explores new cases.
+const seed = args.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
 
 let failed = false;
-for (const [name, property] of Object.entries(properties)) {
-  if (only && !name.includes(only)) continue;
+for (const name of args.properties) {
+  const property = properties[name]!;
   exitCounts.clear();
   const started = process.hrtime.bigint();
   const result = await fc.check(property, { seed, numRuns: runs });

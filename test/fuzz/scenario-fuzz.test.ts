@@ -4,11 +4,15 @@
  * from the schema's parts, each through the CLI's own path. `npm run fuzz -- --runs 10000`
  * runs the same properties for longer, with a new seed each time.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, scenarioJsonSchema } from '../../sim/scenario/index.ts';
 import { validScenarioArb } from './arbitraries/scenario.ts';
-import { cleanUpCases } from './outcome.ts';
+import { DEFAULT_RUNS, parseFuzzArgs } from './args.ts';
+import { cleanUpCases, tallyAccessLog } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
 import { checkAnyInput, properties } from './properties.ts';
 
@@ -50,6 +54,54 @@ describe('scenario fuzzing', () => {
 
   it('every generated valid scenario is accepted by the validator', () => {
     for (const g of fc.sample(validScenarioArb, { numRuns: 100, seed: SEED + 1 })) expect(() => parseScenario(g.yaml, 'generated.yaml')).not.toThrow();
+  });
+
+  it('the access log is counted a chunk at a time, the same wherever a chunk ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-fuzz-log-'));
+    try {
+      const file = join(dir, 'access.log');
+      const lines = ['{"attempt":1}', '{"attempt":1,"in_flight_at_end":true}', '', '{"attempt":2}', '{"in_flight_at_end":true,"variant":"v"}'];
+      writeFileSync(file, lines.join('\n')); // the last line without its newline
+      for (const chunk of [1, 2, 7, 23, 24, 1 << 20]) expect(tallyAccessLog(file, chunk)).toEqual({ lines: 4, inFlightAtEnd: 2 });
+      writeFileSync(file, '');
+      expect(tallyAccessLog(file)).toEqual({ lines: 0, inFlightAtEnd: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("npm run fuzz's command line", () => {
+  const names = ['any corrupted scenario ends well', 'a valid scenario is accepted', 'the same input twice'];
+
+  it('runs every property by default, or those whose name contains --property', () => {
+    expect(parseFuzzArgs([], names)).toEqual({ kind: 'run', runs: DEFAULT_RUNS, seed: undefined, properties: names });
+    expect(parseFuzzArgs(['--seed', '853113741', '--runs=50', '--property', 'a valid'], names)).toEqual({ kind: 'run', runs: 50, seed: 853113741, properties: ['a valid scenario is accepted'] });
+    expect(parseFuzzArgs(['--property', 'scenario'], names)).toMatchObject({ properties: names.slice(0, 2) });
+  });
+
+  it('--help prints the flags, their defaults and the properties', () => {
+    for (const argv of [['--help'], ['-h'], ['--runs', '5', '--help'], ['--nosuch', '--help']]) {
+      const r = parseFuzzArgs(argv, names);
+      expect(r.kind).toBe('help');
+      const text = (r as { text: string }).text;
+      for (const s of ['--runs N', `default ${DEFAULT_RUNS}`, '--seed S', '--property NAME', ...names]) expect(text).toContain(s);
+    }
+  });
+
+  it('a property, flag or value it does not know is an error that says which (exit 2), not a run', () => {
+    const error = (argv: string[]) => {
+      const r = parseFuzzArgs(argv, names);
+      expect(r.kind).toBe('error');
+      return (r as { message: string }).message;
+    };
+    expect(error(['--property', 'nosuch'])).toMatch(/'nosuch'.*\n {2}any corrupted scenario ends well\n {2}a valid scenario is accepted\n {2}the same input twice$/s);
+    expect(error(['--run', '5'])).toMatch(/unknown flag '--run'/);
+    expect(error(['5'])).toMatch(/unexpected argument '5'/);
+    expect(error(['--runs'])).toMatch(/--runs needs a value/);
+    expect(error(['--seed', '--runs', '3'])).toMatch(/--seed needs a value/);
+    for (const runs of ['0', '-3', '1.5', 'many', '']) expect(error(['--runs', runs])).toMatch(/--runs must be/);
+    for (const seed of ['x', '1.5', '']) expect(error([`--seed=${seed}`])).toMatch(/--seed must be an integer/);
   });
 });
 
