@@ -17,6 +17,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** `1 run`, `2 runs`, `1,000 runs`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function formatRate(perS: number): string {
   return perS >= 100 ? formatCount(perS) : trim(perS, 3);
 }

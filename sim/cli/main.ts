@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { parseDurationNs, scenarioJsonSchema } from '../scenario/index.ts';
 import { checkCommand } from './check-command.ts';
 import { CliError, EXIT, reportError } from './errors.ts';
+import { plural } from './format.ts';
+import { HELP_EXAMPLES } from './help-examples.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { readScenario } from './read-scenario.ts';
 import { mergeCommand } from './merge-command.ts';
@@ -15,6 +17,23 @@ import { sweepCommand } from './sweep-command.ts';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
+
+/** The commands, in the order --help lists them (an unknown command's message lists them too). */
+const COMMANDS = ['run', 'validate', 'check', 'sweep', 'merge', 'schema'] as const;
+
+/**
+ * A reader that stops early (`meshsim schema | head`) closes the pipe; the next write fails with
+ * EPIPE. Stop quietly with exit 0, as Unix tools do, instead of an unhandled 'error' event's
+ * stack trace. Any other write error is still thrown.
+ */
+function exitQuietlyWhenPipeCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
+}
+exitQuietlyWhenPipeCloses(process.stdout);
+exitQuietlyWhenPipeCloses(process.stderr);
 
 /** Runs an action and maps its outcome to an exit code. */
 async function guarded(action: () => unknown): Promise<void> {
@@ -26,11 +45,7 @@ async function guarded(action: () => unknown): Promise<void> {
   }
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** Validates each file, printing a line per file; returns how many failed. */
+/** Validates each file, printing an ok line per valid file on stdout and the problems on stderr; returns how many failed. */
 function validateFiles(files: string[], print: boolean): number {
   let failed = 0;
   for (const file of files) {
@@ -44,7 +59,8 @@ function validateFiles(files: string[], print: boolean): number {
         plural(s.timeline.length, 'timeline event'),
         plural(s.variants.length, 'variant'),
       ];
-      err(`${file}: ok (${counts.join(', ')})\n`);
+      // With --print, stdout is YAML: the ok line is a comment there, so `--print > f.yaml` stays parseable.
+      out(`${print ? '# ' : ''}${file}: ok (${counts.join(', ')})\n`);
       if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
     } catch (e) {
       failed++;
@@ -183,18 +199,9 @@ export async function main(argv: string[]): Promise<void> {
       (a) => guarded(() => mergeCommand({ inputs: a.dirs, out: a.out, report: a.report, json: a.json }, out, err)),
     )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => guarded(() => out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n')))
-    .example('$0 run scenarios/quickstart.yaml', 'run the quickstart and print its summary')
-    .example('$0 run scenarios/quickstart.yaml --seeds 8 --out out/', '8 replications in worker threads; write summary.json and timeseries.csv')
-    .example('$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log')
-    .example('$0 run scenarios/quickstart.yaml --report report.html', 'write an HTML report with charts')
-    .example('$0 validate scenarios/*.yaml', 'check scenarios without running them')
-    .example('$0 check scenarios/*.yaml', "run every scenario's expect: list, as a regression test in CI")
-    .example('$0 run scenarios/rolling-deploy-503s.yaml --proxy-status 31s', 'which proxies still had stale endpoints at 31s')
-    .example('$0 run scenarios/lyft-scale-down-undead-hosts.yaml --proxy-config api/frontend-0@70s', 'the undead hosts one caller still lists')
-    .example('$0 sweep my.yaml --set services.catalog.replicas=3,5,8 --seeds 10 --out out/', 'a grid x 10 seeds; write sweep.json and sweep.csv')
-    .example('$0 sweep my.yaml --shard 2/3 --out part/ && $0 merge part/', 'run shard 2 of 3, and merge the shards once all are done')
+    .example(HELP_EXAMPLES.map(([command, description]) => [command, description]))
     .epilogue('Exit codes: 0 ok, 2 bad input (scenario or arguments), 3 a run hit a limit, 4 an expectation failed (check), 1 internal error.')
-    .demandCommand(1, 'Say which command to run.')
+    .demandCommand(1, `Say which command to run: ${COMMANDS.join(', ')}.`)
     .strict()
     .recommendCommands()
     .version(MESHSIM_VERSION)
@@ -203,10 +210,13 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, e) => {
       if (e && !(e instanceof CliError)) throw e;
-      // yargs' recommendCommands says only "Did you mean run?", not what was wrong with what.
+      // For a command it does not know, yargs says only "Did you mean run?" (recommendCommands)
+      // or "Unknown argument: frobnicate" (strict): say it is an unknown command, and list them.
       const typo = /^Did you mean (\S+)\?$/.exec(msg ?? '');
       const command = argv.find((a) => !a.startsWith('-'));
-      if (typo && command !== undefined) msg = `unknown command '${command}' (did you mean '${typo[1]}'?)`;
+      if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
+        msg = `unknown command '${command}'${typo ? ` (did you mean '${typo[1]}'?)` : ''}; the commands are ${COMMANDS.join(', ')}`;
+      }
       err(`meshsim: ${e?.message ?? msg}\nRun 'meshsim --help' for usage.\n`);
       process.exit(EXIT.badInput);
     })

@@ -33,7 +33,9 @@ export function renderSummary(input: RenderInput): string {
   for (const kind of ['services', 'workloads'] as const) {
     out.push('', seriesTable(kind, variants, firstSeed, input.merged));
   }
-  out.push(...retryLines(firstSeed, variants));
+  out.push(...retryLines(runs, variants, seeds.length));
+  // The rest is one run's story (its sparklines, timeline, tables): the first seed's, said so.
+  if (seeds.length > 1) out.push('', `from here on: seed ${seeds[0]}, the first of ${seeds.length} (summary.json holds every seed's figures)`);
   out.push('', ...sparklines(firstSeed, variants));
   out.push('', ...timelines(firstSeed));
   out.push('', ...lifecycleLines(firstSeed));
@@ -52,7 +54,9 @@ export function renderSummary(input: RenderInput): string {
 }
 
 function seriesTable(kind: 'services' | 'workloads', variants: string[], runs: RunResult[], merged: MergedVariant[] | undefined): string {
-  const rows: string[][] = [[kind === 'services' ? 'service' : 'workload', ...HEADER.slice(1)]];
+  // merged codes and flags are sums over seeds (summary.json); a row shows them per run, like its other figures.
+  const header = merged ? [...HEADER.slice(1, -1), 'errors per run, mean over seeds (code=count | flag=count)'] : HEADER.slice(1);
+  const rows: string[][] = [[kind === 'services' ? 'service' : 'workload', ...header]];
   const base = runs[0]!.summary[kind];
   base.forEach((series, i) => {
     variants.forEach((variant, v) => {
@@ -68,19 +72,29 @@ function seriesTable(kind: 'services' | 'workloads', variants: string[], runs: R
 /**
  * Retries and amplification per service that saw any (README "Retries and overload"): attempts,
  * Envoy retries, retries refused by the breaker or budget, the apps' own retries, attempts per
- * request at the sidecar, and attempts over the call graph's nominal load.
+ * request at the sidecar, and attempts over the call graph's nominal load. With several seeds,
+ * each figure is the mean over them, as in the table above.
  */
-function retryLines(runs: RunResult[], variants: string[]): string[] {
+function retryLines(runs: RunResult[], variants: string[], seeds: number): string[] {
   const rows: string[][] = [['service', 'variant', 'attempts', 'retries', 'retry overflow', 'app retries', 'attempts/request', 'amplification']];
   runs[0]!.summary.services.forEach((svc, i) => {
-    const per = variants.map((variant) => runs.find((r) => r.summary.variant === variant)!.summary.services[i]!);
-    if (!per.some((s) => s.retries + s.appRetries + s.retryOverflow > 0)) return;
-    per.forEach((s, v) => {
-      rows.push([v === 0 ? svc.name : '', variants[v]!, formatCount(s.attempts), formatCount(s.retries), formatCount(s.retryOverflow), formatCount(s.appRetries), ratioText(s.attemptsPerRequest), ratioText(s.amplification)]);
+    const per = variants.map((variant) => runs.filter((r) => r.summary.variant === variant).map((r) => r.summary.services[i]!));
+    if (!per.some((all) => all.some((s) => s.retries + s.appRetries + s.retryOverflow > 0))) return;
+    per.forEach((all, v) => {
+      const count = (get: (s: SeriesSummary) => number) => formatCount(Math.round(meanOf(all.map(get))!));
+      const ratio = (get: (s: SeriesSummary) => number | null) => ratioText(meanOf(all.map(get)));
+      rows.push([v === 0 ? svc.name : '', variants[v]!, count((s) => s.attempts), count((s) => s.retries), count((s) => s.retryOverflow), count((s) => s.appRetries), ratio((s) => s.attemptsPerRequest), ratio((s) => s.amplification)]);
     });
   });
   if (rows.length === 1) return [];
-  return ['', 'retries (attempts to each service; amplification = attempts / the load the call graph sends it with no retries)', table(rows, new Set([2, 3, 4, 5, 6, 7]))];
+  const means = seeds > 1 ? `; means over ${seeds} seeds` : '';
+  return ['', `retries (attempts to each service; amplification = attempts / the load the call graph sends it with no retries${means})`, table(rows, new Set([2, 3, 4, 5, 6, 7]))];
+}
+
+/** Mean of the defined values; null if none is. */
+function meanOf(xs: (number | null)[]): number | null {
+  const defined = xs.filter((x): x is number => x !== null);
+  return defined.length === 0 ? null : defined.reduce((a, x) => a + x, 0) / defined.length;
 }
 
 function ratioText(x: number | null): string {
@@ -116,14 +130,26 @@ function mergedRow(name: string, v: number, variant: string, m: MergedSeries, ba
     lat((x) => x.p90Ms),
     lat((x) => x.p99Ms),
     lat((x) => x.p999Ms),
-    errors(m.codes, m.flags),
+    errors(perRun(m.codes, m.requests.n), perRun(m.flags, m.requests.n), meanCount),
   ];
+}
+
+/** Counts summed over `runs` seeds, as means per run. */
+function perRun(sums: Record<string, number>, runs: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, runs)]));
+}
+
+/** A mean count: whole above 100, one decimal below (a mean of 0.3 is not 0). */
+function meanCount(x: number): string {
+  return x >= 100 ? formatCount(Math.round(x)) : String(Math.round(x * 10) / 10);
 }
 
 function withCi(f: MergedFigure, fmt: (x: number | null) => string): string {
   if (f.mean === null) return '-';
   if (!f.ci95) return fmt(f.mean);
   const half = (f.ci95[1] - f.ci95[0]) / 2;
+  // Seeds that agree exactly leave a half-width of rounding noise (1e-11 us): that is 0.
+  if (half <= Math.abs(f.mean) * 1e-9) return `${fmt(f.mean)} ±0`;
   return `${fmt(f.mean)} ±${fmt === formatMs ? formatMs(half) : formatPct(half)}`;
 }
 
@@ -131,10 +157,10 @@ function withDelta(value: string, delta: string): string {
   return delta ? `${value} (${delta})` : value;
 }
 
-function errors(codes: Record<string, number>, flags: Record<string, number>): string {
+function errors(codes: Record<string, number>, flags: Record<string, number>, fmt: (n: number) => string = formatCount): string {
   const bad = Object.entries(codes).filter(([c]) => !(Number(c) >= 200 && Number(c) < 300));
-  const parts = bad.map(([c, n]) => `${c}=${formatCount(n)}`);
-  const fl = Object.entries(flags).map(([f, n]) => `${f}=${formatCount(n)}`);
+  const parts = bad.map(([c, n]) => `${c}=${fmt(n)}`);
+  const fl = Object.entries(flags).map(([f, n]) => `${f}=${fmt(n)}`);
   if (parts.length === 0 && fl.length === 0) return '-';
   return fl.length ? `${parts.join(' ')} | ${fl.join(' ')}` : parts.join(' ');
 }

@@ -10,6 +10,7 @@ import { AtomicLineWriter, conntrackCsv, summaryDocument, timeSeriesCsv, writeFi
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
 import { checkReportPath, writeReport } from './report-file.ts';
+import { invariantLine } from './invariant-line.ts';
 
 export interface RunArgs {
   file: string;
@@ -51,8 +52,9 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   for (const t of args.proxyStatusAtNs ?? []) if (t > scenario.duration) throw new CliError(`--proxy-status ${t / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
   if (args.proxyConfigAt?.length && args.seeds > 1) throw new CliError('--proxy-config shows one run per variant; use it with --seeds 1');
   for (const r of args.proxyConfigAt ?? []) {
-    if (!(r.service in scenario.services)) throw new CliError(`--proxy-config ${r.service}/${r.pod}: no service '${r.service}' in ${args.file} (services: ${Object.keys(scenario.services).join(', ')})`);
+    if (!(r.service in scenario.services)) throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s: no service '${r.service}' in ${args.file} (services: ${Object.keys(scenario.services).join(', ')})`);
     if (r.atNs > scenario.duration) throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
+    checkPodName(scenario, args.file, r);
   }
   const specs = expandRuns(scenario, args.seeds);
   // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file),
@@ -60,7 +62,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   if (args.out) checkCanCreateDirectory(args.out);
   if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
-  const { runs, workers } = await execute(scenario, specs, args, stderr);
+  const { runs, workers } = args.checkInvariants ? await executeCountingChecks(scenario, specs, args, stderr) : await execute(scenario, specs, args, stderr);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const merged = args.seeds > 1 ? mergeByVariant(runs) : undefined;
   if (args.out) {
@@ -84,6 +86,13 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');
 }
 
+/** execute, then a line saying how many invariant checks the runs made (on stderr, like "wrote ..."). */
+async function executeCountingChecks(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
+  const result = await execute(scenario, specs, args, stderr);
+  stderr(`${invariantLine(result.runs)}\n`);
+  return result;
+}
+
 /**
  * One spec runs in process; several run in worker threads (K = --workers, default cores - 1).
  * An access log needs its callback in this process, so with --access-log every run is in process.
@@ -96,10 +105,14 @@ export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArg
       ...(args.checkInvariants && { checkInvariants: true }),
       ...(args.proxyConfigAt && { proxyConfigAt: args.proxyConfigAt }),
     };
-    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, extra), workers: 0 };
+    // Pods are created during the run, so whether a --proxy-config pod existed is known only after
+    // it: checked before anything is written (the access log is committed only if it passes).
+    const verify = (runs: RunResult[]) => checkProxyConfigPodsFound(scenario, args.proxyConfigAt ?? [], runs);
+    if (args.accessLog) return { runs: runWithAccessLog(scenario, specs, args.accessLog, bar, extra, verify), workers: 0 };
     if (args.proxyStatusAtNs?.length || args.checkInvariants || args.proxyConfigAt?.length) {
       // These need the world in this process (a status callback, a check that throws here).
       const runs = specs.map((spec, i) => runScenario(scenario, { ...spec, ...extra, onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs) }));
+      verify(runs);
       return { runs, workers: 0 };
     }
     if (specs.length === 1 && args.workers === undefined) {
@@ -116,7 +129,7 @@ export async function execute(scenario: Scenario, specs: RunSpec[], args: RunArg
   }
 }
 
-function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, extra: Partial<RunOptions>): RunResult[] {
+function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, bar: ProgressBar, extra: Partial<RunOptions>, verify: (runs: RunResult[]) => void): RunResult[] {
   let writer: AtomicLineWriter;
   try {
     writer = new AtomicLineWriter(file);
@@ -136,6 +149,7 @@ function runWithAccessLog(scenario: Scenario, specs: RunSpec[], file: string, ba
         onProgress: (p) => bar.update(i, i + p.simNs / p.durationNs),
       }),
     );
+    verify(runs);
     writer.commit();
     return runs;
   } catch (e) {
@@ -151,6 +165,37 @@ function accessLogTooLarge(scenario: Scenario, lines: number, atNs: number): Run
     `${scenario.name}: stopped at ${formatDurationNs(atNs)} of ${formatDurationNs(scenario.duration)}: the access log passed limits.maxAccessLogMb (${mb}) after ${lines} lines; ` +
       `raise limits.maxAccessLogMb (at most ${HARD_LIMITS.maxAccessLogMb}), or shorten the run or lower its rate`,
   );
+}
+
+/**
+ * Pods are named SERVICE-N, N counting the service's pods from 0 in the order they are created. A
+ * name of another form, or of a service no variant has, names no pod: refused before the run.
+ */
+function checkPodName(scenario: Scenario, file: string, r: ProxyConfigRequest): void {
+  const services = new Set([scenario, ...scenario.variants.map((v) => v.scenario)].flatMap((s) => Object.keys(s.services)));
+  const m = /^(.+)-(0|[1-9]\d*)$/.exec(r.pod);
+  if (m && services.has(m[1]!)) return;
+  const example = `${Object.keys(scenario.services)[0] ?? 'frontend'}-0`;
+  throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s: no pod can be named ${r.pod} in ${file}: pods are named SERVICE-N, e.g. ${example} (services: ${[...services].join(', ')})`);
+}
+
+/**
+ * A proxy asked for with --proxy-config that existed at that time in no run (no variant) is bad
+ * input (exit 2), as `istioctl proxy-config` fails for a pod it cannot find. One that existed in
+ * some variants is shown, with "no pod named ..." for the others.
+ */
+function checkProxyConfigPodsFound(scenario: Scenario, requests: readonly ProxyConfigRequest[], runs: RunResult[]): void {
+  // Matched by what was asked, not by position: the dumps are recorded in time order.
+  const dumpOf = (run: RunResult, r: ProxyConfigRequest) => run.summary.proxyConfigs.find((d) => d.pod === r.pod && d.service === r.service && d.atNs === r.atNs);
+  const missing = requests.filter((r) => runs.every((run) => dumpOf(run, r)?.found === false));
+  if (missing.length === 0) return;
+  const lines = missing.map((r) => {
+    const service = r.pod.replace(/-\d+$/, '');
+    const start = scenario.services[service]?.replicas;
+    const first = start === undefined ? '' : start === 0 ? `; ${service} starts with no pods` : `; ${service} starts with ${service}-0${start > 1 ? ` to ${service}-${start - 1}` : ''}`;
+    return `--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s: no pod named ${r.pod} existed at ${r.atNs / 1e9}s${runs.length > 1 ? ' in any variant' : ''}${first} (--proxy-status ${r.atNs / 1e9}s lists the pods then)`;
+  });
+  throw new CliError(`${lines.join('\nmeshsim: ')}\nNothing was written.`);
 }
 
 export function mergeByVariant(runs: RunResult[]) {

@@ -20,6 +20,7 @@ import { ProgressBar } from './progress-bar.ts';
 import { readScenarioText } from './read-scenario.ts';
 import { checkReportPath, writeReport } from './report-file.ts';
 import { parseSetOption, parseShardOption } from './set-option.ts';
+import { plural } from './format.ts';
 import { partialDocument, partialFileName, renderSweepTable, runsLine, sweepCsv, sweepDocument } from './sweep-outputs.ts';
 
 export interface SweepArgs {
@@ -56,7 +57,7 @@ export async function sweepCommand(args: SweepArgs, stdout: (s: string) => void,
     const name = partialFileName(shard);
     const files = write(args.out!, { [name]: partialDocument(sweepPartial(header, shard, records)) });
     stderr(`wrote ${files.join(', ')}\n`);
-    stdout(`meshsim sweep · ${header.scenario} · shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} runs · ${(wallMs / 1000).toFixed(2)}s wall\n`);
+    stdout(`meshsim sweep · ${header.scenario} · shard ${shard.index}/${shard.count}: ${mine.length} of ${plural(all.length, 'run')} · ${(wallMs / 1000).toFixed(2)}s wall\n`);
     return;
   }
   emitSweep(sweepResult(header, records), { out: args.out, report: args.report, json: args.json, wallMs, workers }, stdout, stderr);

@@ -1,7 +1,7 @@
 /** What a sweep writes and prints: sweep.json, sweep.csv (the tidy table) and the terminal table. */
 import { formatSetting } from '../scenario/index.ts';
 import type { SweepPartial, SweepResult, SweepRow } from '../run/index.ts';
-import { formatCount, formatMs, formatPct, formatRate, table } from './format.ts';
+import { formatMs, formatPct, formatRate, plural, table } from './format.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 
 /** The file a shard writes into its --out directory. */
@@ -97,13 +97,24 @@ function groupRows(rows: SweepRow[]): { first: SweepRow; rows: SweepRow[] }[] {
 function withCi(r: SweepRow, fmt: (x: number) => string): string {
   if (r.mean === null) return '-';
   if (r.ci95Low === null || r.ci95High === null) return fmt(r.mean);
-  return `${fmt(r.mean)} ±${fmt((r.ci95High - r.ci95Low) / 2)}`;
+  const half = (r.ci95High - r.ci95Low) / 2;
+  return `${fmt(r.mean)} ±${isZeroUpToRounding(half, r.mean) ? '0' : fmt(half)}`;
 }
+
+/**
+ * Seeds that all give the same value have a CI of width 0, but the standard deviation computed in
+ * floating point leaves noise of about 1e-16 of the mean (it printed as `511ms ±1.14e-10us`).
+ * The same rule as the run summary's (render-summary.ts): within 1e-9 of the mean is ±0.
+ */
+function isZeroUpToRounding(halfWidth: number, mean: number): boolean {
+  return Math.abs(halfWidth) <= Math.abs(mean) * 1e-9;
+}
+
 
 export function runsLine(result: SweepResult, wallMs: number | undefined, workers: number | undefined): string {
   const h = result.header;
   const events = result.runs.reduce((a, r) => a + r.summary.events, 0);
   const where = workers === undefined ? '' : workers > 0 ? `, ${workers} worker thread${workers === 1 ? '' : 's'}` : ', in process';
   const wall = wallMs === undefined ? '' : ` · ${(wallMs / 1000).toFixed(2)}s wall${where}`;
-  return `${formatCount(h.runs)} runs (${h.points.length} points x ${h.variants.length} variant${h.variants.length === 1 ? '' : 's'} x ${h.seeds.length} seed${h.seeds.length === 1 ? '' : 's'}) · ${formatCount(events)} events · digest ${result.digest}${wall}`;
+  return `${plural(h.runs, 'run')} (${plural(h.points.length, 'point')} x ${plural(h.variants.length, 'variant')} x ${plural(h.seeds.length, 'seed')}) · ${plural(events, 'event')} · digest ${result.digest}${wall}`;
 }

@@ -80,6 +80,8 @@ export interface WorldResult {
   depths: number[];
   /** Connections and conntrack, when cluster.conntrack.enabled. */
   connections: ConnectionsResult | null;
+  /** With checkInvariants: checker calls made, and the check points they ran at. */
+  invariantChecks: { checks: number; points: number } | null;
 }
 
 /**
@@ -108,6 +110,9 @@ export class World {
   private readonly censusCounts: Float64Array;
   /** Connection pools and conntrack tables; undefined unless cluster.conntrack.enabled (no cost then). */
   readonly connections: Connections | undefined;
+  /** Checker calls and check points so far (checkInvariants). */
+  private invariantChecks = 0;
+  private checkPoints = 0;
 
   constructor(scenario: Scenario, seed: number, options: WorldOptions = {}) {
     this.sim = new Scheduler((kind, a, b) => this.dispatch(kind, a, b));
@@ -221,6 +226,7 @@ export class World {
       reach: reachPerRootRequest(graph),
       depths: callDepths(graph),
       connections: this.connections?.result() ?? null,
+      invariantChecks: this.options.checkInvariants ? { checks: this.invariantChecks, points: this.checkPoints } : null,
     };
   }
 
@@ -377,7 +383,9 @@ export class World {
   }
 
   private check(at: CheckPoint): void {
-    if (this.options.checkInvariants) runCheckers(this.inspect(), at);
+    if (!this.options.checkInvariants) return;
+    this.invariantChecks += runCheckers(this.inspect(), at);
+    this.checkPoints++;
   }
 
   /** The read-only view checkers observe the world through. */

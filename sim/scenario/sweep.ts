@@ -91,20 +91,80 @@ export function planSweep(input: PlanInput, validatePoint: (raw: unknown, settin
   const axes = mergeAxes(Object.entries(scenario.sweep?.grid ?? {}).map(([path, values]) => ({ path, values, from: 'file' as const })), input.overrides.grid ?? []);
   const seeds = input.overrides.seeds ?? scenario.sweep?.seeds ?? 1;
   checkSize(file, axes, seeds, scenario.variants.length, input);
-  const problems = new Map<string, ScenarioProblem>();
+  const problems = new Map<string, ProblemGroup>();
   const points: SweepPoint[] = [];
-  gridSettings(axes).forEach((settings, index) => {
+  const grid = gridSettings(axes);
+  let checked = 0;
+  grid.forEach((settings, index) => {
     if (problems.size >= MAX_PROBLEMS) return;
+    checked++;
     const result = validatePoint(input.raw, settings, scenario);
-    if ('problems' in result) {
-      for (const p of result.problems) {
-        const placed = placeProblem(p, settings, axes, input);
-        problems.set(`${placed.line}:${placed.column}:${placed.path}:${placed.message}`, placed);
-      }
-    } else if (input.keep) points.push({ index, settings, label: pointLabel(settings), scenario: result.scenario });
+    if ('problems' in result) for (const p of result.problems) addProblem(problems, p, settings, axes, input);
+    else if (input.keep) points.push({ index, settings, label: pointLabel(settings), scenario: result.scenario });
   });
-  if (problems.size > 0) throw new ScenarioError(file, [...problems.values()]);
+  if (problems.size > 0) throw new ScenarioError(file, [...problems.values()].map((g) => reportGroup(g, grid.length, checked, input)));
   return { scenario, seeds, axes, points };
+}
+
+/**
+ * One problem as found at one or more grid points. A problem that is not about a swept value
+ * itself (an unknown path, a reference) recurs at every point: it is reported once, saying at how
+ * many, not once per point.
+ */
+interface ProblemGroup {
+  first: ScenarioProblem;
+  axis: SweepAxis | undefined;
+  /** About the swept value itself (the problem's path is the axis's): no point to name. */
+  aboutValue: boolean;
+  /** The problem's own text, without the point it was found at. */
+  text: string;
+  labels: string[];
+  values: unknown[];
+}
+
+function addProblem(groups: Map<string, ProblemGroup>, p: RawProblem, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): void {
+  const placed = placeProblem(p, settings, axes, input);
+  const axis = axisOf(p, axes);
+  const where = pathToString(p.path);
+  const inVariant = p.variant !== undefined ? ` with variant '${p.variant}'` : '';
+  const aboutValue = axis !== undefined && covers(axis, where);
+  // A problem with the swept value itself in the file keeps its own line, one per value.
+  const own = aboutValue && axis.from === 'file';
+  const text = aboutValue ? `${p.message}${inVariant}` : `${inVariant}: ${where ? `${where}: ` : ''}${p.message}`;
+  const key = own ? `${placed.line}:${placed.column}:${placed.path}:${placed.message}` : `${axis?.path ?? ''}\u0000${text}`;
+  const g = groups.get(key);
+  const value = axis ? settings[axis.path] : undefined;
+  if (!g) groups.set(key, { first: placed, axis, aboutValue, text, labels: [pointLabel(settings)], values: [value] });
+  else {
+    g.labels.push(pointLabel(settings));
+    if (!g.values.includes(value)) g.values.push(value);
+  }
+}
+
+/** A group found once is reported as placed; else once, with its values and how many points had it. */
+function reportGroup(g: ProblemGroup, points: number, checked: number, input: PlanInput): ScenarioProblem {
+  const { axis } = g;
+  if (!axis || new Set(g.labels).size === 1) return g.first;
+  const valueText = g.values.map(formatSetting).join(',');
+  const n = new Set(g.labels).size;
+  const stopped = checked < points ? ` (checking stopped at ${MAX_PROBLEMS} problems)` : '';
+  const at = n === points ? `at all ${points} grid points` : `at ${n} of ${points} grid points${stopped}, first at ${g.labels[0]}`;
+  const message = g.aboutValue ? g.text : `${at}${g.text}`;
+  if (axis.from === 'cli') return { path: `--set ${axis.path}=${valueText}`, message, line: 0, column: 0 };
+  if (g.values.length === 1) return { ...g.first, message };
+  return { path: `sweep.grid.${axis.path}`, message, ...locate(input.doc, input.lines, ['sweep', 'grid', axis.path]) };
+}
+
+type RawProblem = { path: PropertyKey[]; message: string; variant?: string };
+
+/** The axis whose path covers the problem's, or, failing that, the first axis. */
+function axisOf(p: RawProblem, axes: SweepAxis[]): SweepAxis | undefined {
+  return axes.find((a) => pathsOverlap(parseOverridePath(a.path), p.path)) ?? axes[0];
+}
+
+/** The problem is at the swept path itself: it is about the value set there. */
+function covers(axis: SweepAxis, where: string): boolean {
+  return pathToString(parseOverridePath(axis.path)) === where;
 }
 
 function mergeAxes(fromFile: SweepAxis[], fromCli: { path: string; values: unknown[] }[]): SweepAxis[] {
@@ -136,14 +196,13 @@ function checkSize(file: string, axes: SweepAxis[], seeds: number, variants: num
  * A point's problem points at the value that caused it: the axis whose path covers the problem
  * (or, failing that, the first axis), at this point's value; a value from `--set` has no line.
  */
-function placeProblem(p: { path: PropertyKey[]; message: string; variant?: string }, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): ScenarioProblem {
-  const axis = axes.find((a) => pathsOverlap(parseOverridePath(a.path), p.path)) ?? axes[0];
+function placeProblem(p: RawProblem, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): ScenarioProblem {
+  const axis = axisOf(p, axes);
   const where = pathToString(p.path);
   const inVariant = p.variant !== undefined ? ` with variant '${p.variant}'` : '';
   if (!axis) return { path: 'sweep', message: `${where ? `${where}: ` : ''}${p.message}${inVariant}`, ...locate(input.doc, input.lines, [], 'sweep') };
   const k = axis.values.indexOf(settings[axis.path]);
-  const covers = pathToString(parseOverridePath(axis.path)) === where;
-  const message = `${covers ? '' : `at ${pointLabel(settings)}${inVariant}: ${where ? `${where}: ` : ''}`}${p.message}${covers ? inVariant : ''}`;
+  const message = covers(axis, where) ? `${p.message}${inVariant}` : `at ${pointLabel(settings)}${inVariant}: ${where ? `${where}: ` : ''}${p.message}`;
   if (axis.from === 'cli') return { path: `--set ${axis.path}=${formatSetting(settings[axis.path])}`, message, line: 0, column: 0 };
   return { path: `sweep.grid.${axis.path}.${k}`, message, ...locate(input.doc, input.lines, ['sweep', 'grid', axis.path, k]) };
 }

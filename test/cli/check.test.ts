@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKERS } from '../../sim/mesh/checkers/checkers.ts';
 import { expectNoStackTrace, meshsim as runMeshsim } from '../helpers/meshsim-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-check-'));
@@ -96,5 +97,23 @@ describe.concurrent('meshsim run: lifecycle views', () => {
     expect(checked.code).toBe(0);
     const digests = (s: string) => (JSON.parse(s) as { runs: { digest: string }[] }).runs.map((x) => x.digest);
     expect(digests(checked.stdout)).toEqual(digests(plain.stdout));
+    expect(plain.stderr).toBe('');
+  });
+
+  it('--check-invariants says how many checks ran and held: every invariant after each timeline action and at each run\'s end', async () => {
+    const n = Object.keys(ALL_CHECKERS).length;
+    const line = (points: number, runs: string) => `--check-invariants: ${n * points} checks, all held (${n} invariants x ${points} check points in ${runs}: after each timeline action and at each run's end)\n`;
+    const one = file('inv1.yaml', `${BASE}timeline: [{ at: 1s, scale: { service: backend, replicas: 3 } }]\n`);
+    const two = file('inv2.yaml', `${BASE}timeline:\n  - { at: 1s, scale: { service: backend, replicas: 3 } }\n  - { at: 2s, rate: { workload: users, rate: 50/s } }\n`);
+    const [a, b, c] = await Promise.all([
+      runMeshsim('run', one, '--json', '--check-invariants'),
+      runMeshsim('run', two, '--json', '--check-invariants'),
+      runMeshsim('run', two, '--check-invariants', '--no-variants'),
+    ]);
+    // base and with-backend, each 1 action + the end; then 2 actions + the end; then base alone.
+    expect(a.stderr).toBe(line(4, '2 runs'));
+    expect(b.stderr).toBe(line(6, '2 runs'));
+    expect(c.stderr).toBe(line(3, '1 run'));
+    for (const r of [a, b, c]) expect(r.code).toBe(0);
   });
 });

@@ -4,11 +4,14 @@
  * mistake), what goes to stdout and stderr, and the files written. Scenarios are tiny (a few
  * simulated seconds) so each invocation is dominated by Node's start-up.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectNoStackTrace, meshsim, repoRoot } from '../helpers/meshsim-cli.ts';
+import { parse } from 'yaml';
+import { HELP_EXAMPLES } from '../../sim/cli/help-examples.ts';
+import { bin, expectNoStackTrace, meshsim, repoRoot, type CliResult } from '../helpers/meshsim-cli.ts';
 
 const corpusFile = join(repoRoot, 'test', 'scenario', 'corpus', '09-unknown-key-replica.yaml');
 
@@ -45,6 +48,7 @@ workload:
 `;
 const small = scenarioFile('small.yaml', SMALL);
 const withVariant = scenarioFile('variant.yaml', `${SMALL}variants:\n  more-backend:\n    set: { services.backend.replicas: 4 }\n`);
+const withExpect = scenarioFile('expect.yaml', `${SMALL}expect:\n  - { metric: shoppers.successRate, atLeast: 0.5 }\n`);
 // One worker per pod and an hour of work per request, no timeout: requests pile up until
 // limits.maxInFlightRequests stops the run, half a second in.
 const stuck = scenarioFile(
@@ -57,6 +61,23 @@ workload:
 limits: { maxInFlightRequests: 50 }
 `,
 );
+
+/**
+ * meshsim with its stdout pipe closed by the reader before it writes anything, as `| head` does
+ * once it has its lines: the first write fails with EPIPE. Returns the exit code and stderr.
+ */
+function withStdoutClosed(...args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+  delete env.MESHSIM_DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // Node takes far longer to start than this takes to close the pipe
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: '', stderr }));
+  });
+}
 
 interface SeriesJson {
   name: string;
@@ -96,6 +117,44 @@ describe.concurrent('meshsim CLI', () => {
       expectNoStackTrace(r);
     });
 
+    it('an unknown command with no close match is called an unknown command, and the commands are listed (exit 2)', async () => {
+      const [r, help] = await Promise.all([meshsim('frobnicate'), meshsim('--help')]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe("meshsim: unknown command 'frobnicate'; the commands are run, validate, check, sweep, merge, schema\nRun 'meshsim --help' for usage.\n");
+      // The list is the one --help shows.
+      const listed = [...help.stdout.matchAll(/^ {2}meshsim (\w+)\b/gm)].map((m) => m[1]);
+      expect(new Set(listed.slice(0, 6))).toEqual(new Set(['run', 'validate', 'check', 'sweep', 'merge', 'schema']));
+    });
+
+    it('a reader that closes the pipe early (meshsim schema | head) ends every command quietly with exit 0', async () => {
+      const runs = await Promise.all([
+        withStdoutClosed('schema'),
+        withStdoutClosed('--help'),
+        withStdoutClosed('validate', small),
+        withStdoutClosed('run', small, '--json'),
+        withStdoutClosed('run', small),
+        withStdoutClosed('check', withExpect),
+      ]);
+      for (const r of runs) {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      }
+    });
+
+    it('the --help example for --proxy-status shows a STALE proxy at the time it names', async () => {
+      const [command, description] = HELP_EXAMPLES.find(([c]) => c.includes('--proxy-status'))!;
+      const args = command.replace(/^\$0 /, '').split(' ');
+      const at = args[args.indexOf('--proxy-status') + 1]!;
+      expect(description).toContain(at);
+      expect(description).toContain('STALE');
+      const r = await meshsim(...args, '--no-variants');
+      expect(r.code).toBe(0);
+      const header = r.stdout.split('\n').find((l) => l.startsWith(`proxy-status at ${at} (base):`));
+      expect(header).toMatch(/, [1-9]\d* STALE,/);
+      expect(r.stdout).toMatch(/^\S+ +\S+ +STALE +\d+ /m);
+    });
+
     it('an unknown flag exits 2 naming it, in one line, without running anything', async () => {
       const r = await meshsim('run', small, '--frobnicate');
       expect(r.code).toBe(2);
@@ -108,10 +167,19 @@ describe.concurrent('meshsim CLI', () => {
   });
 
   describe.concurrent('validate', () => {
-    it('a valid scenario exits 0 and says ok', async () => {
+    it('a valid scenario exits 0 and says ok on stdout, nothing on stderr', async () => {
       const r = await meshsim('validate', small);
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`${small}: ok`);
+      expect(r.stdout).toBe(`${small}: ok (3 services, 4 pods, 1 workload, 0 timeline events, 0 variants)\n`);
+      expect(r.stderr).toBe('');
+    });
+
+    it('--print keeps stdout a YAML document: the ok line is a comment in it', async () => {
+      const r = await meshsim('validate', small, '--print');
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe(`# ${small}: ok (3 services, 4 pods, 1 workload, 0 timeline events, 0 variants)`);
+      expect((parse(r.stdout) as { name: string }).name).toBe('small');
+      expect(r.stderr).toBe('');
     });
 
     it('a malformed scenario exits 2 with file:line:column: path: message and "nothing was run", no stack trace', async () => {
@@ -123,11 +191,12 @@ describe.concurrent('meshsim CLI', () => {
       expectNoStackTrace(r);
     });
 
-    it('checks every file given and fails if any is invalid', async () => {
+    it('checks every file given and fails if any is invalid: ok lines on stdout, problems on stderr', async () => {
       const r = await meshsim('validate', small, corpusFile);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`${small}: ok`);
+      expect(r.stdout).toBe(`${small}: ok (3 services, 4 pods, 1 workload, 0 timeline events, 0 variants)\n`);
       expect(r.stderr).toContain(`${corpusFile}:7:5:`);
+      expect(r.stderr).not.toContain(': ok');
     });
   });
 

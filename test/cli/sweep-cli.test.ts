@@ -66,7 +66,7 @@ describe('meshsim sweep', () => {
     const r = ok(await meshsim('sweep', file, '--workers', '1'));
     expect(r.stdout).toContain('meshsim sweep · tiny · 2 grid points x 2 variants · 2 seeds (3..4), mean ±95% CI');
     expect(r.stdout).toMatch(/^services\.backend\.app\.concurrency\s+variant\s+workload\s+req\/s\s+success\s+p50\s+p99\s+p99\.9$/m);
-    expect(r.stdout).toMatch(/^4\s+wider\s+users\s+\d+ ±[\d.]+\s+[\d.]+% ±[\d.]+%/m);
+    expect(r.stdout).toMatch(/^4\s+wider\s+users\s+\d+ ±[\d.]+\s+[\d.]+% ±(0|[\d.]+%)\s/m);
     expect(r.stdout).toMatch(/^8 runs \(2 points x 2 variants x 2 seeds\) · [\d,]+ events · digest [0-9a-f]{16} · [\d.]+s wall, 1 worker thread$/m);
   });
 
@@ -109,6 +109,34 @@ describe('meshsim sweep', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('a --set path no point can take is reported once, not once per grid point and value (exit 2)', async () => {
+    const unknownKey = "unknown key 'nosuch' (expected one of: name, description, seed, duration, metrics, cluster, mesh, services, workload, timeline, variants, sweep, limits, expect)";
+    const r = await meshsim('sweep', file, '--set', 'nosuch.path=1,2');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${file}: --set nosuch.path=1,2: at all 4 grid points: nosuch: ${unknownKey}\n1 problem in ${file}; nothing was run.\n`);
+    // A misspelt last key is a problem with the path itself: once, with the values it was tried with.
+    const typo = await meshsim('sweep', file, '--set', 'services.backend.replicaz=1,2');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(`${file}: --set services.backend.replicaz=1,2: unknown key 'replicaz' (did you mean 'replicas'?)\n1 problem in ${file}; nothing was run.\n`);
+    // The same in the file's own sweep block, as validate reports it.
+    const bad = join(dir, 'bad-grid-path.yaml');
+    writeFileSync(bad, readFileSync(file, 'utf8').replace('[1, 4]', '[1, 4]\n    nosuch.x: [1, 2]'));
+    const v = await meshsim('validate', bad);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toBe(`${bad}:14:15: sweep.grid.nosuch.x: at all 4 grid points: nosuch: ${unknownKey}\n1 problem in ${bad}; nothing was run.\n`);
+  });
+
+  it('a CI that is zero up to rounding prints as ±0, and counts of one are singular', async () => {
+    // Every request times out at exactly 3.3ms whatever the seed: the seeds agree exactly.
+    const same = join(dir, 'same.yaml');
+    writeFileSync(same, 'name: same\nduration: 2s\nservices:\n  a: { replicas: 1, timeout: 3.3ms, app: { serviceTime: 1h } }\nworkload: [{ name: users, to: a, rate: 10/s, arrival: uniform }]\nsweep: { seeds: 3 }\n');
+    const r = ok(await meshsim('sweep', same, '--workers', '1'));
+    expect(r.stdout).toMatch(/^base\s+users\s+9\.5 ±0\s+0\.00% ±0\s+3\.3ms ±0\s+3\.3ms ±0\s+3\.3ms ±0$/m);
+    expect(r.stdout).not.toMatch(/\de-\d/);
+    expect(r.stdout).toMatch(/^3 runs \(1 point x 1 variant x 3 seeds\) · /m);
   });
 
   it('a bad value in the sweep block is reported at its line by validate, run and sweep alike', async () => {
