@@ -1,4 +1,5 @@
 /** Number formatting for terminal output. */
+import type { Scenario } from '../scenario/index.ts';
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
@@ -20,6 +21,18 @@ export function formatCount(n: number): string {
 /** `1 run`, `2 runs`, `1,000 runs`. */
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A valid scenario's size, as `meshsim validate` and the playground's ok line print it. */
+export function scenarioSize(s: Pick<Scenario, 'services' | 'workload' | 'timeline' | 'variants'>): string {
+  const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
+  return [
+    plural(Object.keys(s.services).length, 'service'),
+    plural(pods, 'pod'),
+    plural(s.workload.length, 'workload'),
+    plural(s.timeline.length, 'timeline event'),
+    plural(s.variants.length, 'variant'),
+  ].join(', ');
 }
 
 export function formatRate(perS: number): string {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { parseDurationNs, scenarioJsonSchema } from '../scenario/index.ts';
 import { checkCommand } from './check-command.ts';
 import { CliError, EXIT, reportError } from './errors.ts';
-import { plural } from './format.ts';
+import { scenarioSize } from './format.ts';
 import { HELP_EXAMPLES } from './help-examples.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 import { readScenario } from './read-scenario.ts';
@@ -51,16 +51,8 @@ function validateFiles(files: string[], print: boolean): number {
   for (const file of files) {
     try {
       const s = readScenario(file);
-      const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
-      const counts = [
-        plural(Object.keys(s.services).length, 'service'),
-        plural(pods, 'pod'),
-        plural(s.workload.length, 'workload'),
-        plural(s.timeline.length, 'timeline event'),
-        plural(s.variants.length, 'variant'),
-      ];
       // With --print, stdout is YAML: the ok line is a comment there, so `--print > f.yaml` stays parseable.
-      out(`${print ? '# ' : ''}${file}: ok (${counts.join(', ')})\n`);
+      out(`${print ? '# ' : ''}${file}: ok (${scenarioSize(s)})\n`);
       if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
     } catch (e) {
       failed++;

@@ -84,7 +84,7 @@ describe('the playground in Chromium', () => {
     await page.goto(baseUrl);
     await page.waitForSelector('.cm-content');
     await page.waitForSelector('[data-testid=problems].ok');
-    expect(await page.textContent('[data-testid=problems]')).toBe('✓ scenarios/quickstart.yaml: ok (5 services, 19 pods, 1 workloads, 3 timeline events, 1 variants)');
+    expect(await page.textContent('[data-testid=problems]')).toBe('✓ scenarios/quickstart.yaml: ok (5 services, 19 pods, 1 workload, 3 timeline events, 1 variant)');
     // Every shipped scenario, the quickstart first.
     const shipped = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml') && f !== 'quickstart.yaml').sort();
     expect(await page.$$eval('[data-testid=scenario-picker] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(

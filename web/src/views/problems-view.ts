@@ -1,13 +1,12 @@
 /** Under the editor: "ok" with the scenario's size, or every problem as `meshsim validate` prints it. */
+import { scenarioSize } from 'meshsim/browser';
 import type { Validation } from '../editor.ts';
 
 export function drawProblems(container: HTMLElement, v: Validation, file: string, onJump: (line: number) => void): void {
   container.replaceChildren();
   container.className = v.ok ? 'problems ok' : 'problems bad';
   if (v.ok) {
-    const s = v.scenario;
-    const pods = Object.values(s.services).reduce((a, x) => a + x.replicas, 0);
-    container.textContent = `✓ ${file}: ok (${Object.keys(s.services).length} services, ${pods} pods, ${s.workload.length} workloads, ${s.timeline.length} timeline events, ${s.variants.length} variants)`;
+    container.textContent = `✓ ${file}: ok (${scenarioSize(v.scenario)})`;
     return;
   }
   if (!('lines' in v)) {
