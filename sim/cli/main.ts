@@ -51,7 +51,9 @@ function validateFiles(files: string[], print: boolean): number {
   for (const file of files) {
     try {
       const s = readScenario(file);
-      // With --print, stdout is YAML: the ok line is a comment there, so `--print > f.yaml` stays parseable.
+      // With --print, stdout is YAML: the ok line is a comment there, so `--print > f.yaml` stays
+      // parseable; several files make a stream of documents, one per file.
+      if (print && files.length > 1) out('---\n');
       out(`${print ? '# ' : ''}${file}: ok (${scenarioSize(s)})\n`);
       if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
     } catch (e) {

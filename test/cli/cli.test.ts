@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { HELP_EXAMPLES } from '../../sim/cli/help-examples.ts';
 import { bin, expectNoStackTrace, meshsim, repoRoot, type CliResult } from '../helpers/meshsim-cli.ts';
 
@@ -180,6 +180,14 @@ describe.concurrent('meshsim CLI', () => {
       expect(r.stdout.split('\n')[0]).toBe(`# ${small}: ok (3 services, 4 pods, 1 workload, 0 timeline events, 0 variants)`);
       expect((parse(r.stdout) as { name: string }).name).toBe('small');
       expect(r.stderr).toBe('');
+    });
+
+    it('--print on several files writes a YAML stream: one document per file', async () => {
+      const r = await meshsim('validate', small, withVariant, '--print');
+      expect(r.code).toBe(0);
+      const docs = parseAllDocuments(r.stdout);
+      expect(docs.map((d) => d.errors)).toEqual([[], []]);
+      expect(docs.map((d) => (d.toJS() as { variants: unknown[] }).variants.length)).toEqual([0, 1]);
     });
 
     it('a malformed scenario exits 2 with file:line:column: path: message and "nothing was run", no stack trace', async () => {
