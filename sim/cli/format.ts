@@ -18,6 +18,14 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * `±HALF` of a 95% interval. Seeds that all give the same value leave a half-width of rounding
+ * noise (about 1e-16 of the mean; it printed as `511ms ±1.14e-10us`): within 1e-9 of the mean is ±0.
+ */
+export function plusMinus(mean: number, halfWidth: number, fmt: (x: number) => string): string {
+  return Math.abs(halfWidth) <= Math.abs(mean) * 1e-9 ? '±0' : `±${fmt(halfWidth)}`;
+}
+
 /** `1 run`, `2 runs`, `1,000 runs`. */
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;

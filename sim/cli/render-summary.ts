@@ -1,7 +1,7 @@
 import type { MergedFigure, MergedSeries, MergedVariant, RunResult, SeriesSummary } from '../run/index.ts';
 import type { Scenario } from '../scenario/index.ts';
-import { evaluateExpectations } from '../run/index.ts';
-import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
+import { evaluateExpectations, figure } from '../run/index.ts';
+import { formatCount, formatMs, formatPct, formatRate, plusMinus, pointsDelta, relativeDelta, sparkline, table } from './format.ts';
 import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
 import { healthLines, proxyConfigLines } from './render-health.ts';
 import { conntrackLines } from './render-conntrack.ts';
@@ -81,20 +81,14 @@ function retryLines(runs: RunResult[], variants: string[], seeds: number): strin
     const per = variants.map((variant) => runs.filter((r) => r.summary.variant === variant).map((r) => r.summary.services[i]!));
     if (!per.some((all) => all.some((s) => s.retries + s.appRetries + s.retryOverflow > 0))) return;
     per.forEach((all, v) => {
-      const count = (get: (s: SeriesSummary) => number) => formatCount(Math.round(meanOf(all.map(get))!));
-      const ratio = (get: (s: SeriesSummary) => number | null) => ratioText(meanOf(all.map(get)));
+      const count = (get: (s: SeriesSummary) => number) => formatCount(Math.round(figure(all.map(get)).mean!));
+      const ratio = (get: (s: SeriesSummary) => number | null) => ratioText(figure(all.map(get)).mean);
       rows.push([v === 0 ? svc.name : '', variants[v]!, count((s) => s.attempts), count((s) => s.retries), count((s) => s.retryOverflow), count((s) => s.appRetries), ratio((s) => s.attemptsPerRequest), ratio((s) => s.amplification)]);
     });
   });
   if (rows.length === 1) return [];
   const means = seeds > 1 ? `; means over ${seeds} seeds` : '';
   return ['', `retries (attempts to each service; amplification = attempts / the load the call graph sends it with no retries${means})`, table(rows, new Set([2, 3, 4, 5, 6, 7]))];
-}
-
-/** Mean of the defined values; null if none is. */
-function meanOf(xs: (number | null)[]): number | null {
-  const defined = xs.filter((x): x is number => x !== null);
-  return defined.length === 0 ? null : defined.reduce((a, x) => a + x, 0) / defined.length;
 }
 
 function ratioText(x: number | null): string {
@@ -147,10 +141,7 @@ function meanCount(x: number): string {
 function withCi(f: MergedFigure, fmt: (x: number | null) => string): string {
   if (f.mean === null) return '-';
   if (!f.ci95) return fmt(f.mean);
-  const half = (f.ci95[1] - f.ci95[0]) / 2;
-  // Seeds that agree exactly leave a half-width of rounding noise (1e-11 us): that is 0.
-  if (half <= Math.abs(f.mean) * 1e-9) return `${fmt(f.mean)} ±0`;
-  return `${fmt(f.mean)} ±${fmt === formatMs ? formatMs(half) : formatPct(half)}`;
+  return `${fmt(f.mean)} ${plusMinus(f.mean, (f.ci95[1] - f.ci95[0]) / 2, fmt === formatMs ? formatMs : formatPct)}`;
 }
 
 function withDelta(value: string, delta: string): string {

@@ -62,7 +62,8 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   if (args.out) checkCanCreateDirectory(args.out);
   if (args.report) checkReportPath(args.report);
   const started = process.hrtime.bigint();
-  const { runs, workers } = args.checkInvariants ? await executeCountingChecks(scenario, specs, args, stderr) : await execute(scenario, specs, args, stderr);
+  const { runs, workers } = await execute(scenario, specs, args, stderr);
+  if (args.checkInvariants) stderr(`${invariantLine(runs)}\n`); // on stderr, like "wrote ..."
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const merged = args.seeds > 1 ? mergeByVariant(runs) : undefined;
   if (args.out) {
@@ -84,13 +85,6 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');
-}
-
-/** execute, then a line saying how many invariant checks the runs made (on stderr, like "wrote ..."). */
-async function executeCountingChecks(scenario: Scenario, specs: RunSpec[], args: RunArgs, stderr: (s: string) => void): Promise<{ runs: RunResult[]; workers: number }> {
-  const result = await execute(scenario, specs, args, stderr);
-  stderr(`${invariantLine(result.runs)}\n`);
-  return result;
 }
 
 /**
@@ -167,14 +161,16 @@ function accessLogTooLarge(scenario: Scenario, lines: number, atNs: number): Run
   );
 }
 
-/**
- * Pods are named SERVICE-N, N counting the service's pods from 0 in the order they are created. A
- * name of another form, or of a service no variant has, names no pod: refused before the run.
- */
+/** Pods are named SERVICE-N, N counting the service's pods from 0 in the order they are created. */
+function serviceOfPod(pod: string): string | undefined {
+  return /^(.+)-(0|[1-9]\d*)$/.exec(pod)?.[1];
+}
+
+/** A name of another form, or of a service no variant has, names no pod: refused before the run. */
 function checkPodName(scenario: Scenario, file: string, r: ProxyConfigRequest): void {
   const services = new Set([scenario, ...scenario.variants.map((v) => v.scenario)].flatMap((s) => Object.keys(s.services)));
-  const m = /^(.+)-(0|[1-9]\d*)$/.exec(r.pod);
-  if (m && services.has(m[1]!)) return;
+  const service = serviceOfPod(r.pod);
+  if (service !== undefined && services.has(service)) return;
   const example = `${Object.keys(scenario.services)[0] ?? 'frontend'}-0`;
   throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s: no pod can be named ${r.pod} in ${file}: pods are named SERVICE-N, e.g. ${example} (services: ${[...services].join(', ')})`);
 }
@@ -190,7 +186,7 @@ function checkProxyConfigPodsFound(scenario: Scenario, requests: readonly ProxyC
   const missing = requests.filter((r) => runs.every((run) => dumpOf(run, r)?.found === false));
   if (missing.length === 0) return;
   const lines = missing.map((r) => {
-    const service = r.pod.replace(/-\d+$/, '');
+    const service = serviceOfPod(r.pod)!; // checkPodName let only SERVICE-N names through
     const start = scenario.services[service]?.replicas;
     const first = start === undefined ? '' : start === 0 ? `; ${service} starts with no pods` : `; ${service} starts with ${service}-0${start > 1 ? ` to ${service}-${start - 1}` : ''}`;
     return `--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s: no pod named ${r.pod} existed at ${r.atNs / 1e9}s${runs.length > 1 ? ' in any variant' : ''}${first} (--proxy-status ${r.atNs / 1e9}s lists the pods then)`;

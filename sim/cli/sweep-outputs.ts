@@ -1,7 +1,7 @@
 /** What a sweep writes and prints: sweep.json, sweep.csv (the tidy table) and the terminal table. */
 import { formatSetting } from '../scenario/index.ts';
 import type { SweepPartial, SweepResult, SweepRow } from '../run/index.ts';
-import { formatMs, formatPct, formatRate, plural, table } from './format.ts';
+import { formatMs, formatPct, formatRate, plural, plusMinus, table } from './format.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
 
 /** The file a shard writes into its --out directory. */
@@ -97,19 +97,8 @@ function groupRows(rows: SweepRow[]): { first: SweepRow; rows: SweepRow[] }[] {
 function withCi(r: SweepRow, fmt: (x: number) => string): string {
   if (r.mean === null) return '-';
   if (r.ci95Low === null || r.ci95High === null) return fmt(r.mean);
-  const half = (r.ci95High - r.ci95Low) / 2;
-  return `${fmt(r.mean)} ±${isZeroUpToRounding(half, r.mean) ? '0' : fmt(half)}`;
+  return `${fmt(r.mean)} ${plusMinus(r.mean, (r.ci95High - r.ci95Low) / 2, fmt)}`;
 }
-
-/**
- * Seeds that all give the same value have a CI of width 0, but the standard deviation computed in
- * floating point leaves noise of about 1e-16 of the mean (it printed as `511ms ±1.14e-10us`).
- * The same rule as the run summary's (render-summary.ts): within 1e-9 of the mean is ±0.
- */
-function isZeroUpToRounding(halfWidth: number, mean: number): boolean {
-  return Math.abs(halfWidth) <= Math.abs(mean) * 1e-9;
-}
-
 
 export function runsLine(result: SweepResult, wallMs: number | undefined, workers: number | undefined): string {
   const h = result.header;

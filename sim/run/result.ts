@@ -156,8 +156,8 @@ export interface RunResult {
   latencyBins: HistogramBins[];
   /** Per node and service, per interval (summary.conntrack's series); only with connection tracking. */
   connectionSeries?: ConnectionSeries;
-  /** With checkInvariants: the invariant checks made (every checker at every check point), all held. */
-  invariantChecks?: { checks: number; points: number };
+  /** With checkInvariants: the check points at which every invariant checker ran and held. */
+  invariantCheckPoints?: number;
 }
 
 /** One run to do: a variant of the scenario ("base" for the scenario itself) with a seed. */

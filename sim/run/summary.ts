@@ -129,5 +129,5 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
   const cs = world.connections?.series;
   if (cs) for (const col of [cs.nodeEntries, cs.nodePeak, cs.nodeDrops, cs.serviceConnects, cs.serviceConnectFailures, cs.servicePoolSize]) digest.addFloats(col);
   summary.digest = digest.hex();
-  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)), ...(cs ? { connectionSeries: cs } : {}), ...(world.invariantChecks ? { invariantChecks: world.invariantChecks } : {}) };
+  return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)), ...(cs ? { connectionSeries: cs } : {}), ...(world.invariantCheckPoints !== null ? { invariantCheckPoints: world.invariantCheckPoints } : {}) };
 }

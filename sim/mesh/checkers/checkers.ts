@@ -182,14 +182,12 @@ export const ALL_CHECKERS: Record<string, Checker> = {
   connectionsConserved,
 };
 
-/** Runs every checker and returns how many ran; throws an InvariantError naming each violated invariant. */
-export function runCheckers(w: WorldInspection, at: CheckPoint): number {
+/** Runs every checker; throws an InvariantError naming each violated invariant. */
+export function runCheckers(w: WorldInspection, at: CheckPoint): void {
   const problems: string[] = [];
-  const checkers = Object.entries(ALL_CHECKERS);
-  for (const [name, check] of checkers) for (const p of check(w, at)) problems.push(`${name}: ${p}`);
+  for (const [name, check] of Object.entries(ALL_CHECKERS)) for (const p of check(w, at)) problems.push(`${name}: ${p}`);
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('\n  ');
     throw new InvariantError(`invariant violated at ${w.nowNs / 1e9}s (${at}):\n  ${shown}${problems.length > 10 ? `\n  ... and ${problems.length - 10} more` : ''}`);
   }
-  return checkers.length;
 }
