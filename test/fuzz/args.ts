@@ -36,12 +36,18 @@ function isFlag(name: string): name is Flag {
   return (FLAGS as readonly string[]).includes(name);
 }
 
+/** The largest seed: fast-check's generator takes 32 bits of it. */
+const MAX_SEED = 2 ** 32 - 1;
+
 /** The flags' values checked: counts and seeds as integers, the property as a part of a name. */
 function checked(values: Partial<Record<Flag, string>>, propertyNames: string[]): FuzzArgs {
   const runs = values.runs === undefined ? DEFAULT_RUNS : integer(values.runs);
   if (runs === undefined || runs < 1) return { kind: 'error', message: `--runs must be a whole number of cases, 1 or more, not '${values.runs}'` };
   const seed = values.seed === undefined ? undefined : integer(values.seed);
-  if (values.seed !== undefined && seed === undefined) return { kind: 'error', message: `--seed must be an integer, not '${values.seed}'` };
+  // fast-check keeps a seed's low 32 bits (seed 2^32 + 5 replays seed 5): accept exactly those, as printed.
+  if (values.seed !== undefined && (seed === undefined || seed < 0 || seed > MAX_SEED)) {
+    return { kind: 'error', message: `--seed must be an integer from 0 to ${MAX_SEED}, not '${values.seed}'` };
+  }
   const only = values.property;
   const properties = only === undefined ? propertyNames : propertyNames.filter((n) => n.includes(only));
   if (properties.length === 0) return { kind: 'error', message: `no property's name contains '${only}'; the properties are:\n${list(propertyNames)}` };
@@ -65,7 +71,7 @@ export function usage(propertyNames: string[]): string {
     "Runs the scenario fuzzer's properties; a failure prints its shrunk case and how to replay it (exit 1).",
     '',
     `  --runs N         cases per property (default ${DEFAULT_RUNS})`,
-    '  --seed S         the seed to start from (default: a new one each run, printed)',
+    '  --seed S         the seed to start from, 0 to 4294967295 (default: a new one each run, printed)',
     '  --property NAME  only the properties whose name contains NAME (default: all)',
     '  --help, -h       this help',
     '',

@@ -101,7 +101,8 @@ describe("npm run fuzz's command line", () => {
     expect(error(['--runs'])).toMatch(/--runs needs a value/);
     expect(error(['--seed', '--runs', '3'])).toMatch(/--seed needs a value/);
     for (const runs of ['0', '-3', '1.5', 'many', '']) expect(error(['--runs', runs])).toMatch(/--runs must be/);
-    for (const seed of ['x', '1.5', '']) expect(error([`--seed=${seed}`])).toMatch(/--seed must be an integer/);
+    for (const seed of ['x', '1.5', '', '-1', '4294967296']) expect(error([`--seed=${seed}`])).toMatch(/--seed must be an integer from 0 to 4294967295/);
+    expect(parseFuzzArgs(['--seed', '4294967295'], names)).toMatchObject({ kind: 'run', seed: 4294967295 });
   });
 });
 
