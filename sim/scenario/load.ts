@@ -12,7 +12,7 @@ import type { Scenario, Variant, Workload } from './scenario.ts';
 import { planSweep, type PointProblem, type PointValidation, type SweepOverrides, type SweepPlan } from './sweep.ts';
 import { applyOverrides, parseOverridePath, pathsOverlap } from './variants.ts';
 import { notAMapping, yamlProblem } from './yaml-errors.ts';
-import { structureProblems, controlCharacterProblem, nestingProblem, normalizeLineBreaks } from './yaml-guards.ts';
+import { structureProblems, controlCharacterProblem, nestingProblem, normalizeLineBreaks, yamlVersionProblem } from './yaml-guards.ts';
 
 /** Largest scenario file accepted. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -91,6 +91,8 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
   const before = controlCharacterProblem(text, lines) ?? nestingProblem(text, lines);
   if (before) throw new ScenarioError(file, [before]);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  const dialect = yamlVersionProblem(doc, text, lines);
+  if (dialect) throw new ScenarioError(file, [dialect]);
   if (doc.errors.length > 0) throw new ScenarioError(file, doc.errors.map((e) => yamlProblem(e, doc, lines)));
   const aliases = structureProblems(doc, lines);
   if (aliases.length > 0) throw new ScenarioError(file, aliases);

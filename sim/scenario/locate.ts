@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 export interface Position {
   line: number;
@@ -52,9 +52,15 @@ function childOf(node: unknown, seg: PropertyKey): { key: unknown; value: unknow
   return undefined;
 }
 
-/** A mapping key as text (a YAML key is a node; plain keys are scalars). */
+/**
+ * A mapping key as text (a YAML key is a node; plain keys are scalars). A collection key is
+ * never stringified: that composes it (aliases and all) and could throw; it names no field anyway.
+ */
 export function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  if (isScalar(key)) return String(key.value);
+  if (isMap(key)) return '{…}';
+  if (isSeq(key)) return '[…]';
+  return isAlias(key) ? `*${key.source}` : String(key);
 }
 
 /** Offset in the text where a node starts, if it has a position. */

@@ -36,6 +36,19 @@ export function normalizeLineBreaks(text: string): string {
 }
 
 /**
+ * Scenarios are YAML 1.2. A `%YAML 1.1` directive would switch the parser to 1.1's rules for the
+ * whole file: `on`/`yes` become true, `0755` octal, `1:30` the number 90, and `<<` a merge key
+ * (README: refused); the same text would then mean something else with or without its first line.
+ */
+export function yamlVersionProblem(doc: Document, text: string, lines: LineCounter): ScenarioProblem | undefined {
+  const version = doc.directives?.yaml;
+  if (!version?.explicit || version.version === '1.2') return undefined;
+  const m = /^%YAML\b/m.exec(text);
+  const at = lines.linePos(m?.index ?? 0);
+  return { path: '', line: at.line, column: at.col, message: `invalid YAML: scenarios are YAML 1.2, not ${version.version} (remove the '%YAML ${version.version}' line)` };
+}
+
+/**
  * Nesting deeper than MAX_YAML_DEPTH, found before the document is composed (composing
  * recurses, and overflowed at about 800 levels as "Maximum call stack size exceeded", at a
  * depth that depended on the thread's stack size). Flow brackets are counted on the token

@@ -64,6 +64,15 @@ function list(names: string[]): string {
   return names.map((n) => `  ${n}`).join('\n');
 }
 
+/**
+ * A failed property's first lines: the seed and path that found it, and the command that replays
+ * it. fast-check reports the seed signed (seed | 0); --seed takes it unsigned, as it was printed.
+ */
+export function failureHeader(name: string, seed: number, path: string | null, shrinks: number, runs: number): string {
+  const replaySeed = seed >>> 0;
+  return `FAIL  ${name}\n  seed ${replaySeed}, path ${path}, shrunk ${shrinks} times\n  replay: npm run fuzz -- --seed ${replaySeed} --runs ${runs} --property '${name}'\n`;
+}
+
 export function usage(propertyNames: string[]): string {
   return [
     'usage: npm run fuzz -- [--runs N] [--seed S] [--property NAME]',

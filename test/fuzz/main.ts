@@ -6,7 +6,7 @@
  * properties; a flag or property it does not know exits 2 (args.ts).
  */
 import fc from 'fast-check';
-import { parseFuzzArgs } from './args.ts';
+import { failureHeader, parseFuzzArgs } from './args.ts';
 import { cleanUpCases, exitCounts } from './outcome.ts';
 import { properties } from './properties.ts';
 
@@ -36,8 +36,7 @@ for (const name of args.properties) {
     continue;
   }
   failed = true;
-  process.stdout.write(`FAIL  ${name}\n  seed ${result.seed}, path ${result.counterexamplePath}, shrunk ${result.numShrinks} times\n`);
-  process.stdout.write(`  replay: npm run fuzz -- --seed ${result.seed} --runs ${runs} --property '${name}'\n`);
+  process.stdout.write(failureHeader(name, result.seed, result.counterexamplePath, result.numShrinks, runs));
   for (const value of result.counterexample ?? []) process.stdout.write(describeCase(value));
   process.stdout.write(`  failure: ${String(result.errorInstance instanceof Error ? result.errorInstance.message : result.errorInstance).replace(/\n/g, '\n    ')}\n`);
 }

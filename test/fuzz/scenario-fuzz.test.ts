@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, scenarioJsonSchema } from '../../sim/scenario/index.ts';
 import { validScenarioArb } from './arbitraries/scenario.ts';
-import { DEFAULT_RUNS, parseFuzzArgs } from './args.ts';
+import { DEFAULT_RUNS, failureHeader, parseFuzzArgs } from './args.ts';
 import { cleanUpCases, tallyAccessLog } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
 import { checkAnyInput, properties } from './properties.ts';
@@ -103,6 +103,17 @@ describe("npm run fuzz's command line", () => {
     for (const runs of ['0', '-3', '1.5', 'many', '']) expect(error(['--runs', runs])).toMatch(/--runs must be/);
     for (const seed of ['x', '1.5', '', '-1', '4294967296']) expect(error([`--seed=${seed}`])).toMatch(/--seed must be an integer from 0 to 4294967295/);
     expect(parseFuzzArgs(['--seed', '4294967295'], names)).toMatchObject({ kind: 'run', seed: 4294967295 });
+  });
+
+  it("a failure's replay command runs the same seed: fast-check's signed report is printed unsigned", async () => {
+    // fast-check reports seed 3141592653 as 3141592653 | 0 = -1153374643, which --seed refuses.
+    const result = await fc.check(fc.property(fc.integer(), (n) => n < 100), { seed: 3141592653, numRuns: 100 });
+    expect(result.seed).toBe(-1153374643);
+    const header = failureHeader('a valid scenario is accepted', result.seed, result.counterexamplePath, result.numShrinks, 100);
+    const replay = /replay: npm run fuzz -- (.*) --property '(.*)'/.exec(header)!;
+    expect(replay[2]).toBe('a valid scenario is accepted');
+    expect(parseFuzzArgs([...replay[1]!.split(' '), '--property', replay[2]!], names)).toEqual({ kind: 'run', runs: 100, seed: 3141592653, properties: ['a valid scenario is accepted'] });
+    expect(header).toContain('  seed 3141592653, path ');
   });
 });
 
