@@ -43,7 +43,8 @@ export function normalizeLineBreaks(text: string): string {
 export function yamlVersionProblem(doc: Document, text: string, lines: LineCounter): ScenarioProblem | undefined {
   const version = doc.directives?.yaml;
   if (!version?.explicit || version.version === '1.2') return undefined;
-  const m = /^%YAML\b/m.exec(text);
+  // The line that set it: with two directives (an error of its own), the later one wins.
+  const m = new RegExp(`^%YAML[ \\t]+${version.version.replace(/\./g, '\\.')}\\b`, 'm').exec(text) ?? /^%YAML\b/m.exec(text);
   const at = lines.linePos(m?.index ?? 0);
   return { path: '', line: at.line, column: at.col, message: `invalid YAML: scenarios are YAML 1.2, not ${version.version} (remove the '%YAML ${version.version}' line)` };
 }

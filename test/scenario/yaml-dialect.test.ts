@@ -25,6 +25,7 @@ describe('the YAML dialect of a scenario', () => {
     const refused = "invalid YAML: scenarios are YAML 1.2, not 1.1 (remove the '%YAML 1.1' line)";
     expect(problems(`%YAML 1.1\n---\n${BODY}`)).toEqual([`1:1 ${refused}`]);
     expect(problems(`# settings\n%YAML 1.1\n---\n${BODY}`)).toEqual([`2:1 ${refused}`]);
+    expect(problems(`%YAML 1.2\n%YAML 1.1\n---\n${BODY}`)).toEqual([`2:1 ${refused}`]); // the later one is in force
     // The fuzzer's case, shrunk: a merge of a scalar inside a mapping used as a key, in a file that is malformed besides.
     expect(problems('%YAML 1.1\n---\nbase: &base 2\n{ <<: *base, a: 1\n')).toEqual([`1:1 ${refused}`]);
   });
