@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 export interface Position {
   line: number;
@@ -60,7 +60,7 @@ export function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
   if (isMap(key)) return '{…}';
   if (isSeq(key)) return '[…]';
-  return isAlias(key) ? `*${key.source}` : String(key);
+  return String(key); // an alias prints as *name without composing
 }
 
 /** Offset in the text where a node starts, if it has a position. */
