@@ -1,4 +1,4 @@
-// Runs one scenario once and prints {wallMs, events, simS, requests, maxRssMiB} as JSON.
+// Runs one scenario once and prints {wallMs, events, simS, requests, maxRssMiB, digest, ...} as JSON.
 // The bench runs this in a fresh process so peak RSS belongs to this scenario alone.
 // Optional further arguments set fields by dotted path before parsing, as variants do
 // (duration=60s, services.web.replicas=5000).
@@ -33,6 +33,9 @@ process.stdout.write(
     pods: result.summary.podsCreated,
     maxRssMiB: peakRssMiB(),
     conntrack: result.summary.conntrack,
+    // Equal digests mean equal results: a speed-up must leave both unchanged.
+    digest: result.summary.digest,
+    eventDigest: result.summary.eventDigest,
   }) + '\n',
 );
 

@@ -33,7 +33,10 @@ export const Conntrack = z
     }),
     maxPerCore: z.int().min(0).max(1 << 24).default(32_768).meta({ description: "kube-proxy conntrack.maxPerCore; 0 leaves the kernel's nf_conntrack_max. Default 32768 (conntrack.md §1.2)." }),
     min: z.int().min(0).max(1 << 26).default(131_072).meta({ description: 'kube-proxy conntrack.min. Default 131072 (conntrack.md §1.2).' }),
-    nfConntrackMax: z.int().min(1).max(1 << 26).optional().meta({ description: 'Sets net.netfilter.nf_conntrack_max directly (after kube-proxy). Default: max(maxPerCore x cpus, min).' }),
+    maxPerCoreCap: z.int().min(0).max(1 << 26).default(1_048_576).meta({
+      description: "kube-proxy's cap on maxPerCore x cpus (kubernetes#137002, Feb 2026); above it, min is ignored. 0: no cap (kube-proxy before it). Default 1048576 (conntrack.md §1.2).",
+    }),
+    nfConntrackMax: z.int().min(1).max(1 << 26).optional().meta({ description: 'Sets net.netfilter.nf_conntrack_max directly (after kube-proxy). Default: max(maxPerCore x cpus, min), maxPerCore x cpus capped at maxPerCoreCap.' }),
     nfConntrackBuckets: z.int().min(1).max(1 << 26).optional().meta({ description: 'nf_conntrack_buckets (hashsize). Default: the kernel\'s, raised by kube-proxy to max/4 (conntrack.md §1.1-1.2).' }),
     timeouts: ConntrackTimeouts.prefault({}),
     earlyDrop: z.boolean().default(true).meta({ description: 'A full table evicts a non-assured entry found in an 8-bucket scan before dropping (conntrack.md §1.4). Default true.' }),

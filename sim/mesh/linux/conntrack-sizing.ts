@@ -20,13 +20,28 @@ export function kernelConntrackDefaults(memoryGiB: number): { max: number; bucke
 }
 
 /**
+ * kube-proxy's cap on the value it scales from maxPerCore (conntrack.md §1.2; kubernetes#137002,
+ * merged Feb 2026: "Capped nf_conntrack_max to 1,048,576 ... on high-core machines").
+ */
+export const KUBE_PROXY_SCALED_MAX_CAP = 1_048_576;
+
+/**
  * conntrack.md §1.2: kube-proxy computes max(maxPerCore x cores, min) and writes it to
  * nf_conntrack_max whenever it differs, lowering the kernel's value as readily as raising it;
  * if hashsize < max/4 it writes hashsize = max/4. maxPerCore = 0 leaves the kernel's settings.
+ * `cap` (0 = none, as before kubernetes#137002) bounds the scaled value; getConntrackMax in
+ * pkg/proxy/conntrack/sysctls.go tests it before the floor, so above the cap `min` is ignored.
  */
-export function nodeConntrackSizing(memoryGiB: number, cpus: number, maxPerCore: number, min: number): { max: number; buckets: number } {
+export function nodeConntrackSizing(
+  memoryGiB: number,
+  cpus: number,
+  maxPerCore: number,
+  min: number,
+  cap: number = KUBE_PROXY_SCALED_MAX_CAP,
+): { max: number; buckets: number } {
   const kernel = kernelConntrackDefaults(memoryGiB);
   if (maxPerCore === 0) return kernel;
-  const max = Math.max(maxPerCore * cpus, min);
+  const scaled = maxPerCore * cpus;
+  const max = cap > 0 && scaled > cap ? cap : Math.max(scaled, min);
   return { max, buckets: Math.max(kernel.buckets, Math.floor(max / 4)) };
 }

@@ -10,7 +10,7 @@ const POD_ESTABLISHED_NS = 432_000 * NS_PER_S;
 /** Builds the cluster's conntrack tables and the nodes' SYN schedule from the scenario. */
 export function buildNodeConntrack(scenario: Scenario, rng: Rng): { tables: ConntrackTables; schedule: SynSchedule } {
   const { node, conntrack: ct, nodes } = scenario.cluster;
-  const sizing = nodeConntrackSizing(node.memoryGiB, node.cpus, ct.maxPerCore, ct.min);
+  const sizing = nodeConntrackSizing(node.memoryGiB, node.cpus, ct.maxPerCore, ct.min, ct.maxPerCoreCap);
   const t = ct.timeouts;
   const tables = new ConntrackTables({
     nodes,

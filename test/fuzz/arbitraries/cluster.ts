@@ -23,6 +23,7 @@ export const clusterArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
         enabled: fc.boolean(),
         maxPerCore: fc.constantFrom(0, 4, 32_768),
         min: fc.constantFrom(0, 8, 131_072),
+        maxPerCoreCap: fc.constantFrom(0, 16, 1_048_576),
         nfConntrackMax: fc.integer({ min: 1, max: 200 }),
         nfConntrackBuckets: fc.integer({ min: 1, max: 64 }),
         timeouts: fc.record(

@@ -4,6 +4,8 @@ import { NS_PER_S } from '../../../sim/engine/index.ts';
 import { CT_CLOSE, CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../../../sim/mesh/linux/conntrack-states.ts';
 import { kernelConntrackDefaults, nodeConntrackSizing } from '../../../sim/mesh/linux/conntrack-sizing.ts';
 import { tablesFor } from './tables-helper.ts';
+import { runScenario } from '../../../sim/run/index.ts';
+import { scenarioFrom } from '../../helpers/scenario.ts';
 
 describe('nf_conntrack_max and buckets (conntrack.md §1.1-1.2)', () => {
   it('kernel >= 5.15 defaults by RAM', () => {
@@ -15,6 +17,31 @@ describe('nf_conntrack_max and buckets (conntrack.md §1.1-1.2)', () => {
     expect([1, 4, 8, 16, 32].map((c) => nodeConntrackSizing(16, c, 32_768, 131_072).max)).toEqual([131_072, 131_072, 262_144, 524_288, 1_048_576]);
     expect(nodeConntrackSizing(16, 32, 32_768, 131_072).buckets).toBe(262_144);
     expect(nodeConntrackSizing(16, 4, 0, 0)).toEqual({ max: 262_144, buckets: 262_144 });
+  });
+
+  it("kube-proxy caps the scaled value at 1,048,576 before the floor (kubernetes#137002's own case: 512 cores)", () => {
+    // TestGetConntrackMax_Capped: 32768 x 512 = 16,777,216 -> 1,048,576.
+    expect(nodeConntrackSizing(16, 512, 32_768, 0).max).toBe(1_048_576);
+    expect([32, 33, 64, 96].map((c) => nodeConntrackSizing(16, c, 32_768, 131_072).max)).toEqual([1_048_576, 1_048_576, 1_048_576, 1_048_576]);
+    expect(nodeConntrackSizing(16, 64, 32_768, 131_072).buckets).toBe(262_144);
+    // The cap is tested first: a floor above it is ignored once the scaled value passes it ...
+    expect(nodeConntrackSizing(16, 64, 32_768, 4_000_000).max).toBe(1_048_576);
+    // ... but still raises a scaled value below the cap.
+    expect(nodeConntrackSizing(16, 4, 32_768, 4_000_000).max).toBe(4_000_000);
+    // cap 0: a kube-proxy before the cap (kubernetes#72472's 96-core node: 3,145,728).
+    expect(nodeConntrackSizing(16, 96, 32_768, 131_072, 0)).toEqual({ max: 3_145_728, buckets: 786_432 });
+  });
+
+  it('a scenario on 64-vCPU nodes gets the capped 1,048,576, and maxPerCoreCap: 0 the uncapped 2,097,152', () => {
+    const yaml = (cap: string) => `
+duration: 1s
+cluster: { nodes: 1, node: { cpus: 64 }, conntrack: { enabled: true${cap} } }
+services: { api: { replicas: 1 } }
+workload: [{ to: api, rate: 10/s }]
+`;
+    const maxOf = (cap: string) => runScenario(scenarioFrom(yaml(cap))).summary.conntrack!.nfConntrackMax;
+    expect(maxOf('')).toBe(1_048_576);
+    expect(maxOf(', maxPerCoreCap: 0')).toBe(2_097_152);
   });
 });
 
