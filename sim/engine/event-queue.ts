@@ -33,6 +33,10 @@ const LEVELS = 14; // 4-bit digit positions covering a 53-bit time
 const BUCKETS = 1 + LEVELS * DIGITS; // bucket 0, then (level, digit)
 export const ENTRY = 5;
 const TWO_32 = 4294967296;
+/** A bucket array at least this large is handed back to the spares when a refill empties it. */
+const SPARE_MIN_LENGTH = 4096 * ENTRY;
+/** At most this many spare arrays are kept; beyond it the smallest goes to the GC. */
+const MAX_SPARES = 16;
 
 /**
  * Bucket index of `timeNs` relative to `base` (timeNs >= base, both safe integers), given
@@ -70,6 +74,14 @@ export class EventQueue {
   private boundary = TWO_32; // first multiple of 2^32 above base
   private read = 0; // consumed prefix of bucket 0
   private count = 0;
+  /**
+   * Large bucket arrays no bucket holds now. NOTE (memory): a burst of events cascades down the
+   * digit positions, each bucket filling in turn; if every bucket kept the capacity of its own
+   * fullest moment, storage would grow to several times the most events ever pending at once
+   * (6x in the health-check bench), and each doubling would leave garbage the GC frees late.
+   * An emptied large bucket returns its array here, and a growing bucket takes one from here.
+   */
+  private readonly spares: Float64Array[] = [];
 
   constructor(initialCapacity = 1024) {
     for (let b = 0; b < BUCKETS; b++) this.data.push(new Float64Array(ENTRY * (b === 0 ? initialCapacity : 16)));
@@ -80,10 +92,11 @@ export class EventQueue {
     return this.count;
   }
 
-  /** Bytes the buckets hold. Buckets only grow, so this is also the run's high-water mark. */
+  /** Bytes the buckets and the spares hold. */
   get allocatedBytes(): number {
     let bytes = 0;
     for (const d of this.data) bytes += d.byteLength;
+    for (const d of this.spares) bytes += d.byteLength;
     return bytes;
   }
 
@@ -183,6 +196,11 @@ export class EventQueue {
       }
       this.append(bucket, t, d[o + 1]!, d[o + 2]!, d[o + 3]!, d[o + 4]!);
     }
+    // Every entry went to a lower bucket, so bucket j is empty and its array is free.
+    if (d.length >= SPARE_MIN_LENGTH) {
+      this.data[j] = new Float64Array(ENTRY * 16);
+      this.keepSpare(d);
+    }
     if (!sorted) this.sortFrontBySeq();
   }
 
@@ -226,10 +244,36 @@ export class EventQueue {
   }
 
   private growBucket(b: number): Float64Array {
-    const next = new Float64Array(this.data[b]!.length * 2);
-    next.set(this.data[b]!);
+    const old = this.data[b]!;
+    const next = this.takeSpare(old.length * 2) ?? new Float64Array(old.length * 2);
+    next.set(old);
     this.data[b] = next;
     if (b === 0) this.front = next;
+    if (old.length >= SPARE_MIN_LENGTH) this.keepSpare(old);
     return next;
+  }
+
+  /** The smallest spare of at least `length` numbers, removed from the spares; undefined if none. */
+  private takeSpare(length: number): Float64Array | undefined {
+    let best = -1;
+    for (let i = 0; i < this.spares.length; i++) {
+      const n = this.spares[i]!.length;
+      if (n >= length && (best < 0 || n < this.spares[best]!.length)) best = i;
+    }
+    if (best < 0) return undefined;
+    const spare = this.spares[best]!;
+    this.spares[best] = this.spares[this.spares.length - 1]!;
+    this.spares.pop();
+    return spare;
+  }
+
+  private keepSpare(d: Float64Array): void {
+    if (this.spares.length < MAX_SPARES) {
+      this.spares.push(d);
+      return;
+    }
+    let smallest = 0;
+    for (let i = 1; i < this.spares.length; i++) if (this.spares[i]!.length < this.spares[smallest]!.length) smallest = i;
+    if (this.spares[smallest]!.length < d.length) this.spares[smallest] = d;
   }
 }

@@ -76,7 +76,7 @@ export class Scheduler {
     this.queue = new EventQueue(Math.max(64, options.initialCapacity ?? 1024));
   }
 
-  /** Bytes of the pending-event storage; it only grows, so this is the run's high-water mark. */
+  /** Bytes of the pending-event storage now (run-limits.ts keeps the peak). */
   get allocatedBytes(): number {
     return this.queue.allocatedBytes + this.tags.byteLength + this.freeSlots.byteLength;
   }

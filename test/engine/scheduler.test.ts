@@ -178,6 +178,40 @@ describe('scheduler runs', () => {
   });
 });
 
+describe('scheduler storage', () => {
+  // Bursts large enough that buckets pass 4,096 entries, empty, and hand their arrays on
+  // (event-queue.ts spares): order must hold through every reuse, and storage must not creep.
+  it('keeps (time, seq) order through bursts that cascade through large buckets', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5_000, max: 30_000 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.integer(), (burst, spanNs, seed) => {
+        const { sim, fired } = recorder();
+        let x = seed | 1;
+        const next = (): number => ((x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) ^ (x >>> 12)) >>> 0) / 2 ** 32;
+        let id = 0;
+        const expected = new Map<number, number>();
+        for (let round = 0; round < 4; round++) {
+          for (let i = 0; i < burst; i++) {
+            const delay = Math.floor(next() * spanNs);
+            expected.set(id, sim.nowNs + delay);
+            sim.postAfter(delay, 1, id++);
+          }
+          sim.run();
+        }
+        expect(fired.length).toBe(id);
+        let outOfOrder = 0;
+        let wrongTime = 0;
+        for (let i = 1; i < fired.length; i++) {
+          const [p, c] = [fired[i - 1]!, fired[i]!];
+          if (!(p.t < c.t || (p.t === c.t && p.a < c.a))) outOfOrder++;
+        }
+        for (const f of fired) if (f.t !== expected.get(f.a)) wrongTime++;
+        expect({ outOfOrder, wrongTime }).toEqual({ outOfOrder: 0, wrongTime: 0 });
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
+
 describe('event digest', () => {
   it('equal schedules give equal digests; a different time changes it', () => {
     const digestOf = (shift: number) => {
