@@ -245,7 +245,9 @@ export class EventQueue {
 
   private growBucket(b: number): Float64Array {
     const old = this.data[b]!;
-    const next = this.takeSpare(old.length * 2) ?? new Float64Array(old.length * 2);
+    // Small buckets grow on their own: a spare is kept for a bucket that needs a large array.
+    const spare = old.length * 2 >= SPARE_MIN_LENGTH ? this.takeSpare(old.length * 2) : undefined;
+    const next = spare ?? new Float64Array(old.length * 2);
     next.set(old);
     this.data[b] = next;
     if (b === 0) this.front = next;
