@@ -180,7 +180,7 @@ describe('scheduler runs', () => {
 
 describe('scheduler storage', () => {
   // Bursts large enough that buckets pass 4,096 entries, empty, and hand their arrays on
-  // (event-queue.ts spares): order must hold through every reuse, and storage must not creep.
+  // (event-queue.ts spares): order and times must hold through every reuse of an array.
   it('keeps (time, seq) order through bursts that cascade through large buckets', () => {
     fc.assert(
       fc.property(fc.integer({ min: 5_000, max: 30_000 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.integer(), (burst, spanNs, seed) => {
