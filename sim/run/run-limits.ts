@@ -64,7 +64,7 @@ export class RunLimits {
     }
   }
 
-  /** What the run holds: the fixed part, request rows and event storage (both only grow). */
+  /** What the run holds now: the fixed part, request rows (they only grow) and event storage (`check` keeps the peak). */
   private memoryBytes(world: World): number {
     return this.staticBytes + world.ctx.requests.capacity * BYTES_PER_REQUEST_ROW + world.sim.allocatedBytes;
   }
