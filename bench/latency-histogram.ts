@@ -2,6 +2,7 @@
 // 1 s bins, from the access log of one run: how the README's conntrack tail was measured.
 // Usage: node --import tsx bench/latency-histogram.ts FILE [VARIANT]
 import { readFileSync } from 'node:fs';
+import { connectLatencyText } from '../sim/cli/format.ts';
 import { runScenario } from '../sim/run/index.ts';
 import { parseScenario } from '../sim/scenario/index.ts';
 
@@ -23,6 +24,7 @@ const result = runScenario(scenario, {
   },
 });
 console.log(`${file} [${variant}]: ${total} ingress requests ended; conntrack drops ${result.summary.conntrack?.drops ?? 0}`);
+if (result.summary.conntrack) console.log(`connects by SYN that got through: ${connectLatencyText(result.summary.conntrack)}`);
 console.log('latency   2xx        failed     share   (one # per 0.5 % of requests, at least one)');
 for (const s of [...bins.keys()].sort((a, b) => a - b)) {
   const b = bins.get(s)!;

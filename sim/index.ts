@@ -150,7 +150,7 @@ export type { LiveUpdate, IntervalChunk, ConntrackChunk } from './worker/live.ts
 
 // ---- The CLI's number formats, so other front ends print the same figures ----
 
-export { formatMs, formatPct, formatRate, formatCount, relativeDelta, pointsDelta, scenarioSize } from './cli/format.ts';
+export { formatMs, formatPct, formatRate, formatCount, connectLatencyText, relativeDelta, pointsDelta, scenarioSize } from './cli/format.ts';
 
 // ---- Envoy's arithmetic, as pure functions ----
 

@@ -1,4 +1,5 @@
 /** Number formatting for terminal output. */
+import type { ConnectionsResult } from '../mesh/connections.ts';
 import type { Scenario } from '../scenario/index.ts';
 
 export function formatMs(ms: number | null | undefined): string {
@@ -24,6 +25,16 @@ export function formatCount(n: number): string {
  */
 export function plusMinus(mean: number, halfWidth: number, fmt: (x: number) => string): string {
   return Math.abs(halfWidth) <= Math.abs(mean) * 1e-9 ? '±0' : `±${fmt(halfWidth)}`;
+}
+
+/**
+ * The connect latency histogram as one line (conntrack.md §6.3): connects per SYN that got
+ * through, by its send time after the first (atoms with none are left out, 0 s never), then
+ * those Envoy's connect timeout closed and those the kernel gave up on.
+ */
+export function connectLatencyText(c: Pick<ConnectionsResult, 'connectLatency' | 'connectsAbandoned' | 'connectsTimedOut'>): string {
+  const atoms = c.connectLatency.filter((bin, k) => k === 0 || bin.connects > 0).map((bin) => `${bin.atS} s ${formatCount(bin.connects)}`);
+  return [...atoms, `connect timeout ${formatCount(c.connectsAbandoned)}`, `ETIMEDOUT ${formatCount(c.connectsTimedOut)}`].join(' · ');
 }
 
 /** `1 run`, `2 runs`, `1,000 runs`. */

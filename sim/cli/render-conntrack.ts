@@ -1,7 +1,10 @@
 import type { RunResult } from '../run/index.ts';
-import { formatCount, table } from './format.ts';
+import { connectLatencyText, formatCount, table } from './format.ts';
 
-/** One row per variant: nf_conntrack_max, SYN drops, the worst node, connections opened, closed and open, pools drained (summary.conntrack). */
+/**
+ * One row per variant: nf_conntrack_max, SYN drops, the worst node, connections opened, closed and
+ * open, pools drained; then each variant's connect latency histogram (summary.conntrack).
+ */
 export function conntrackLines(runs: RunResult[]): string[] {
   const withCt = runs.filter((r) => r.summary.conntrack !== null);
   if (withCt.length === 0) return [];
@@ -13,5 +16,11 @@ export function conntrackLines(runs: RunResult[]): string[] {
     const destroyed = c.services.reduce((a, s) => a + s.destroyed, 0);
     rows.push([r.summary.variant, formatCount(c.nfConntrackMax), formatCount(c.drops), c.worstNode.node, formatCount(c.worstNode.peakEntries), formatCount(c.worstNode.drops), formatCount(c.connectionsOpened), formatCount(destroyed), formatCount(c.connectionsOpenAtEnd), formatCount(failures), formatCount(c.poolsDrained)]);
   }
-  return ['conntrack (host-netns tables per node; drops = "nf_conntrack: table full, dropping packet")', table(rows, new Set([1, 2, 4, 5, 6, 7, 8, 9, 10]))];
+  const latency = withCt.map((r) => `  ${r.summary.variant}: ${connectLatencyText(r.summary.conntrack!)}`);
+  return [
+    'conntrack (host-netns tables per node; drops = "nf_conntrack: table full, dropping packet")',
+    table(rows, new Set([1, 2, 4, 5, 6, 7, 8, 9, 10])),
+    'connects by when a SYN got through (s after the first SYN), or how they ended',
+    ...latency,
+  ];
 }

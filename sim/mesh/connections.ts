@@ -9,6 +9,8 @@ import { EventKind } from './event-kinds.ts';
 import { CT_STATE_NAMES, CT_STATES } from './linux/conntrack-states.ts';
 import type { ConntrackTables } from './linux/conntrack-tables.ts';
 import { buildNodeConntrack } from './linux/node-conntrack.ts';
+import type { TcpConnects } from './linux/tcp-connect.ts';
+import { NS_PER_S } from '../engine/index.ts';
 
 /** What a run with connection tracking reports (summary.conntrack). */
 export interface ConnectionsResult {
@@ -21,6 +23,18 @@ export interface ConnectionsResult {
   gcEvictions: number;
   synsSent: number;
   synsDropped: number;
+  /**
+   * The connect latency histogram (conntrack.md §6.3): per SYN of the kernel's schedule, its
+   * send time after the first SYN and how many connects got through on it. The atoms are exact:
+   * a connect completes as the SYN that gets through is sent.
+   */
+  connectLatency: { atS: number; connects: number }[];
+  /** Connects that got through on a retransmitted SYN (the histogram past its 0 s atom). */
+  connectsRetransmitted: number;
+  /** Connects Envoy closed before any SYN got through: its connect timeout (conntrack.md §2.2). */
+  connectsAbandoned: number;
+  /** Connects the kernel gave up on (ETIMEDOUT, conntrack.md §2.1) before Envoy did. */
+  connectsTimedOut: number;
   /** The node whose host-netns table peaked highest, with that peak and its drops. */
   worstNode: { node: string; peakEntries: number; drops: number };
   /** Host-netns entries by state at the end, summed over nodes. */
@@ -158,6 +172,7 @@ export class Connections {
       gcEvictions: sum(t.gcEvictions),
       synsSent: p.tcp.synsSent,
       synsDropped: p.tcp.synsDropped,
+      ...connectOutcomes(p.tcp),
       worstNode: { node: `node-${worst}`, peakEntries: this.peakSeen[worst]!, drops: t.drops[worst]! },
       hostEntriesByState: byState,
       connectionsOpened: p.opened,
@@ -177,4 +192,12 @@ export class Connections {
   live(): LiveConnections {
     return { series: this.recorder.series, nfConntrackMax: this.tables.config.maxEntries };
   }
+}
+
+/** The connect latency histogram and outcomes of every connect so far (conntrack.md §6.3). */
+function connectOutcomes(tcp: TcpConnects): Pick<ConnectionsResult, 'connectLatency' | 'connectsRetransmitted' | 'connectsAbandoned' | 'connectsTimedOut'> {
+  const offsetsNs = tcp.synSchedule.sendOffsetsNs;
+  const connectLatency = offsetsNs.map((atNs, k) => ({ atS: atNs / NS_PER_S, connects: tcp.establishedBySyn[k]! }));
+  const connectsRetransmitted = connectLatency.reduce((n, bin, k) => (k === 0 ? n : n + bin.connects), 0);
+  return { connectLatency, connectsRetransmitted, connectsAbandoned: tcp.abandoned, connectsTimedOut: tcp.timedOut };
 }

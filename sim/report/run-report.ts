@@ -42,6 +42,7 @@ export function renderRunReport(input: RunReportInput, assets: ReportAssets): st
     '</header>',
     '<h2>Summary</h2>',
     ...(['services', 'workloads'] as const).map((kind) => summaryTable(kind, first, input.merged)),
+    connectsTable(first),
     '<h2>Timeline</h2>',
     timelineList(first),
     '<h2>Over time</h2>',
@@ -74,6 +75,33 @@ function summaryTable(kind: 'services' | 'workloads', runs: RunResult[], merged:
     });
   });
   return `<h3>${kind === 'services' ? 'Services' : 'Workloads'}</h3><div class="table-wrap"><table class="summary" data-kind="${kind}"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+/**
+ * With connection tracking: each variant's connect latency histogram (conntrack.md §6.3), connects
+ * by the send time of the SYN that got through, then those Envoy's connect timeout closed and
+ * those the kernel gave up on. Columns: every SYN time some variant's schedule has.
+ */
+function connectsTable(runs: RunResult[]): string {
+  const tracked = runs.filter((r) => r.summary.conntrack !== null);
+  if (tracked.length === 0) return '';
+  const atS = [...new Set(tracked.flatMap((r) => r.summary.conntrack!.connectLatency.map((bin) => bin.atS)))].sort((a, b) => a - b);
+  const head = ['<th>variant</th>', ...atS.map((t) => `<th class="num">${t} s</th>`), '<th class="num">connect timeout</th>', '<th class="num">ETIMEDOUT</th>'];
+  const rows = tracked.map((r) => {
+    const c = r.summary.conntrack!;
+    const attrs = { variant: r.summary.variant };
+    const bins = atS.map((t) => {
+      const bin = c.connectLatency.find((b) => b.atS === t);
+      return bin ? valueCell(count(bin.connects), { ...attrs, metric: `connects@${t}s`, value: bin.connects }) : '<td class="num">–</td>';
+    });
+    const ends = [valueCell(count(c.connectsAbandoned), { ...attrs, metric: 'connectsAbandoned', value: c.connectsAbandoned }), valueCell(count(c.connectsTimedOut), { ...attrs, metric: 'connectsTimedOut', value: c.connectsTimedOut })];
+    return `<tr><td>${escapeHtml(r.summary.variant)}</td>${bins.join('')}${ends.join('')}</tr>`;
+  });
+  return [
+    '<h3>Connects</h3>',
+    '<p class="note">TCP connects by when the SYN that got through was sent (s after the first SYN: the kernel\'s retransmit schedule), or how they ended.</p>',
+    `<div class="table-wrap"><table class="summary connects"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`,
+  ].join('\n');
 }
 
 function errorText(codes: Record<string, number>, flags: Record<string, number>): string {

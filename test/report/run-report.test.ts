@@ -91,6 +91,23 @@ describe('the run report', () => {
     expect(runChartData(runs).conntrack).toBeUndefined();
   });
 
+  it("lists, with connection tracking, each variant's connects by the SYN that got through, exactly summary.conntrack's", () => {
+    const tracked = scenarioFrom(SMALL_CONNTRACK_YAML);
+    const ctRuns = ['base', 'bigger-tables'].map((variant) => runScenario(tracked, { variant }));
+    const page = renderRunReport({ ...input, runs: ctRuns }, assets);
+    for (const r of ctRuns) {
+      const c = r.summary.conntrack!;
+      const cell = (metric: string) => new RegExp(`data-variant="${r.summary.variant}" data-metric="${metric}" data-value="([0-9]+)"`).exec(page)?.[1];
+      c.connectLatency.forEach((bin) => expect(cell(`connects@${bin.atS}s`), `${r.summary.variant} ${bin.atS} s`).toBe(String(bin.connects)));
+      expect(cell('connectsAbandoned')).toBe(String(c.connectsAbandoned));
+      expect(cell('connectsTimedOut')).toBe(String(c.connectsTimedOut));
+    }
+    // The base's small tables make connects wait for retransmits; the bigger ones do not.
+    expect(ctRuns[0]!.summary.conntrack!.connectsRetransmitted + ctRuns[0]!.summary.conntrack!.connectsAbandoned).toBeGreaterThan(0);
+    expect(ctRuns[1]!.summary.conntrack!.connectsRetransmitted).toBe(0);
+    expect(html).not.toContain('<h3>Connects</h3>');
+  });
+
   it('groups intervals beyond MAX_CHART_POINTS, keeping the counts', () => {
     const long = scenarioFrom(YAML.replace('duration: 2s', 'duration: 4s').replace('interval: 100ms', 'interval: 2ms'));
     const run = runScenario(long);

@@ -55,4 +55,19 @@ describe('the PagerDuty conntrack scenario (scaled to a tenth)', () => {
     expect(api.latency.maxMs!).toBeGreaterThanOrEqual(10_000);
     expect(api.latency.maxMs!).toBeLessThan(30_200);
   });
+
+  it("its connect latency histogram sits on the kernel's SYN times, and every failed connect is Envoy's connect timeout (conntrack.md §6.3)", () => {
+    const c = runs[0]!.summary.conntrack!;
+    expect(c.connectLatency.map((bin) => bin.atS)).toEqual([0, 1, 3, 7, 15, 31, 63]);
+    expect(c.connectLatency.reduce((n, bin) => n + bin.connects, 0)).toBe(c.connectionsOpened);
+    // A retransmitted SYN gets through only where an eviction freed a slot: a few, all before 10 s.
+    expect(c.connectsRetransmitted).toBeGreaterThan(0);
+    expect(c.connectLatency.filter((bin) => bin.atS >= 10).every((bin) => bin.connects === 0)).toBe(true);
+    expect(c.connectsAbandoned).toBe(c.services.reduce((n, s) => n + s.connectFailures, 0));
+    expect(c.connectsTimedOut).toBe(0);
+    for (const fix of runs.slice(1, 3)) {
+      expect(fix.summary.conntrack!.connectsRetransmitted, fix.summary.variant).toBe(0);
+      expect(fix.summary.conntrack!.connectLatency[0]!.connects, fix.summary.variant).toBe(fix.summary.conntrack!.connectionsOpened);
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * formatting as the CLI's table (`meshsim run`), deltas against the base included. The columns
  * are data: a figure a later result adds is one more entry here.
  */
-import { formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, type DurationStats, type RunSummary, type SeriesSummary } from 'meshsim/browser';
+import { connectLatencyText, formatCount, formatMs, formatPct, formatRate, pointsDelta, relativeDelta, type DurationStats, type RunSummary, type SeriesSummary } from 'meshsim/browser';
 
 export interface Cell {
   text: string;
@@ -126,6 +126,7 @@ const FACTS: Record<string, ((run: RunSummary) => RunFact[]) | undefined> = {
           { label: 'SYNs dropped (table full)', value: formatCount(r.conntrack.drops) },
           { label: 'worst node', value: `${r.conntrack.worstNode.node}: peak ${formatCount(r.conntrack.worstNode.peakEntries)}, ${formatCount(r.conntrack.worstNode.drops)} drops` },
           { label: 'connections opened', value: formatCount(r.conntrack.connectionsOpened) },
+          { label: 'connects by SYN that got through', value: connectLatencyText(r.conntrack) },
         ]
       : [],
   proxyStatus: (r) => (r.proxyStatus?.length ? [{ label: 'proxy-status at', value: r.proxyStatus.map((p) => `${p.atS}s`).join(', ') }] : []),

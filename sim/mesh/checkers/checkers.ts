@@ -2,6 +2,7 @@ import { GONE, READY, TERMINATING } from '../kube/pods.ts';
 import { CLIENT_OPEN, InvariantError, NONE, ROW_ATTEMPT, ROW_REQUEST, UP_DONE } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
 import { CT_ESTABLISHED, CT_STATES } from '../linux/conntrack-states.ts';
+import type { TcpConnects } from '../linux/tcp-connect.ts';
 
 /** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
 export type CheckPoint = 'action' | 'end';
@@ -153,6 +154,7 @@ export const connectionsConserved: Checker = (w) => {
   const problems: string[] = [...c.poolProblems()];
   const open = c.openConnections();
   if (c.opened !== c.closed + open) problems.push(`${c.opened} connections opened but ${c.closed} closed and ${open} open`);
+  problems.push(...connectsAccountedFor(c.tcp, c.opened));
   const t = c.tables;
   let established = 0;
   for (let i = 0; i < t.tables; i++) {
@@ -170,6 +172,21 @@ export const connectionsConserved: Checker = (w) => {
   if (held !== established) problems.push(`open connections hold ${held} ESTABLISHED entries but the tables have ${established}`);
   return problems;
 };
+
+/**
+ * Every connect ended one way (its SYN got through on some send, Envoy closed it, the kernel gave
+ * up) or still waits on a retransmit, and every pooled connection came from one that got through
+ * (summary.conntrack.connectLatency sums to connectionsOpened).
+ */
+function connectsAccountedFor(tcp: TcpConnects, opened: number): string[] {
+  let established = 0;
+  for (const n of tcp.establishedBySyn) established += n;
+  const ended = established + tcp.abandoned + tcp.timedOut;
+  const problems: string[] = [];
+  if (tcp.started !== ended + tcp.waiting) problems.push(`${tcp.started} connects started but ${established} got through, ${tcp.abandoned} were abandoned, ${tcp.timedOut} timed out and ${tcp.waiting} wait`);
+  if (established !== opened) problems.push(`${established} connects got through but ${opened} connections were opened`);
+  return problems;
+}
 
 export const ALL_CHECKERS: Record<string, Checker> = {
   deploymentsConverge,

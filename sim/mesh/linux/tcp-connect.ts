@@ -43,17 +43,29 @@ export class TcpConnects {
   private owner = new Int32Array(0);
   gen = new Int32Array(0);
   private free: number[] = [];
-  /** Attempts waiting on a retransmit right now. */
+  /** Attempts waiting on a retransmit right now (the checker's "still waiting"). */
   waiting = 0;
   /** SYNs sent, and dropped by a full table, over the run. */
   synsSent = 0;
   synsDropped = 0;
+  /**
+   * Connect outcomes (conntrack.md §6.3): `establishedBySyn[k]` connects got through on SYN k,
+   * sent `schedule.sendOffsetsNs[k]` after the first, so the connect latency histogram is exact
+   * (atoms at 0, 1, 3, 7, ... s); `abandoned` ones were closed by their owner first (Envoy's
+   * connect timeout), `timedOut` ones by the kernel (ETIMEDOUT).
+   */
+  readonly establishedBySyn: Float64Array;
+  /** connect() calls over the run: each ends in one of the outcomes above, or is still waiting. */
+  started = 0;
+  abandoned = 0;
+  timedOut = 0;
 
   constructor(sim: Scheduler, tables: ConntrackTables, schedule: SynSchedule, callbacks: ConnectCallbacks) {
     this.sim = sim;
     this.tables = tables;
     this.schedule = schedule;
     this.callbacks = callbacks;
+    this.establishedBySyn = new Float64Array(schedule.sendOffsetsNs.length);
   }
 
   get synSchedule(): SynSchedule {
@@ -67,11 +79,13 @@ export class TcpConnects {
    */
   connect(path: Int32Array, len: number, owner: number, deadlineNs: number): number {
     const tables = this.tables;
+    this.started++;
     this.synsSent++;
     let i = 0;
     while (i < len && tables.admitSyn(path[i]!)) i++;
     if (i === len) {
       for (let j = 0; j < len; j++) tables.transition(path[j]!, CT_SYN_SENT, CT_ESTABLISHED);
+      this.establishedBySyn[0]!++;
       return CONNECTED;
     }
     this.synsDropped++;
@@ -113,6 +127,7 @@ export class TcpConnects {
       this.heldSinceNs[base + j] = now;
     }
     for (let j = 0; j < len; j++) tables.transition(this.path[base + j]!, CT_SYN_SENT, CT_ESTABLISHED);
+    this.establishedBySyn[this.synIndex[a]!]!++;
     const owner = this.owner[a]!;
     this.recycle(a);
     this.callbacks.established(owner, a);
@@ -122,12 +137,19 @@ export class TcpConnects {
   onGiveUp(a: number, gen: number): void {
     if (this.gen[a] !== gen) return;
     const owner = this.owner[a]!;
-    this.abandon(a);
+    this.timedOut++;
+    this.close(a);
     this.callbacks.timedOut(owner, a);
   }
 
-  /** The socket is closed before the handshake: SYN_SENT entries stay until their own timeout (§2.2). */
+  /** The owner closes the socket before the handshake (Envoy's connect timeout, §2.2). */
   abandon(a: number): void {
+    this.abandoned++;
+    this.close(a);
+  }
+
+  /** The socket closes before the handshake: SYN_SENT entries stay until their own timeout (§2.2). */
+  private close(a: number): void {
     const now = this.sim.nowNs;
     const base = a * MAX_PATH;
     for (let j = 0; j < this.pathLen[a]!; j++) {
