@@ -31,7 +31,9 @@ export class RunLimits {
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
-    this.staticBytes = staticMemoryEstimate(scenario, peakPods(scenario)).totalBytes;
+    // The run counts its actual conntrack tables (wheel included) instead of the wheel's estimate.
+    const m = staticMemoryEstimate(scenario, peakPods(scenario));
+    this.staticBytes = m.totalBytes - m.expiryWheelBytes;
   }
 
   /** Events to run before the next check, at most `maxEvents - fired`. */
@@ -46,9 +48,13 @@ export class RunLimits {
     const bytes = this.memoryBytes(world);
     this.peakBytes = Math.max(this.peakBytes, bytes);
     if (bytes > limits.maxMemoryMb * BYTES_PER_MB) {
+      const connections = connectionBytes(world);
       throw new RunLimitError(
-        `the memory estimate reached ${formatMb(bytes)} (${world.ctx.requests.capacity} request slots, ${formatMb(sim.allocatedBytes)} of pending events), ` +
-          `more than limits.maxMemoryMb (${limits.maxMemoryMb}); raise limits.maxMemoryMb (at most ${HARD_LIMITS.maxMemoryMb}) if the machine has the memory, or lower the load`,
+        `the memory estimate reached ${formatMb(bytes)} (${world.ctx.requests.capacity} request slots, ${formatMb(sim.allocatedBytes)} of pending events` +
+          (world.connections ? `, ${formatMb(connections)} of connection pools and conntrack tables` : '') +
+          '), ' +
+          `more than limits.maxMemoryMb (${limits.maxMemoryMb}); raise limits.maxMemoryMb (at most ${HARD_LIMITS.maxMemoryMb}) if the machine has the memory, or lower the load` +
+          (world.connections ? ' or the pods, or use a longer cluster.conntrack.wheelSlot' : ''),
       );
     }
     if (reason === 'budget' && sim.eventsFired >= limits.maxEvents) {
@@ -64,10 +70,20 @@ export class RunLimits {
     }
   }
 
-  /** What the run holds now: the fixed part, request rows (they only grow) and event storage (`check` keeps the peak). */
+  /**
+   * What the run holds now: the fixed part, request rows (they only grow), event storage (`check`
+   * keeps the peak) and, with connection tracking, the pools and tables (they grow with the
+   * connections: the 10,000-pod bench run's reach half a GiB).
+   */
   private memoryBytes(world: World): number {
-    return this.staticBytes + world.ctx.requests.capacity * BYTES_PER_REQUEST_ROW + world.sim.allocatedBytes;
+    return this.staticBytes + world.ctx.requests.capacity * BYTES_PER_REQUEST_ROW + world.sim.allocatedBytes + connectionBytes(world);
   }
+}
+
+/** Bytes of pool and table state (the summary's conntrack.stateBytes), 0 without connection tracking. */
+function connectionBytes(world: World): number {
+  const c = world.connections;
+  return c ? c.pools.bytes + c.tables.bytes : 0;
 }
 
 function stalled(events: number): string {

@@ -8,6 +8,6 @@ export type { Scenario, Variant, Workload } from './scenario.ts';
 export type { CallParsed as Call, CallStepParsed as CallStep, ServiceParsed as Service, TimelineEventParsed as TimelineEvent } from './schema.ts';
 export { scenarioJsonSchema } from './json-schema.ts';
 export { HARD_LIMITS } from './limits.ts';
-export { BYTES_PER_MB, formatMb, staticMemoryEstimate } from './memory-estimate.ts';
+export { BYTES_PER_MB, expiryWheelBytes, formatMb, staticMemoryEstimate } from './memory-estimate.ts';
 export { callsOf, peakPods } from './semantics.ts';
 export { parseDurationNs, parseRatePerS } from './units.ts';

@@ -21,20 +21,73 @@ const BYTES_PER_POD = 1024;
 
 export interface StaticMemoryEstimate {
   timeSeriesBytes: number;
+  /** With connection tracking: the per-interval series of every node's table and every service's pools. */
+  connectionSeriesBytes: number;
+  /** With connection tracking: the conntrack expiry wheel (a run counts its actual tables instead). */
+  expiryWheelBytes: number;
   histogramBytes: number;
   podBytes: number;
   totalBytes: number;
 }
 
-/** Time series (every cell of every column), histograms per series, and `peakPods` pods. */
-export function staticMemoryEstimate(s: Pick<ScenarioParsed, 'services' | 'workload' | 'metrics' | 'duration'>, peakPods: number): StaticMemoryEstimate {
+/** Columns of the connection series (metrics/connection-series.ts) per node and per service. */
+export const CONNECTION_SERIES_COLUMNS = 3;
+
+/** Intervals of the run's time series. */
+export function intervalsOf(s: Pick<ScenarioParsed, 'metrics' | 'duration'>): number {
+  return s.metrics.interval > 0 ? Math.max(1, Math.ceil(s.duration / s.metrics.interval)) : 1;
+}
+
+/**
+ * Time series (every cell of every column), the connection series when conntrack is on,
+ * histograms per series, and `peakPods` pods.
+ */
+export function staticMemoryEstimate(s: Pick<ScenarioParsed, 'services' | 'workload' | 'metrics' | 'duration' | 'cluster'>, peakPods: number): StaticMemoryEstimate {
   const series = Object.keys(s.services).length + s.workload.length;
-  const intervals = s.metrics.interval > 0 ? Math.max(1, Math.ceil(s.duration / s.metrics.interval)) : 1;
+  const intervals = intervalsOf(s);
   const columns = INTERVAL_COLUMNS.length + FLAG_NAMES.length + CODE_COLUMNS_ESTIMATE;
   const timeSeriesBytes = series * intervals * columns * 8;
+  const tracked = s.cluster.conntrack.enabled;
+  const connectionSeriesBytes = tracked ? intervals * (s.cluster.nodes + Object.keys(s.services).length) * CONNECTION_SERIES_COLUMNS * 8 : 0;
+  const wheelBytes = tracked ? expiryWheelBytes(s.cluster, peakPods) : 0;
   const histogramBytes = series * HISTOGRAMS_PER_SERIES * HISTOGRAM_BUCKETS * 8;
   const podBytes = peakPods * BYTES_PER_POD;
-  return { timeSeriesBytes, histogramBytes, podBytes, totalBytes: timeSeriesBytes + histogramBytes + podBytes };
+  return {
+    timeSeriesBytes,
+    connectionSeriesBytes,
+    expiryWheelBytes: wheelBytes,
+    histogramBytes,
+    podBytes,
+    totalBytes: timeSeriesBytes + connectionSeriesBytes + wheelBytes + histogramBytes + podBytes,
+  };
+}
+
+/** Pod netns keep the kernel's SYN_SENT / TIME_WAIT timeout, 120 s (conntrack.md §1.3). */
+const POD_NETNS_LONGEST_S = 120;
+/** Conntrack states the wheel keeps a count for (linux/conntrack-states.ts). */
+const WHEEL_STATES = 4;
+
+/**
+ * The conntrack expiry wheel's counts (linux/expiry-wheel.ts): a 4-byte count per (table, slot,
+ * state), with a table per node and per pod (at least 64 beyond the nodes), and as many slots as
+ * the longest timeout it holds spans, each rounded up to a power of two as the tables and the wheel
+ * grow. Pods that replace others get tables of their own (pod ids are never reused), so a run
+ * with many replacements can outgrow it; a run checks its actual tables as it goes (sim/run). Small at
+ * the defaults (1 s slots: 128 of them), but a wheelSlot of 1ms over 2,000 pods is 4 GiB.
+ * (test/scenario/memory-estimate.test.ts checks it against the wheel a run builds.)
+ */
+export function expiryWheelBytes(cluster: Pick<ScenarioParsed['cluster'], 'nodes' | 'conntrack'>, peakPods: number): number {
+  const t = cluster.conntrack.timeouts;
+  const longestNs = Math.max(t.synSent, t.timeWait, t.close, POD_NETNS_LONGEST_S * 1e9);
+  const slots = powerOfTwoAtLeast(Math.ceil(longestNs / cluster.conntrack.wheelSlot) + 2);
+  const tables = powerOfTwoAtLeast(Math.max(cluster.nodes + 64, cluster.nodes + peakPods));
+  return tables * slots * WHEEL_STATES * 4;
+}
+
+function powerOfTwoAtLeast(n: number): number {
+  let p = 2;
+  while (p < n) p *= 2;
+  return p;
 }
 
 export function formatMb(bytes: number): string {

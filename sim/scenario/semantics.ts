@@ -49,6 +49,14 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
           'the limit is fixed: use a longer metrics.interval or a shorter duration',
       );
     }
+    const nodeCells = Math.ceil(s.duration / s.metrics.interval) * s.cluster.nodes;
+    if (s.cluster.conntrack.enabled && nodeCells > HARD_LIMITS.connectionSeriesCells) {
+      add(
+        ['metrics', 'interval'],
+        `gives ${nodeCells} conntrack series cells (nodes x intervals, with cluster.conntrack.enabled), more than the limit ${HARD_LIMITS.connectionSeriesCells}; ` +
+          'the limit is fixed: use a longer metrics.interval, a shorter duration or fewer nodes',
+      );
+    }
   }
   if (s.metrics.warmup >= s.duration && s.duration > 0) add(['metrics', 'warmup'], 'must be shorter than the duration');
   if (Object.keys(s.variants).length > HARD_LIMITS.variants) add(['variants'], `at most ${HARD_LIMITS.variants} variants`);
@@ -302,7 +310,9 @@ function checkMemory(s: ScenarioParsed, add: Add): void {
   if (m.totalBytes <= s.limits.maxMemoryMb * BYTES_PER_MB) return;
   add(
     ['limits', 'maxMemoryMb'],
-    `this scenario needs about ${formatMb(m.totalBytes)} before it starts (time series ${formatMb(m.timeSeriesBytes)}, histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}), ` +
-      `more than limits.maxMemoryMb (${s.limits.maxMemoryMb}); use a longer metrics.interval or fewer pods, or raise limits.maxMemoryMb if the machine has the memory`,
+    `this scenario needs about ${formatMb(m.totalBytes)} before it starts (time series ${formatMb(m.timeSeriesBytes)}, ` +
+      (m.expiryWheelBytes > 0 ? `conntrack series ${formatMb(m.connectionSeriesBytes)}, conntrack expiry wheel ${formatMb(m.expiryWheelBytes)}, ` : '') +
+      `histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}), ` +
+      `more than limits.maxMemoryMb (${s.limits.maxMemoryMb}); use a longer metrics.interval${m.expiryWheelBytes > 0 ? ' or cluster.conntrack.wheelSlot' : ''} or fewer pods, or raise limits.maxMemoryMb if the machine has the memory`,
   );
 }

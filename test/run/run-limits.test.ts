@@ -44,6 +44,34 @@ limits: { maxMemoryMb: 8 }
     );
   });
 
+  it('limits.maxMemoryMb counts the conntrack tables a run actually grows, beyond what validation estimated', () => {
+    const yaml = `
+duration: 10s
+cluster: { nodes: 20, conntrack: { enabled: true, wheelSlot: 100ms } }
+services:
+  a: { replicas: 1000 }
+workload: [{ to: a, rate: 100/s }]
+timeline: [{ at: 1s, kill: { service: a, count: 1000 } }]
+limits: { maxMemoryMb: 48 }
+`;
+    // Validation counts a table per node and per pod of the 1,000, rounded up: 1,024 tables of
+    // 2,048 wheel slots (120 s / 100 ms) x 4 states x 4 bytes, 32 MB, within the 48 MB. The kill's
+    // replacements are new pods with tables of their own: 2,048 tables, 64 MB, and the run stops.
+    expect(scenarioFrom(yaml).limits.maxMemoryMb).toBe(48);
+    expect(stopped(yaml, 'wheel.yaml')).toBe(
+      'wheel seed=1: stopped at the end of the run: the memory estimate reached 67 MB (4096 request slots, 0.4 MB of pending events, 64 MB of connection pools and conntrack tables), ' +
+        'more than limits.maxMemoryMb (48); raise limits.maxMemoryMb (at most 1048576) if the machine has the memory, or lower the load or the pods, or use a longer cluster.conntrack.wheelSlot',
+    );
+  });
+
+  it('a run with connection tracking counts its pools and tables in its memory estimate', () => {
+    const r = runScenario(scenarioFrom('duration: 2s\ncluster: { conntrack: { enabled: true } }\nservices: { a: { replicas: 50, calls: [{ service: b }] }, b: { replicas: 50 } }\nworkload: [{ to: a, rate: 2000/s }]\n'));
+    const untracked = runScenario(scenarioFrom('duration: 2s\nservices: { a: { replicas: 50, calls: [{ service: b }] }, b: { replicas: 50 } }\nworkload: [{ to: a, rate: 2000/s }]\n'));
+    const stateMb = r.summary.conntrack!.stateBytes / (1024 * 1024);
+    expect(stateMb).toBeGreaterThan(0.3);
+    expect(r.summary.memoryEstimateMb).toBeGreaterThanOrEqual(untracked.summary.memoryEstimateMb + stateMb - 0.1);
+  });
+
   it('limits.maxInFlightRequests names itself, its value, when it was crossed and how to raise it', () => {
     const message = stopped(`
 duration: 10s

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { World } from '../../sim/mesh/world.ts';
+import { expiryWheelBytes, peakPods, staticMemoryEstimate } from '../../sim/scenario/index.ts';
+import { scenarioFrom } from '../helpers/scenario.ts';
+
+/** A mesh whose every pod carries connections, so each gets its pod-netns table. */
+const yaml = (conntrack: string) => `
+duration: 2s
+cluster: { nodes: 7, conntrack: { enabled: true${conntrack} } }
+services:
+  a: { replicas: 60, calls: [{ service: b }] }
+  b: { replicas: 90 }
+workload: [{ to: a, rate: 3000/s }]
+`;
+
+describe('the static memory estimate of connection tracking', () => {
+  it.each([
+    ['the defaults (1 s slots, 120 s timeouts)', ''],
+    ['100 ms slots', ', wheelSlot: 100ms'],
+    ['a 300 s TIME_WAIT', ', timeouts: { timeWait: 300s }'],
+  ])("counts exactly the expiry wheel a run builds: %s", (_, conntrack) => {
+    const s = scenarioFrom(yaml(conntrack));
+    const world = new World(s, s.seed);
+    world.runUntil(s.duration, 1e9);
+    const wheel = world.connections!.tables.wheel;
+    expect(wheel.bytes).toBe(expiryWheelBytes(s.cluster, peakPods(s)));
+    expect(staticMemoryEstimate(s, peakPods(s)).expiryWheelBytes).toBe(wheel.bytes);
+  });
+
+  it('counts the conntrack series and the wheel only when connections are tracked', () => {
+    const off = scenarioFrom(yaml('').replace('enabled: true', 'enabled: false'));
+    const m = staticMemoryEstimate(off, peakPods(off));
+    expect([m.connectionSeriesBytes, m.expiryWheelBytes]).toEqual([0, 0]);
+    const on = scenarioFrom(yaml(''));
+    // 2 intervals of 1 s x (7 nodes + 2 services) x 3 columns x 8 bytes.
+    expect(staticMemoryEstimate(on, peakPods(on)).connectionSeriesBytes).toBe(2 * 9 * 3 * 8);
+  });
+});
