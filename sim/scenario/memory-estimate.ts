@@ -4,6 +4,7 @@
  * die of an out-of-memory crash an hour in. sim/run adds what grows during the run (requests in
  * flight, pending events) and checks the total again as it goes.
  */
+import { NS_PER_S } from '../engine/index.ts';
 import { FLAG_NAMES, HISTOGRAM_BUCKETS, INTERVAL_COLUMNS } from '../metrics/index.ts';
 import type { ScenarioParsed } from './schema.ts';
 
@@ -31,7 +32,7 @@ export interface StaticMemoryEstimate {
 }
 
 /** Columns of the connection series (metrics/connection-series.ts) per node and per service. */
-export const CONNECTION_SERIES_COLUMNS = 3;
+const CONNECTION_SERIES_COLUMNS = 3;
 
 /** Intervals of the run's time series. */
 export function intervalsOf(s: Pick<ScenarioParsed, 'metrics' | 'duration'>): number {
@@ -39,8 +40,8 @@ export function intervalsOf(s: Pick<ScenarioParsed, 'metrics' | 'duration'>): nu
 }
 
 /**
- * Time series (every cell of every column), the connection series when conntrack is on,
- * histograms per series, and `peakPods` pods.
+ * Time series (every cell of every column), the connection series and the expiry wheel when
+ * conntrack is on, histograms per series, and `peakPods` pods.
  */
 export function staticMemoryEstimate(s: Pick<ScenarioParsed, 'services' | 'workload' | 'metrics' | 'duration' | 'cluster'>, peakPods: number): StaticMemoryEstimate {
   const series = Object.keys(s.services).length + s.workload.length;
@@ -70,15 +71,15 @@ const WHEEL_STATES = 4;
 /**
  * The conntrack expiry wheel's counts (linux/expiry-wheel.ts): a 4-byte count per (table, slot,
  * state), with a table per node and per pod (at least 64 beyond the nodes), and as many slots as
- * the longest timeout it holds spans, each rounded up to a power of two as the tables and the wheel
- * grow. Pods that replace others get tables of their own (pod ids are never reused), so a run
- * with many replacements can outgrow it; a run checks its actual tables as it goes (sim/run). Small at
- * the defaults (1 s slots: 128 of them), but a wheelSlot of 1ms over 2,000 pods is 4 GiB.
- * (test/scenario/memory-estimate.test.ts checks it against the wheel a run builds.)
+ * the longest timeout it holds spans, each rounded up to a power of two as the tables and the
+ * wheel grow. Small at the defaults (1 s slots: 128 of them), but a wheelSlot of 1ms over 2,000
+ * pods is 4 GiB. Pods that replace others get tables of their own (pod ids are never reused), so
+ * a run with many replacements can outgrow it; a run checks its actual tables as it goes
+ * (sim/run). test/scenario/memory-estimate.test.ts checks it against the wheel a run builds.
  */
 export function expiryWheelBytes(cluster: Pick<ScenarioParsed['cluster'], 'nodes' | 'conntrack'>, peakPods: number): number {
   const t = cluster.conntrack.timeouts;
-  const longestNs = Math.max(t.synSent, t.timeWait, t.close, POD_NETNS_LONGEST_S * 1e9);
+  const longestNs = Math.max(t.synSent, t.timeWait, t.close, POD_NETNS_LONGEST_S * NS_PER_S);
   const slots = powerOfTwoAtLeast(Math.ceil(longestNs / cluster.conntrack.wheelSlot) + 2);
   const tables = powerOfTwoAtLeast(Math.max(cluster.nodes + 64, cluster.nodes + peakPods));
   return tables * slots * WHEEL_STATES * 4;

@@ -7,7 +7,7 @@ import { formatDurationNs } from '../engine/index.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import { parseMetric } from './metric-names.ts';
-import { formatMb, staticMemoryEstimate, BYTES_PER_MB } from './memory-estimate.ts';
+import { formatMb, intervalsOf, staticMemoryEstimate, BYTES_PER_MB } from './memory-estimate.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
 
 // Service names are looked up with Object.hasOwn, never `in`: `in` also finds Object.prototype's
@@ -49,7 +49,7 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
           'the limit is fixed: use a longer metrics.interval or a shorter duration',
       );
     }
-    const nodeCells = Math.ceil(s.duration / s.metrics.interval) * s.cluster.nodes;
+    const nodeCells = intervalsOf(s) * s.cluster.nodes;
     if (s.cluster.conntrack.enabled && nodeCells > HARD_LIMITS.connectionSeriesCells) {
       add(
         ['metrics', 'interval'],
