@@ -2,9 +2,12 @@
  * What a run will hold in memory, estimated from the scenario before it starts (the parts its
  * size fixes) so `limits.maxMemoryMb` can refuse a run that cannot fit instead of letting Node
  * die of an out-of-memory crash an hour in. sim/run adds what grows during the run (requests in
- * flight, pending events) and checks the total again as it goes.
+ * flight, pending events, connection pools and conntrack tables) and checks the total again as
+ * it goes.
  */
-import { NS_PER_S } from '../engine/index.ts';
+import { longestWheelTimeoutNs } from '../mesh/linux/conntrack-tables.ts';
+import { ExpiryWheel } from '../mesh/linux/expiry-wheel.ts';
+import { hostTimeoutsNs, POD_NETNS_TIMEOUTS_NS } from '../mesh/linux/node-conntrack.ts';
 import { FLAG_NAMES, HISTOGRAM_BUCKETS, INTERVAL_COLUMNS } from '../metrics/index.ts';
 import type { ScenarioParsed } from './schema.ts';
 
@@ -63,32 +66,21 @@ export function staticMemoryEstimate(s: Pick<ScenarioParsed, 'services' | 'workl
   };
 }
 
-/** Pod netns keep the kernel's SYN_SENT / TIME_WAIT timeout, 120 s (conntrack.md §1.3). */
-const POD_NETNS_LONGEST_S = 120;
-/** Conntrack states the wheel keeps a count for (linux/conntrack-states.ts). */
-const WHEEL_STATES = 4;
-
 /**
- * The conntrack expiry wheel's counts (linux/expiry-wheel.ts): a 4-byte count per (table, slot,
- * state), with a table per node and per pod (at least 64 beyond the nodes), and as many slots as
- * the longest timeout it holds spans, each rounded up to a power of two as the tables and the
- * wheel grow. Small at the defaults (1 s slots: 128 of them), but a wheelSlot of 1ms over 2,000
- * pods is 4 GiB. Pods that replace others get tables of their own (pod ids are never reused), so
- * a run with many replacements can outgrow it; a run checks its actual tables as it goes
- * (sim/run). test/scenario/memory-estimate.test.ts checks it against the wheel a run builds.
+ * The conntrack expiry wheel's counts (linux/expiry-wheel.ts), sized as the tables size it: as
+ * many slots as the longest timeout it holds spans, and a table per node and per pod (at least
+ * 64 beyond the nodes), rounded up to a power of two as the tables grow. Small at the defaults
+ * (1 s slots: 128 of them), but a wheelSlot of 1ms over 2,000 pods is 4 GiB. Pods that replace
+ * others get tables of their own (pod ids are never reused), so a run with many replacements can
+ * outgrow it; a run checks its actual tables as it goes (sim/run).
+ * test/scenario/memory-estimate.test.ts checks it against the wheel a run builds.
  */
 export function expiryWheelBytes(cluster: Pick<ScenarioParsed['cluster'], 'nodes' | 'conntrack'>, peakPods: number): number {
-  const t = cluster.conntrack.timeouts;
-  const longestNs = Math.max(t.synSent, t.timeWait, t.close, POD_NETNS_LONGEST_S * NS_PER_S);
-  const slots = powerOfTwoAtLeast(Math.ceil(longestNs / cluster.conntrack.wheelSlot) + 2);
-  const tables = powerOfTwoAtLeast(Math.max(cluster.nodes + 64, cluster.nodes + peakPods));
-  return tables * slots * WHEEL_STATES * 4;
-}
-
-function powerOfTwoAtLeast(n: number): number {
-  let p = 2;
-  while (p < n) p *= 2;
-  return p;
+  const longestNs = longestWheelTimeoutNs(hostTimeoutsNs(cluster.conntrack.timeouts), POD_NETNS_TIMEOUTS_NS);
+  const slots = ExpiryWheel.slotsFor(cluster.conntrack.wheelSlot, longestNs);
+  let tables = 2;
+  while (tables < Math.max(cluster.nodes + 64, cluster.nodes + peakPods)) tables *= 2;
+  return ExpiryWheel.bytesFor(tables, slots);
 }
 
 export function formatMb(bytes: number): string {

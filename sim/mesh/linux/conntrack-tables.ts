@@ -17,6 +17,11 @@ export interface ConntrackConfig {
   earlyDropRandom: (node: number) => RandomStream;
 }
 
+/** The longest an entry waits in the expiry wheel: SYN_SENT, TIME_WAIT and CLOSE, host or pod netns (ESTABLISHED is held, not in it). */
+export function longestWheelTimeoutNs(host: CtTimeoutsNs, pod: CtTimeoutsNs): number {
+  return Math.max(host[CT_SYN_SENT], host[CT_TIME_WAIT], host[CT_CLOSE], pod[CT_SYN_SENT], pod[CT_TIME_WAIT], pod[CT_CLOSE]);
+}
+
 /** conntrack.md §1.4: early_drop scans NF_CT_EVICTION_RANGE consecutive buckets. */
 const EVICTION_RANGE = 8;
 /** conntrack.md §1.4: the GC worker evicts once a flagged netns is at >= 95 % of max. */
@@ -55,9 +60,7 @@ export class ConntrackTables {
 
   constructor(config: ConntrackConfig) {
     this.config = config;
-    const longest = Math.max(config.hostTimeoutsNs[CT_SYN_SENT], config.hostTimeoutsNs[CT_TIME_WAIT], config.hostTimeoutsNs[CT_CLOSE],
-      config.podTimeoutsNs[CT_SYN_SENT], config.podTimeoutsNs[CT_TIME_WAIT], config.podTimeoutsNs[CT_CLOSE]);
-    this.wheel = new ExpiryWheel(config.wheelSlotNs, longest, config.nodes + 64);
+    this.wheel = new ExpiryWheel(config.wheelSlotNs, longestWheelTimeoutNs(config.hostTimeoutsNs, config.podTimeoutsNs), config.nodes + 64);
     this.nodeEntries = new Int32Array(config.nodes);
     this.grow(config.nodes + 64);
     for (let n = 0; n < config.nodes; n++) this.node[n] = n;

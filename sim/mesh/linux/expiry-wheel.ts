@@ -18,12 +18,22 @@ export class ExpiryWheel {
 
   constructor(slotNs: number, longestTimeoutNs: number, tables: number) {
     this.slotNs = slotNs;
-    let n = 2;
-    while (n < Math.ceil(longestTimeoutNs / slotNs) + 2) n *= 2;
-    this.slots = n;
-    this.mask = n - 1;
+    this.slots = ExpiryWheel.slotsFor(slotNs, longestTimeoutNs);
+    this.mask = this.slots - 1;
     this.counts = new Int32Array(0);
     this.ensureTables(tables);
+  }
+
+  /** Slots spanning the longest timeout (and the slot being expired), a power of two for the ring's mask. */
+  static slotsFor(slotNs: number, longestTimeoutNs: number): number {
+    let n = 2;
+    while (n < Math.ceil(longestTimeoutNs / slotNs) + 2) n *= 2;
+    return n;
+  }
+
+  /** Bytes of the counts of `tables` tables over `slots` slots. */
+  static bytesFor(tables: number, slots: number): number {
+    return tables * slots * CT_STATES * Int32Array.BYTES_PER_ELEMENT;
   }
 
   ensureTables(tables: number): void {
