@@ -4,11 +4,12 @@ import { upstreamsByClient } from './service-model.ts';
 import { ConnectionPools, type UpstreamFailure } from './envoy/connection-pool.ts';
 import type { ConfigVersion } from './envoy/endpoints.ts';
 import { RemovedHosts } from './envoy/removed-hosts.ts';
-import { INGRESS_SERVICE } from './kube/pods.ts';
+import { GONE, INGRESS_SERVICE } from './kube/pods.ts';
 import { EventKind } from './event-kinds.ts';
-import { CT_STATE_NAMES, CT_STATES } from './linux/conntrack-states.ts';
+import { CT_CLOSE, CT_ESTABLISHED, CT_STATE_NAMES, CT_STATES, CT_SYN_SENT, CT_TIME_WAIT } from './linux/conntrack-states.ts';
 import type { ConntrackTables } from './linux/conntrack-tables.ts';
 import { buildNodeConntrack } from './linux/node-conntrack.ts';
+import { PodNetnsOccupancy } from './linux/pod-netns-occupancy.ts';
 import type { TcpConnects } from './linux/tcp-connect.ts';
 import { NS_PER_S } from '../engine/index.ts';
 
@@ -75,7 +76,9 @@ export class Connections {
   private readonly recorder: ConnectionRecorder;
   private closedIntervals = 0;
   private readonly peakSeen: Int32Array;
-  private readonly nodeDrops: Float64Array;
+  /** Host-netns entries by state at an interval's close, one column per state (CT_STATE_NAMES). */
+  private readonly hostByState: Float64Array[];
+  private readonly podNetns: PodNetnsOccupancy;
   /** Per client service + 1 (0: the ingress gateway): the upstreams that share istiod's snapshot (no own host set). */
   private readonly sharedTargets: number[][];
   private readonly removed = new RemovedHosts();
@@ -88,7 +91,8 @@ export class Connections {
     const nodes = ctx.scenario.cluster.nodes;
     this.recorder = new ConnectionRecorder(ctx.metrics.intervals, nodes, ctx.services.map((s) => s.name));
     this.peakSeen = new Int32Array(nodes);
-    this.nodeDrops = new Float64Array(nodes);
+    this.hostByState = CT_STATE_NAMES.map(() => new Float64Array(nodes));
+    this.podNetns = new PodNetnsOccupancy(nodes);
     this.sharedTargets = upstreamsByClient(ctx.scenario, ctx.services).map((ts) => ts.filter((t) => !ctx.services[t]!.healthManaged));
   }
 
@@ -138,10 +142,29 @@ export class Connections {
     const nodes = this.ctx.scenario.cluster.nodes;
     for (let n = 0; n < nodes; n++) {
       this.peakSeen[n] = Math.max(this.peakSeen[n]!, t.peak[n]!);
-      this.nodeDrops[n] = t.drops[n]!;
+      for (let s = 0; s < CT_STATES; s++) this.hostByState[s]![n] = t.byState[n * CT_STATES + s]!;
     }
+    const phase = this.ctx.pods.phase;
+    this.podNetns.read(t, (pod) => phase[pod] === GONE);
+    const byState = this.hostByState;
+    // Host tables are 0..nodes-1, so the tables' per-table arrays read as per-node ones.
+    const nodeReadings = {
+      entries: t.count,
+      peakEntries: t.peak,
+      drops: t.drops,
+      inserts: t.inserts,
+      earlyDrops: t.earlyDrops,
+      gcEvictions: t.gcEvictions,
+      expired: t.expired,
+      synSent: byState[CT_SYN_SENT]!,
+      established: byState[CT_ESTABLISHED]!,
+      timeWait: byState[CT_TIME_WAIT]!,
+      close: byState[CT_CLOSE]!,
+      podNetnsPeakMax: this.podNetns.peakMax,
+      podNetnsPeakP99: this.podNetns.peakP99,
+    };
     const p = this.pools;
-    this.recorder.close(this.closedIntervals++, t.count, t.peak, this.nodeDrops, p.cxTotal, p.cxConnectFail, p.cxActive);
+    this.recorder.close(this.closedIntervals++, nodeReadings, { connects: p.cxTotal, connectFailures: p.cxConnectFail, poolConnections: p.cxActive });
     t.resetPeaks();
   }
 

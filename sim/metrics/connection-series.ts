@@ -1,62 +1,98 @@
 /**
- * Per interval: each node's host-netns conntrack table (entries at the interval's end, the peak
- * within it, SYNs dropped in it) and each upstream service's connections (connects, connect
- * failures, pooled connections open at the end). Plain typed arrays, row-major by interval.
+ * The per-interval conntrack metrics of conntrack.md §6.3. Per node: its host-netns table
+ * (entries at the interval's end, the peak within it, entries by state at the end, and the
+ * kernel's counters over the interval: inserts, SYNs dropped, early drops, GC evictions, entries
+ * expired) and its
+ * pod netns tables (the highest and the p99 of their peaks within the interval). Per upstream
+ * service: connects, connect failures, pooled connections open at the end. Plain typed arrays,
+ * interval-major: node n of interval i is at i * nodes + n (services alike).
  */
+export const NODE_SERIES = [
+  'entries',
+  'peakEntries',
+  'drops',
+  'inserts',
+  'earlyDrops',
+  'gcEvictions',
+  'expired',
+  'synSent',
+  'established',
+  'timeWait',
+  'close',
+  'podNetnsPeakMax',
+  'podNetnsPeakP99',
+] as const;
+export const SERVICE_SERIES = ['connects', 'connectFailures', 'poolConnections'] as const;
+export type NodeSeriesName = (typeof NODE_SERIES)[number];
+export type ServiceSeriesName = (typeof SERVICE_SERIES)[number];
+
 export interface ConnectionSeries {
   intervals: number;
   nodes: number;
   services: string[];
   /** [interval * nodes + node] */
-  nodeEntries: Float64Array;
-  nodePeak: Float64Array;
-  nodeDrops: Float64Array;
+  node: Record<NodeSeriesName, Float64Array>;
   /** [interval * services + service] */
-  serviceConnects: Float64Array;
-  serviceConnectFailures: Float64Array;
-  servicePoolSize: Float64Array;
+  service: Record<ServiceSeriesName, Float64Array>;
+}
+
+/** The node columns that count events (cumulative in the tables, per interval in the series). */
+const NODE_COUNTERS = ['drops', 'inserts', 'earlyDrops', 'gcEvictions', 'expired'] as const satisfies readonly NodeSeriesName[];
+const SERVICE_COUNTERS = ['connects', 'connectFailures'] as const satisfies readonly ServiceSeriesName[];
+
+/** What a node's tables read as an interval closes: counters cumulative, the rest gauges. */
+export type NodeReadings = Record<NodeSeriesName, ArrayLike<number>>;
+export type ServiceReadings = Record<ServiceSeriesName, ArrayLike<number>>;
+
+/** A series with every cell filled with `fill` (0 for a run's recorder, NaN for a live view's cells not yet closed). */
+export function blankConnectionSeries(intervals: number, nodes: number, services: string[], fill = 0): ConnectionSeries {
+  const column = (rows: number) => new Float64Array(intervals * rows).fill(fill);
+  return {
+    intervals,
+    nodes,
+    services,
+    node: Object.fromEntries(NODE_SERIES.map((k) => [k, column(nodes)])) as ConnectionSeries['node'],
+    service: Object.fromEntries(SERVICE_SERIES.map((k) => [k, column(services.length)])) as ConnectionSeries['service'],
+  };
+}
+
+/** Every column of a series, nodes' then services', in the order of NODE_SERIES and SERVICE_SERIES. */
+export function connectionColumns(cs: Pick<ConnectionSeries, 'node' | 'service'>): Float64Array[] {
+  return [...NODE_SERIES.map((k) => cs.node[k]), ...SERVICE_SERIES.map((k) => cs.service[k])];
 }
 
 export class ConnectionRecorder {
   readonly series: ConnectionSeries;
-  private readonly lastDrops: Float64Array;
-  private readonly lastConnects: Float64Array;
-  private readonly lastFailures: Float64Array;
+  private readonly lastNode: Record<(typeof NODE_COUNTERS)[number], Float64Array>;
+  private readonly lastService: Record<(typeof SERVICE_COUNTERS)[number], Float64Array>;
 
   constructor(intervals: number, nodes: number, services: string[]) {
-    this.series = {
-      intervals,
-      nodes,
-      services,
-      nodeEntries: new Float64Array(intervals * nodes),
-      nodePeak: new Float64Array(intervals * nodes),
-      nodeDrops: new Float64Array(intervals * nodes),
-      serviceConnects: new Float64Array(intervals * services.length),
-      serviceConnectFailures: new Float64Array(intervals * services.length),
-      servicePoolSize: new Float64Array(intervals * services.length),
-    };
-    this.lastDrops = new Float64Array(nodes);
-    this.lastConnects = new Float64Array(services.length);
-    this.lastFailures = new Float64Array(services.length);
+    this.series = blankConnectionSeries(intervals, nodes, services);
+    this.lastNode = Object.fromEntries(NODE_COUNTERS.map((k) => [k, new Float64Array(nodes)])) as ConnectionRecorder['lastNode'];
+    this.lastService = Object.fromEntries(SERVICE_COUNTERS.map((k) => [k, new Float64Array(services.length)])) as ConnectionRecorder['lastService'];
   }
 
-  /** Closes interval k from cumulative counters (drops, connects, failures) and current gauges. */
-  close(k: number, entries: ArrayLike<number>, peak: ArrayLike<number>, drops: ArrayLike<number>, connects: ArrayLike<number>, failures: ArrayLike<number>, open: ArrayLike<number>): void {
+  /** Closes interval k: counters become their increase since the last close, gauges are copied. */
+  close(k: number, nodes: NodeReadings, services: ServiceReadings): void {
     const s = this.series;
     if (k >= s.intervals) return;
-    for (let n = 0; n < s.nodes; n++) {
-      s.nodeEntries[k * s.nodes + n] = entries[n]!;
-      s.nodePeak[k * s.nodes + n] = peak[n]!;
-      s.nodeDrops[k * s.nodes + n] = drops[n]! - this.lastDrops[n]!;
-      this.lastDrops[n] = drops[n]!;
-    }
-    const m = s.services.length;
-    for (let i = 0; i < m; i++) {
-      s.serviceConnects[k * m + i] = connects[i]! - this.lastConnects[i]!;
-      s.serviceConnectFailures[k * m + i] = failures[i]! - this.lastFailures[i]!;
-      s.servicePoolSize[k * m + i] = open[i]!;
-      this.lastConnects[i] = connects[i]!;
-      this.lastFailures[i] = failures[i]!;
+    record(s.node, nodes, this.lastNode, k, s.nodes);
+    record(s.service, services, this.lastService, k, s.services.length);
+  }
+}
+
+function record<K extends string>(target: Record<K, Float64Array>, readings: Record<K, ArrayLike<number>>, last: Partial<Record<K, Float64Array>>, k: number, rows: number): void {
+  for (const name of Object.keys(target) as K[]) {
+    const column = target[name];
+    const now = readings[name];
+    const previous = last[name];
+    for (let r = 0; r < rows; r++) {
+      const v = now[r]!;
+      if (previous === undefined) column[k * rows + r] = v;
+      else {
+        column[k * rows + r] = v - previous[r]!;
+        previous[r] = v;
+      }
     }
   }
 }
@@ -64,13 +100,19 @@ export class ConnectionRecorder {
 /** The busiest node in interval i: the highest peak any node's host-netns table reached in it. */
 export function busiestNodePeakAt(cs: ConnectionSeries, i: number): number {
   let top = 0;
-  for (let n = 0; n < cs.nodes; n++) top = Math.max(top, cs.nodePeak[i * cs.nodes + n]!);
+  for (let n = 0; n < cs.nodes; n++) top = Math.max(top, cs.node.peakEntries[i * cs.nodes + n]!);
   return top;
+}
+
+/** Node column `name` in interval i, summed over nodes (SYNs dropped, TIME_WAIT entries, ...). */
+export function nodeSumAt(cs: ConnectionSeries, name: NodeSeriesName, i: number): number {
+  const column = cs.node[name];
+  let sum = 0;
+  for (let n = 0; n < cs.nodes; n++) sum += column[i * cs.nodes + n]!;
+  return sum;
 }
 
 /** SYNs the nodes' host-netns tables dropped in interval i, summed over nodes. */
 export function nodeDropsAt(cs: ConnectionSeries, i: number): number {
-  let sum = 0;
-  for (let n = 0; n < cs.nodes; n++) sum += cs.nodeDrops[i * cs.nodes + n]!;
-  return sum;
+  return nodeSumAt(cs, 'drops', i);
 }

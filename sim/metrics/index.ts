@@ -5,5 +5,5 @@ export { ResponseFlag, FLAG_NAMES, flagsToString } from './response-flags.ts';
 export type { ResponseFlagName } from './response-flags.ts';
 export { histogramBins } from './histogram-bins.ts';
 export type { HistogramBins } from './histogram-bins.ts';
-export { ConnectionRecorder, busiestNodePeakAt, nodeDropsAt } from './connection-series.ts';
-export type { ConnectionSeries } from './connection-series.ts';
+export { ConnectionRecorder, NODE_SERIES, SERVICE_SERIES, blankConnectionSeries, connectionColumns, busiestNodePeakAt, nodeDropsAt, nodeSumAt } from './connection-series.ts';
+export type { ConnectionSeries, NodeSeriesName, ServiceSeriesName } from './connection-series.ts';

@@ -2,9 +2,9 @@
  * The data a run report's charts draw, from run results: per series and variant (the first seed
  * of each), the per-interval success rate, request rate, p50/p99, non-2xx codes and response
  * flags, any pod-count columns, and the latency histogram; the timeline marks; with connection
- * tracking, the busiest node's conntrack table and the SYNs dropped. Plain JSON.
+ * tracking, the busiest node's conntrack table, the SYNs dropped and the entries by state. Plain JSON.
  */
-import { busiestNodePeakAt, nodeDropsAt } from '../metrics/index.ts';
+import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, type NodeSeriesName } from '../metrics/index.ts';
 import type { RunResult } from '../run/index.ts';
 
 /** More intervals than this are grouped for the charts (counts summed, percentiles the group's max). */
@@ -46,7 +46,17 @@ export interface ConntrackSeries {
   busiestPeak: (number | null)[];
   /** SYNs dropped by the nodes' tables, summed, per second. */
   dropsPerS: (number | null)[];
+  /** The nodes' host-netns entries by conntrack state, summed, at the end of the point's last interval. */
+  entriesByState: Record<(typeof CHART_STATES)[number][0], (number | null)[]>;
 }
+
+/** The states conntrack.csv's node rows count, as the conntrack tool names them (conntrack.md §1.3). */
+const CHART_STATES = [
+  ['SYN_SENT', 'synSent'],
+  ['ESTABLISHED', 'established'],
+  ['TIME_WAIT', 'timeWait'],
+  ['CLOSE', 'close'],
+] as const satisfies readonly (readonly [string, NodeSeriesName])[];
 
 export function runChartData(runs: readonly RunResult[]): RunChartData {
   const seed = runs[0]!.summary.seed;
@@ -95,17 +105,20 @@ function conntrackSeries(r: RunResult, group: number, points: number, stepS: num
   const cs = r.connectionSeries!;
   const busiestPeak: (number | null)[] = [];
   const dropsPerS: (number | null)[] = [];
+  const entriesByState = Object.fromEntries(CHART_STATES.map(([state]) => [state, [] as (number | null)[]])) as ConntrackSeries['entriesByState'];
   for (let p = 0; p < points; p++) {
     let peak = 0;
     let drops = 0;
-    for (let i = p * group; i < Math.min(cs.intervals, (p + 1) * group); i++) {
+    const last = Math.min(cs.intervals, (p + 1) * group) - 1;
+    for (let i = p * group; i <= last; i++) {
       peak = Math.max(peak, busiestNodePeakAt(cs, i));
       drops += nodeDropsAt(cs, i);
     }
     busiestPeak.push(clean(peak));
     dropsPerS.push(clean(drops / stepS));
+    for (const [state, column] of CHART_STATES) entriesByState[state].push(clean(nodeSumAt(cs, column, last)));
   }
-  return { nfConntrackMax: r.summary.conntrack!.nfConntrackMax, busiestPeak, dropsPerS };
+  return { nfConntrackMax: r.summary.conntrack!.nfConntrackMax, busiestPeak, dropsPerS, entriesByState };
 }
 
 function variantSeries(r: RunResult, s: number, group: number, points: number, stepS: number): VariantSeries {

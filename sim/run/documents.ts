@@ -2,7 +2,7 @@
  * The documents `meshsim run --out` writes, summary.json and timeseries.csv, as strings and
  * objects: pure, so the CLI and the browser playground produce the same bytes.
  */
-import { INTERVAL_COLUMNS } from '../metrics/index.ts';
+import { INTERVAL_COLUMNS, NODE_SERIES, SERVICE_SERIES } from '../metrics/index.ts';
 import { evaluateExpectations } from './expectations.ts';
 import type { MergedVariant } from './merge.ts';
 import type { RunResult } from './result.ts';
@@ -62,29 +62,35 @@ function num(x: number): string {
 
 /**
  * conntrack.csv: per run, node and interval, the node's host-netns table (entries at the end of
- * the interval, the peak within it, SYNs dropped in it); then per upstream service, connects,
- * connect failures and pooled connections open. Only runs with connection tracking have rows.
+ * the interval, the peak within it, SYNs dropped, inserts, early drops and GC evictions in it,
+ * entries by state at the end) and its pod netns tables (the highest and p99 peak); then per
+ * upstream service, connects, connect failures and pooled connections open. A node row leaves
+ * the service columns empty, and a service row the node columns. Only runs with connection
+ * tracking have rows.
  */
 export function conntrackCsv(runs: RunResult[]): string | undefined {
   const withSeries = runs.filter((r) => r.connectionSeries !== undefined);
   if (withSeries.length === 0) return undefined;
-  const lines = ['variant,seed,kind,name,interval_start_s,entries,peak_entries,drops,connects,connect_failures,pool_connections'];
+  const header = ['variant', 'seed', 'kind', 'name', 'interval_start_s', ...NODE_SERIES.map(snakeCase), ...SERVICE_SERIES.map(snakeCase)];
+  const lines = [header.join(',')];
+  const noNode = NODE_SERIES.map(() => '');
+  const noService = SERVICE_SERIES.map(() => '');
   for (const r of withSeries) {
     const cs = r.connectionSeries!;
     const iv = r.timeSeries.intervalNs / 1e9;
+    const row = (kind: string, name: string, i: number, cells: readonly (number | string)[]) => lines.push([r.summary.variant, r.summary.seed, kind, name, i * iv, ...cells].join(','));
     for (let n = 0; n < cs.nodes; n++) {
-      for (let i = 0; i < cs.intervals; i++) {
-        const c = i * cs.nodes + n;
-        lines.push([r.summary.variant, r.summary.seed, 'node', `node-${n}`, i * iv, cs.nodeEntries[c], cs.nodePeak[c], cs.nodeDrops[c], '', '', ''].join(','));
-      }
+      for (let i = 0; i < cs.intervals; i++) row('node', `node-${n}`, i, [...NODE_SERIES.map((k) => cs.node[k][i * cs.nodes + n]!), ...noService]);
     }
     const m = cs.services.length;
     cs.services.forEach((name, s) => {
-      for (let i = 0; i < cs.intervals; i++) {
-        const c = i * m + s;
-        lines.push([r.summary.variant, r.summary.seed, 'service', name, i * iv, '', '', '', cs.serviceConnects[c], cs.serviceConnectFailures[c], cs.servicePoolSize[c]].join(','));
-      }
+      for (let i = 0; i < cs.intervals; i++) row('service', name, i, [...noNode, ...SERVICE_SERIES.map((k) => cs.service[k][i * m + s]!)]);
     });
   }
   return lines.join('\n') + '\n';
+}
+
+/** peakEntries -> peak_entries: the CSV's column names. */
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
 }

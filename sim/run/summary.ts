@@ -1,5 +1,5 @@
 import { NS_PER_MS, NS_PER_S } from '../engine/index.ts';
-import { histogramBins, type Histogram, type SeriesTotals } from '../metrics/index.ts';
+import { connectionColumns, histogramBins, type Histogram, type SeriesTotals } from '../metrics/index.ts';
 import type { WorldResult } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { canonicalJson, ResultDigest } from './digest.ts';
@@ -127,7 +127,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
   for (const [code, col] of Object.entries(ts.codes)) digest.addString(code).addFloats(col);
   for (const [flag, col] of Object.entries(ts.flags)) digest.addString(flag).addFloats(col);
   const cs = world.connections?.series;
-  if (cs) for (const col of [cs.nodeEntries, cs.nodePeak, cs.nodeDrops, cs.serviceConnects, cs.serviceConnectFailures, cs.servicePoolSize]) digest.addFloats(col);
+  if (cs) for (const col of connectionColumns(cs)) digest.addFloats(col);
   summary.digest = digest.hex();
   return { summary, timeSeries: ts, latencyBins: world.totals.map((t) => histogramBins(t.latency)), ...(cs ? { connectionSeries: cs } : {}), ...(world.invariantCheckPoints !== null ? { invariantCheckPoints: world.invariantCheckPoints } : {}) };
 }

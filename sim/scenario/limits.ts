@@ -27,7 +27,7 @@ export const HARD_LIMITS = {
   sweepRuns: 1_000_000,
   /** services x intervals: the time series is about 40 numbers per cell. */
   timeSeriesCells: 5_000_000,
-  /** With connection tracking, nodes x intervals: the per-node conntrack series is 3 numbers per cell. */
+  /** With connection tracking, nodes x intervals: the per-node conntrack series holds NODE_SERIES.length numbers per cell (limits.maxMemoryMb counts them). */
   connectionSeriesCells: 50_000_000,
   maxEvents: 100_000_000_000,
   maxInFlightRequests: 50_000_000,

@@ -8,7 +8,7 @@
 import { longestWheelTimeoutNs } from '../mesh/linux/conntrack-tables.ts';
 import { ExpiryWheel } from '../mesh/linux/expiry-wheel.ts';
 import { hostTimeoutsNs, POD_NETNS_TIMEOUTS_NS } from '../mesh/linux/node-conntrack.ts';
-import { FLAG_NAMES, HISTOGRAM_BUCKETS, INTERVAL_COLUMNS } from '../metrics/index.ts';
+import { FLAG_NAMES, HISTOGRAM_BUCKETS, INTERVAL_COLUMNS, NODE_SERIES, SERVICE_SERIES } from '../metrics/index.ts';
 import type { ScenarioParsed } from './schema.ts';
 
 export const BYTES_PER_MB = 1024 * 1024;
@@ -34,9 +34,6 @@ export interface StaticMemoryEstimate {
   totalBytes: number;
 }
 
-/** Columns of the connection series (metrics/connection-series.ts) per node and per service. */
-const CONNECTION_SERIES_COLUMNS = 3;
-
 /** Intervals of the run's time series. */
 export function intervalsOf(s: Pick<ScenarioParsed, 'metrics' | 'duration'>): number {
   return s.metrics.interval > 0 ? Math.max(1, Math.ceil(s.duration / s.metrics.interval)) : 1;
@@ -52,7 +49,7 @@ export function staticMemoryEstimate(s: Pick<ScenarioParsed, 'services' | 'workl
   const columns = INTERVAL_COLUMNS.length + FLAG_NAMES.length + CODE_COLUMNS_ESTIMATE;
   const timeSeriesBytes = series * intervals * columns * 8;
   const tracked = s.cluster.conntrack.enabled;
-  const connectionSeriesBytes = tracked ? intervals * (s.cluster.nodes + Object.keys(s.services).length) * CONNECTION_SERIES_COLUMNS * 8 : 0;
+  const connectionSeriesBytes = tracked ? intervals * (s.cluster.nodes * NODE_SERIES.length + Object.keys(s.services).length * SERVICE_SERIES.length) * 8 : 0;
   const wheelBytes = tracked ? expiryWheelBytes(s.cluster, peakPods) : 0;
   const histogramBytes = series * HISTOGRAMS_PER_SERIES * HISTOGRAM_BUCKETS * 8;
   const podBytes = peakPods * BYTES_PER_POD;

@@ -1,5 +1,5 @@
 import type { Progress } from '../run/index.ts';
-import type { ConnectionSeries, SeriesSpec, TimeSeries } from '../metrics/index.ts';
+import { connectionColumns, type ConnectionSeries, type SeriesSpec, type TimeSeries } from '../metrics/index.ts';
 import type { LiveConnections } from '../mesh/index.ts';
 
 /**
@@ -63,19 +63,14 @@ export function sliceIntervals(ts: TimeSeries, from: number, to: number): Interv
 /** Copies intervals [from, to) of a connection series into a chunk. */
 export function sliceConnections(live: LiveConnections, from: number, to: number): ConntrackChunk {
   const cs = live.series;
-  const byNode = (a: Float64Array) => a.slice(from * cs.nodes, to * cs.nodes);
-  const m = cs.services.length;
-  const byService = (a: Float64Array) => a.slice(from * m, to * m);
+  const cut = <K extends string>(columns: Record<K, Float64Array>, rows: number) =>
+    Object.fromEntries(Object.entries<Float64Array>(columns).map(([k, a]) => [k, a.slice(from * rows, to * rows)])) as Record<K, Float64Array>;
   return {
     nfConntrackMax: live.nfConntrackMax,
     nodes: cs.nodes,
     services: cs.services,
-    nodeEntries: byNode(cs.nodeEntries),
-    nodePeak: byNode(cs.nodePeak),
-    nodeDrops: byNode(cs.nodeDrops),
-    serviceConnects: byService(cs.serviceConnects),
-    serviceConnectFailures: byService(cs.serviceConnectFailures),
-    servicePoolSize: byService(cs.servicePoolSize),
+    node: cut(cs.node, cs.nodes),
+    service: cut(cs.service, cs.services.length),
   };
 }
 
@@ -101,6 +96,6 @@ export function liveUpdates(send: (u: LiveUpdate) => void): (p: Progress) => voi
 export function updateTransferables(u: LiveUpdate): ArrayBuffer[] {
   if (!u.chunk) return [];
   const c = u.chunk;
-  const ct = c.conntrack ? [c.conntrack.nodeEntries, c.conntrack.nodePeak, c.conntrack.nodeDrops, c.conntrack.serviceConnects, c.conntrack.serviceConnectFailures, c.conntrack.servicePoolSize] : [];
+  const ct = c.conntrack ? connectionColumns(c.conntrack) : [];
   return [...Object.values(c.columns), ...Object.values(c.codes), ...Object.values(c.flags), ...ct].map((a) => a.buffer as ArrayBuffer);
 }

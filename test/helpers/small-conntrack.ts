@@ -20,19 +20,30 @@ variants:
   bigger-tables: { set: { cluster.conntrack.nfConntrackMax: 100000 } }
 `;
 
-/**
- * What the conntrack charts should show, read from a `conntrack.csv`: per variant, per interval
- * (by its start in whole seconds), the highest peak of any node and the drops summed over nodes.
- */
-export function busiestNodeFromCsv(csv: string): Record<string, { busiestPeak: number[]; drops: number[] }> {
-  const out: Record<string, { busiestPeak: number[]; drops: number[] }> = {};
-  for (const line of csv.trim().split('\n').slice(1)) {
-    const [variant, , kind, , startS, , peak, drops] = line.split(',');
-    if (kind !== 'node') continue;
-    const v = (out[variant!] ??= { busiestPeak: [], drops: [] });
-    const i = Number(startS);
-    v.busiestPeak[i] = Math.max(v.busiestPeak[i] ?? 0, Number(peak));
-    v.drops[i] = (v.drops[i] ?? 0) + Number(drops);
+/** Per variant, per interval (by its start in whole seconds), from conntrack.csv's node rows. */
+export interface CsvNodeFigures {
+  /** The highest peak of any node. */
+  busiestPeak: number[];
+  /** Drops, summed over nodes. */
+  drops: number[];
+  /** Entries by state at the interval's end, summed over nodes, keyed as the conntrack tool names states. */
+  byState: Record<'SYN_SENT' | 'ESTABLISHED' | 'TIME_WAIT' | 'CLOSE', number[]>;
+}
+
+/** What the conntrack charts should show, read from a `conntrack.csv` by its column names. */
+export function busiestNodeFromCsv(csv: string): Record<string, CsvNodeFigures> {
+  const [header, ...lines] = csv.trim().split('\n');
+  const column = (name: string) => header!.split(',').indexOf(name);
+  const states = { SYN_SENT: column('syn_sent'), ESTABLISHED: column('established'), TIME_WAIT: column('time_wait'), CLOSE: column('close') };
+  const out: Record<string, CsvNodeFigures> = {};
+  for (const line of lines) {
+    const cells = line.split(',');
+    if (cells[column('kind')] !== 'node') continue;
+    const v = (out[cells[column('variant')]!] ??= { busiestPeak: [], drops: [], byState: { SYN_SENT: [], ESTABLISHED: [], TIME_WAIT: [], CLOSE: [] } });
+    const i = Number(cells[column('interval_start_s')]);
+    v.busiestPeak[i] = Math.max(v.busiestPeak[i] ?? 0, Number(cells[column('peak_entries')]));
+    v.drops[i] = (v.drops[i] ?? 0) + Number(cells[column('drops')]);
+    for (const [state, k] of Object.entries(states) as [keyof CsvNodeFigures['byState'], number][]) v.byState[state][i] = (v.byState[state][i] ?? 0) + Number(cells[k]);
   }
   return out;
 }

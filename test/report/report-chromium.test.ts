@@ -113,7 +113,7 @@ describe('meshsim run --report', () => {
 });
 
 describe('meshsim run --report, with connection tracking', () => {
-  it("draws the busiest node's conntrack table against nf_conntrack_max and the SYNs dropped", async () => {
+  it("draws the busiest node's conntrack table against nf_conntrack_max, the SYNs dropped and the entries by state", async () => {
     const file = join(dir, 'ct.yaml');
     writeFileSync(file, SMALL_CONNTRACK_YAML);
     const report = join(dir, 'ct.html');
@@ -121,12 +121,13 @@ describe('meshsim run --report, with connection tracking', () => {
     expect(r.code, r.stderr).toBe(0);
     const dom = await dumpDom(report);
     expect(dom).toContain('<body data-rendered="ok">');
-    // 3 series x 5 charts, pods for the 2 services, then the 2 conntrack charts.
-    expect(dom.match(/<svg /g)).toHaveLength(19);
-    const captions = [...dom.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]).slice(-2);
+    // 3 series x 5 charts, pods for the 2 services, then the 3 conntrack charts.
+    expect(dom.match(/<svg /g)).toHaveLength(20);
+    const captions = [...dom.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]).slice(-3);
     expect(captions).toEqual([
       'Busiest node: conntrack entries, peak (dashed: nf_conntrack_max; above the scale: bigger-tables 100,000)',
       'SYNs dropped by full tables, per second (all nodes)',
+      "Conntrack entries by state, all nodes (host netns, at each interval's end)",
     ]);
     const png = join(dir, 'ct.png');
     await screenshot(report, png);

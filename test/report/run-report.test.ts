@@ -76,16 +76,17 @@ describe('the run report', () => {
     expect(data.series.find((x) => x.name === 'users')!.variants.base!.pods).toEqual({});
   });
 
-  it("charts, with connection tracking, the busiest node's peak and the SYNs dropped per second of conntrack.csv", () => {
+  it("charts, with connection tracking, the busiest node's peak, the SYNs dropped per second and the entries by state of conntrack.csv", () => {
     const tracked = scenarioFrom(SMALL_CONNTRACK_YAML);
     const ctRuns = ['base', 'bigger-tables'].map((variant) => runScenario(tracked, { variant }));
     const data = runChartData(ctRuns);
     // The same figures from the CSV; the intervals are 1 s, so drops per interval are drops per second.
     const want = busiestNodeFromCsv(conntrackCsv(ctRuns)!);
     expect(data.conntrack).toEqual({
-      base: { nfConntrackMax: 150, busiestPeak: want.base!.busiestPeak, dropsPerS: want.base!.drops },
-      'bigger-tables': { nfConntrackMax: 100_000, busiestPeak: want['bigger-tables']!.busiestPeak, dropsPerS: want['bigger-tables']!.drops },
+      base: { nfConntrackMax: 150, busiestPeak: want.base!.busiestPeak, dropsPerS: want.base!.drops, entriesByState: want.base!.byState },
+      'bigger-tables': { nfConntrackMax: 100_000, busiestPeak: want['bigger-tables']!.busiestPeak, dropsPerS: want['bigger-tables']!.drops, entriesByState: want['bigger-tables']!.byState },
     });
+    expect(want.base!.byState.TIME_WAIT.some((n) => n > 0)).toBe(true);
     expect(want.base!.busiestPeak).toHaveLength(10);
     expect(want.base!.drops.some((d) => d > 0)).toBe(true);
     expect(runChartData(runs).conntrack).toBeUndefined();

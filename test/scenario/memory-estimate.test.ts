@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { World } from '../../sim/mesh/world.ts';
+import { connectionColumns } from '../../sim/metrics/index.ts';
 import { expiryWheelBytes, peakPods, staticMemoryEstimate } from '../../sim/scenario/index.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 
@@ -32,7 +33,12 @@ describe('the static memory estimate of connection tracking', () => {
     const m = staticMemoryEstimate(off, peakPods(off));
     expect([m.connectionSeriesBytes, m.expiryWheelBytes]).toEqual([0, 0]);
     const on = scenarioFrom(yaml(''));
-    // 2 intervals of 1 s x (7 nodes + 2 services) x 3 columns x 8 bytes.
-    expect(staticMemoryEstimate(on, peakPods(on)).connectionSeriesBytes).toBe(2 * 9 * 3 * 8);
+    // 2 intervals of 1 s x (7 nodes x 13 columns + 2 services x 3 columns) x 8 bytes.
+    expect(staticMemoryEstimate(on, peakPods(on)).connectionSeriesBytes).toBe(2 * (7 * 13 + 2 * 3) * 8);
+    const world = new World(on, on.seed);
+    world.runUntil(on.duration, 1e9);
+    const series = world.connections!.live().series;
+    const actual = connectionColumns(series).reduce((n, column) => n + column.byteLength, 0);
+    expect(staticMemoryEstimate(on, peakPods(on)).connectionSeriesBytes).toBe(actual);
   });
 });

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionSeries } from '../../sim/metrics/index.ts';
+import { blankConnectionSeries, type ConnectionSeries } from '../../sim/metrics/index.ts';
 import { busiestNodePeak, dropsPerS, poolConnections } from '../../web/src/conntrack-data.ts';
 
 /** 3 intervals x 2 nodes x 2 services, interval-major as the recorder writes them. */
-const cs: ConnectionSeries = {
-  intervals: 3,
-  nodes: 2,
-  services: ['web', 'api'],
-  nodeEntries: new Float64Array([5, 7, 9, 11, 13, 15]),
-  nodePeak: new Float64Array([6, 8, 12, 10, 16, 20]),
-  nodeDrops: new Float64Array([0, 0, 3, 1, 10, 30]),
-  serviceConnects: new Float64Array(6),
-  serviceConnectFailures: new Float64Array(6),
-  servicePoolSize: new Float64Array([0, 4, 0, 9, 0, 12]),
-};
+const cs: ConnectionSeries = blankConnectionSeries(3, 2, ['web', 'api']);
+cs.node.entries.set([5, 7, 9, 11, 13, 15]);
+cs.node.peakEntries.set([6, 8, 12, 10, 16, 20]);
+cs.node.drops.set([0, 0, 3, 1, 10, 30]);
+cs.service.poolConnections.set([0, 4, 0, 9, 0, 12]);
 
 describe('conntrack chart data', () => {
   it("the busiest node's line is, per interval, the highest peak of any node", () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TimeSeries } from '../../sim/metrics/index.ts';
+import { NODE_SERIES, SERVICE_SERIES, type TimeSeries } from '../../sim/metrics/index.ts';
 import { workerApi } from '../../sim/worker/api.ts';
 import { sliceIntervals, type IntervalChunk, type LiveUpdate } from '../../sim/worker/live.ts';
 import { LiveSeries } from '../../web/src/live-series.ts';
@@ -62,10 +62,12 @@ describe('live interval streaming', () => {
     expect(result.summary.conntrack!.drops).toBeGreaterThan(0); // the tables filled: the drops column is not all zeros
     expect(live.connections!.nfConntrackMax).toBe(40);
     const n = live.closed;
-    const rows = { nodeEntries: cs.nodes, nodePeak: cs.nodes, nodeDrops: cs.nodes, serviceConnects: 2, serviceConnectFailures: 2, servicePoolSize: 2 } as const;
-    for (const [k, width] of Object.entries(rows) as [keyof typeof rows, number][]) {
-      expect(Array.from(live.connections!.series[k].subarray(0, n * width)), k).toEqual(Array.from(cs[k].subarray(0, n * width)));
-      expect(live.connections!.series[k].subarray(n * width).every(Number.isNaN), `${k} after the closed intervals`).toBe(true);
+    const got = live.connections!.series;
+    const columns = [...NODE_SERIES.map((k) => [k, got.node[k], cs.node[k], cs.nodes] as const), ...SERVICE_SERIES.map((k) => [k, got.service[k], cs.service[k], 2] as const)];
+    expect(columns).toHaveLength(16);
+    for (const [k, streamed, final, width] of columns) {
+      expect(Array.from(streamed.subarray(0, n * width)), k).toEqual(Array.from(final.subarray(0, n * width)));
+      expect(streamed.subarray(n * width).every(Number.isNaN), `${k} after the closed intervals`).toBe(true);
     }
   });
 

@@ -20,7 +20,7 @@ export function dropsPerS(cs: ConnectionSeries, closed: number, intervalS: numbe
 export function poolConnections(cs: ConnectionSeries, service: string, closed: number, intervalS: number): Point[] {
   const s = cs.services.indexOf(service);
   if (s < 0) return [];
-  return perInterval(cs, closed, intervalS, (i) => cs.servicePoolSize[i * cs.services.length + s]!);
+  return perInterval(cs, closed, intervalS, (i) => cs.service.poolConnections[i * cs.services.length + s]!);
 }
 
 function perInterval(cs: ConnectionSeries, closed: number, intervalS: number, value: (i: number) => number): Point[] {

@@ -1,4 +1,4 @@
-import type { ConnectionSeries, ConntrackChunk, IntervalChunk, TimeSeries } from 'meshsim/browser';
+import { blankConnectionSeries, NODE_SERIES, SERVICE_SERIES, type ConnectionSeries, type ConntrackChunk, type IntervalChunk, type TimeSeries } from 'meshsim/browser';
 
 /** A run's connection series and the table limit its entries are read against. */
 export interface ConnectionData {
@@ -40,28 +40,9 @@ export class LiveSeries {
   }
 
   private addConnections(c: ConntrackChunk, from: number, intervals: number): void {
-    const m = c.services.length;
-    const blank = (rows: number) => new Float64Array(intervals * rows).fill(NaN);
-    this.connections ??= {
-      nfConntrackMax: c.nfConntrackMax,
-      series: {
-        intervals,
-        nodes: c.nodes,
-        services: c.services,
-        nodeEntries: blank(c.nodes),
-        nodePeak: blank(c.nodes),
-        nodeDrops: blank(c.nodes),
-        serviceConnects: blank(m),
-        serviceConnectFailures: blank(m),
-        servicePoolSize: blank(m),
-      },
-    };
+    this.connections ??= { nfConntrackMax: c.nfConntrackMax, series: blankConnectionSeries(intervals, c.nodes, c.services, NaN) };
     const s = this.connections.series;
-    s.nodeEntries.set(c.nodeEntries, from * c.nodes);
-    s.nodePeak.set(c.nodePeak, from * c.nodes);
-    s.nodeDrops.set(c.nodeDrops, from * c.nodes);
-    s.serviceConnects.set(c.serviceConnects, from * m);
-    s.serviceConnectFailures.set(c.serviceConnectFailures, from * m);
-    s.servicePoolSize.set(c.servicePoolSize, from * m);
+    for (const k of NODE_SERIES) s.node[k].set(c.node[k], from * c.nodes);
+    for (const k of SERVICE_SERIES) s.service[k].set(c.service[k], from * c.services.length);
   }
 }

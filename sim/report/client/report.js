@@ -105,7 +105,7 @@
         return { name: v, color: color(v), dash: dash(v), bins: s.variants[v].histogram };
       }));
     });
-    if (data.conntrack) renderConntrack(data.conntrack, opts, color);
+    if (data.conntrack) renderConntrack(data.conntrack, opts, color, dash);
   }
 
   /**
@@ -113,7 +113,7 @@
    * (dashed), and the SYNs full tables dropped. The scale reaches the lowest limit; a far higher
    * one (a variant's fix) would flatten every line, so the title names it instead.
    */
-  function renderConntrack(ct, opts, color) {
+  function renderConntrack(ct, opts, color, dash) {
     var box = section('#charts', 'Connections and conntrack', 'host-netns tables of the nodes');
     var variants = Object.keys(ct);
     var peaks = variants.map(function (v) {
@@ -133,6 +133,15 @@
     MeshsimChart.lineChart(box, 'SYNs dropped by full tables, per second (all nodes)', variants.map(function (v) {
       return { name: v, color: color(v), values: ct[v].dropsPerS };
     }), opts({ yMin: 0, yFormat: axisNum, tipFormat: num }));
+    // One colour per state, one dash per variant (as the pods chart); states never held are left out.
+    var states = [];
+    variants.forEach(function (v) {
+      Object.keys(ct[v].entriesByState).forEach(function (k, i) {
+        var values = ct[v].entriesByState[k];
+        if (d3.max(values) > 0) states.push({ name: (variants.length > 1 ? v + ' ' : '') + k, color: KEY_COLORS[i % KEY_COLORS.length], dash: dash(v), values: values });
+      });
+    });
+    MeshsimChart.lineChart(box, 'Conntrack entries by state, all nodes (host netns, at each interval\'s end)', states, opts({ yMin: 0, yFormat: axisNum, tipFormat: d3.format(','), legend: true }));
   }
 
   var SWEEP_CHARTS = [
