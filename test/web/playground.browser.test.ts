@@ -269,7 +269,7 @@ describe('the playground in Chromium', () => {
     await other.close();
   });
 
-  it("a finished conntrack run charts exactly the CLI's conntrack.csv: busiest node's peak, SYN drops", async () => {
+  it("a finished conntrack run charts exactly the CLI's conntrack.csv: busiest node's peak, SYN drops, entries by state", async () => {
     const yaml = SMALL_CONNTRACK_YAML;
     const dir = mkdtempSync(join(tmpdir(), 'meshsim-conntrack-'));
     let csv: string;
@@ -303,6 +303,13 @@ describe('the playground in Chromium', () => {
       }
       expect(entries.get('base nf_conntrack_max')).toBe(150);
       expect(entries.get('bigger-tables nf_conntrack_max')).toBe(100_000);
+      for (const variant of ['base', 'bigger-tables']) {
+        const states = await hoverRows(`chart-conntrack-states-${variant}`, k);
+        const held = Object.entries(expected[variant]!.byState).filter(([, counts]) => counts.some((n) => n > 0));
+        expect(held.length, `${variant}: states held`).toBeGreaterThan(0);
+        expect([...states.keys()].sort(), `${variant} states in ${k}s-${k + 1}s`).toEqual(held.map(([state]) => state).sort());
+        for (const [state, counts] of held) expect(states.get(state), `${variant} ${state} at ${k + 1}s`).toBe(counts[k]);
+      }
     }
     // The scale stops near the lowest limit: the variant's is named in the title, not drawn.
     expect(await other.textContent('[data-testid=chart-conntrack-entries] .chart-title')).toBe(

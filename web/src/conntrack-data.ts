@@ -1,10 +1,18 @@
 /**
  * Shapes a run's connection series into what the conntrack charts draw, one point per closed
- * interval at its start (as conntrack.csv does): the busiest node's table, SYNs dropped, and
- * the pooled connections towards one service.
+ * interval at its start (as conntrack.csv does): the busiest node's table, SYNs dropped, the
+ * nodes' entries by state, and the pooled connections towards one service.
  */
-import { busiestNodePeakAt, nodeDropsAt, type ConnectionSeries } from 'meshsim/browser';
-import type { Point } from './chart-data.ts';
+import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, type ConnectionSeries, type NodeSeriesName } from 'meshsim/browser';
+import type { Point, Stacked } from './chart-data.ts';
+
+/** conntrack.csv's state columns, named as the conntrack tool names the states (conntrack.md §1.3). */
+const STATES: readonly (readonly [string, NodeSeriesName])[] = [
+  ['ESTABLISHED', 'established'],
+  ['TIME_WAIT', 'timeWait'],
+  ['CLOSE', 'close'],
+  ['SYN_SENT', 'synSent'],
+];
 
 /** Per interval, the highest peak any node's host-netns table reached in it. */
 export function busiestNodePeak(cs: ConnectionSeries, closed: number, intervalS: number): Point[] {
@@ -25,4 +33,14 @@ export function poolConnections(cs: ConnectionSeries, service: string, closed: n
 
 function perInterval(cs: ConnectionSeries, closed: number, intervalS: number, value: (i: number) => number): Point[] {
   return Array.from({ length: Math.min(closed, cs.intervals) }, (_, i) => ({ tS: i * intervalS, value: value(i) }));
+}
+
+/**
+ * Per closed interval, the nodes' host-netns entries by state at its end, summed over nodes, for
+ * a stacked chart; only states some interval holds.
+ */
+export function entriesByState(cs: ConnectionSeries, closed: number, intervalS: number): Stacked {
+  const n = Math.min(closed, cs.intervals);
+  const rows = Array.from({ length: n }, (_, i) => ({ tS: i * intervalS, values: Object.fromEntries(STATES.map(([state, column]) => [state, nodeSumAt(cs, column, i)])) }));
+  return { keys: STATES.map(([state]) => state).filter((state) => rows.some((r) => r.values[state]! > 0)), rows };
 }

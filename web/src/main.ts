@@ -58,7 +58,7 @@ const ui = {
   stacks: $('chart-stacks'),
   timeline: $('timeline-list'),
   conntrackCard: $('conntrack-card'),
-  conntrack: { entries: $('chart-conntrack-entries'), drops: $('chart-conntrack-drops'), pools: $('chart-conntrack-pools') },
+  conntrack: { entries: $('chart-conntrack-entries'), drops: $('chart-conntrack-drops'), pools: $('chart-conntrack-pools'), states: $('chart-conntrack-states') },
   scrubber: $<HTMLInputElement>('scrubber'),
   scrubLabel: $('scrub-label'),
   stateVariants: $('state-variants'),

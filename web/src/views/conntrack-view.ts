@@ -1,19 +1,23 @@
 /**
  * "Connections and conntrack", for runs that track connections: the busiest node's host-netns
  * table against nf_conntrack_max, the SYNs full tables dropped, and the pooled connections
- * towards the chosen service; every variant overlaid, the timeline's events marked.
+ * towards the chosen service, every variant overlaid; then per variant the nodes' entries by
+ * state, stacked. The timeline's events are marked on each.
  */
 import { formatCount, formatRate, relativeDelta } from 'meshsim/browser';
 import { extent } from '../chart-data.ts';
-import { busiestNodePeak, dropsPerS, poolConnections } from '../conntrack-data.ts';
+import { busiestNodePeak, dropsPerS, entriesByState, poolConnections } from '../conntrack-data.ts';
 import type { ConnectionData } from '../live-series.ts';
 import type { Marker } from './chart-frame.ts';
 import { drawLineChart, type LineSet } from './line-chart.ts';
+import { drawStackedChart } from './stacked-chart.ts';
 
 export interface ConntrackElements {
   entries: HTMLElement;
   drops: HTMLElement;
   pools: HTMLElement;
+  /** One stacked chart of entries by state per variant goes in here. */
+  states: HTMLElement;
 }
 
 export interface ConntrackInput {
@@ -66,4 +70,18 @@ export function drawConntrack(el: ConntrackElements, o: ConntrackInput): void {
     .filter((l) => l.points.length > 0);
   el.pools.hidden = pools.length === 0;
   if (pools.length > 0) drawLineChart(el.pools, pools, { ...frame, title: `${o.series} · pooled connections open towards it`, yDomain: [0, top(pools)], yFormat: count, valueFormat: count, delta: rel });
+
+  // Lay out every box before drawing any: a chart sizes itself to its box.
+  el.states.replaceChildren();
+  const boxes = runs.map((r) => {
+    const box = document.createElement('div');
+    box.className = 'chart-box';
+    box.dataset.testid = `chart-conntrack-states-${r.variant}`;
+    el.states.append(box);
+    return { r, box };
+  });
+  for (const { r, box } of boxes) {
+    const data = entriesByState(r.data.connections.series, r.data.closed, o.intervalS);
+    drawStackedChart(box, data, 'conntrack', { ...frame, title: `all nodes · conntrack entries by state · ${r.variant}`, height: 160 });
+  }
 }

@@ -8,13 +8,16 @@ import { drawFrame, finishFrame, type FrameOptions } from './chart-frame.ts';
 const CODE_COLORS: Record<string, string> = { '0': '#64748b', '500': '#dc2626', '503': '#9333ea', '504': '#f59e0b' };
 const FLAG_COLORS: Record<string, string> = { UT: '#f59e0b', UC: '#9333ea', UH: '#0891b2', DC: '#64748b' };
 const POD_COLORS: Record<string, string> = { ready: '#16a34a', starting: '#f59e0b', terminating: '#94a3b8' };
+const CONNTRACK_COLORS: Record<string, string> = { SYN_SENT: '#dc2626', ESTABLISHED: '#2563eb', TIME_WAIT: '#94a3b8', CLOSE: '#64748b' };
+const COLORS: Record<StackKind, Record<string, string>> = { codes: CODE_COLORS, flags: FLAG_COLORS, pods: POD_COLORS, conntrack: CONNTRACK_COLORS };
 const FALLBACK = d3.schemeTableau10;
 
-export type StackKind = 'codes' | 'flags' | 'pods';
-const EMPTY: Record<StackKind, string> = { codes: 'no non-2xx responses', flags: 'no response flags', pods: 'no pods' };
+/** What is stacked: responses by code or flag, pods by state, conntrack entries by state. */
+export type StackKind = 'codes' | 'flags' | 'pods' | 'conntrack';
+const EMPTY: Record<StackKind, string> = { codes: 'no non-2xx responses', flags: 'no response flags', pods: 'no pods', conntrack: 'no entries' };
 
 export function colorFor(key: string, kind: StackKind, k: number): string {
-  return (kind === 'codes' ? CODE_COLORS : kind === 'flags' ? FLAG_COLORS : POD_COLORS)[key] ?? FALLBACK[k % FALLBACK.length]!;
+  return COLORS[kind][key] ?? FALLBACK[k % FALLBACK.length]!;
 }
 
 export function drawStackedChart(container: HTMLElement, data: Stacked, kind: StackKind, o: Omit<FrameOptions, 'hover' | 'yDomain' | 'yFormat'>): void {
@@ -24,8 +27,8 @@ export function drawStackedChart(container: HTMLElement, data: Stacked, kind: St
   const hover = (tS: number): [string, string, string?][] => {
     const row = data.rows.find((r) => Math.abs(r.tS - tS) < o.intervalS / 2);
     if (!row || data.keys.length === 0) return [[EMPTY[kind], '']];
-    // Responses are counts per interval (also given per second); pods are a count at the interval's end.
-    const text = (n: number) => (kind === 'pods' ? `${formatCount(n)} pods` : `${formatCount(n)} (${formatCount(n * perS)}/s)`);
+    // Responses are counts per interval (also given per second); pods and entries, counts at the interval's end.
+    const text = (n: number) => (kind === 'pods' ? `${formatCount(n)} pods` : kind === 'conntrack' ? `${formatCount(n)} entries` : `${formatCount(n)} (${formatCount(n * perS)}/s)`);
     return [...data.keys].reverse().map((k) => [kind === 'codes' ? `code ${k}` : k, text(row.values[k] ?? 0), colorFor(k, kind, data.keys.indexOf(k))]);
   };
   const full = { ...o, hover, yDomain: [0, Math.max(1, top)] as [number, number], yFormat: (v: number) => (Number.isInteger(v) ? d3.format('~s')(v) : '') };
