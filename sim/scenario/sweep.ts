@@ -123,10 +123,9 @@ interface ProblemGroup {
 }
 
 function addProblem(groups: Map<string, ProblemGroup>, p: RawProblem, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): void {
-  const placed = placeProblem(p, settings, axes, input);
   const axis = axisOf(p, axes);
-  const where = pathToString(p.path);
-  const inVariant = p.variant !== undefined ? ` with variant '${p.variant}'` : '';
+  const { where, inVariant } = problemParts(p);
+  const placed = placeProblem(p, axis, settings, input);
   const aboutValue = axis !== undefined && covers(axis, where);
   // A problem with the swept value itself in the file keeps its own line, one per value.
   const own = aboutValue && axis.from === 'file';
@@ -192,14 +191,17 @@ function checkSize(file: string, axes: SweepAxis[], seeds: number, variants: num
   if (runs > HARD_LIMITS.sweepRuns) fail(`${points} grid points x ${1 + variants} variants x ${seeds} seeds is ${runs} runs; the limit is ${HARD_LIMITS.sweepRuns}`);
 }
 
+/** A problem's path as text, and the variant it was found with, as a message suffix. */
+function problemParts(p: RawProblem): { where: string; inVariant: string } {
+  return { where: pathToString(p.path), inVariant: p.variant !== undefined ? ` with variant '${p.variant}'` : '' };
+}
+
 /**
- * A point's problem points at the value that caused it: the axis whose path covers the problem
- * (or, failing that, the first axis), at this point's value; a value from `--set` has no line.
+ * A point's problem points at the value that caused it: at this point's value of `axis` (the
+ * one axisOf gives); a value from `--set` has no line.
  */
-function placeProblem(p: RawProblem, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): ScenarioProblem {
-  const axis = axisOf(p, axes);
-  const where = pathToString(p.path);
-  const inVariant = p.variant !== undefined ? ` with variant '${p.variant}'` : '';
+function placeProblem(p: RawProblem, axis: SweepAxis | undefined, settings: Record<string, unknown>, input: PlanInput): ScenarioProblem {
+  const { where, inVariant } = problemParts(p);
   if (!axis) return { path: 'sweep', message: `${where ? `${where}: ` : ''}${p.message}${inVariant}`, ...locate(input.doc, input.lines, [], 'sweep') };
   const k = axis.values.indexOf(settings[axis.path]);
   const message = covers(axis, where) ? `${p.message}${inVariant}` : `at ${pointLabel(settings)}${inVariant}: ${where ? `${where}: ` : ''}${p.message}`;
