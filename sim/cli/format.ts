@@ -37,6 +37,15 @@ export function connectLatencyText(c: Pick<ConnectionsResult, 'connectLatency' |
   return [...atoms, `connect timeout ${formatCount(c.connectsAbandoned)}`, `ETIMEDOUT ${formatCount(c.connectsTimedOut)}`].join(' · ');
 }
 
+/**
+ * Pooled connections per caller -> upstream pair as one line (conntrack.md §6.3, the W·N·c of
+ * §3.4): open at the end, and the most open at once.
+ */
+export function connectionPairsText(c: Pick<ConnectionsResult, 'pairs'>): string {
+  if (c.pairs.length === 0) return 'none';
+  return c.pairs.map((p) => `${p.caller} -> ${p.upstream} ${formatCount(p.openAtEnd)} (most ${formatCount(p.peakOpen)})`).join(' · ');
+}
+
 /** `1 run`, `2 runs`, `1,000 runs`. */
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;

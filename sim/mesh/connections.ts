@@ -56,6 +56,12 @@ export interface ConnectionsResult {
    * open at the end (connects = destroyed + openAtEnd).
    */
   services: { name: string; connects: number; connectFailures: number; destroyed: number; openAtEnd: number }[];
+  /**
+   * Pooled connections per (caller service, upstream service), for pairs that opened any: over
+   * the run, open at the end and the most open at once (conntrack.md §6.3, the W·N·c of §3.4).
+   * The ingress gateway's caller name is `istio-ingressgateway`.
+   */
+  pairs: { caller: string; upstream: string; opened: number; openAtEnd: number; peakOpen: number }[];
   series: ConnectionSeries;
 }
 
@@ -144,8 +150,8 @@ export class Connections {
       this.peakSeen[n] = Math.max(this.peakSeen[n]!, t.peak[n]!);
       for (let s = 0; s < CT_STATES; s++) this.hostByState[s]![n] = t.byState[n * CT_STATES + s]!;
     }
-    const phase = this.ctx.pods.phase;
-    this.podNetns.read(t, (pod) => phase[pod] === GONE);
+    const pods = this.ctx.pods;
+    this.podNetns.read(t, { count: pods.count, node: pods.node, gone: (pod) => pods.phase[pod] === GONE });
     const byState = this.hostByState;
     // Host tables are 0..nodes-1, so the tables' per-table arrays read as per-node ones.
     const nodeReadings = {
@@ -207,8 +213,21 @@ export class Connections {
       poolsDrained: p.poolsDrained,
       stateBytes: p.bytes + t.bytes,
       services: this.ctx.services.map((s, i) => ({ name: s.name, connects: p.cxTotal[i]!, connectFailures: p.cxConnectFail[i]!, destroyed: p.cxDestroyed[i]!, openAtEnd: p.cxActive[i]! })),
+      pairs: this.pairs(),
       series: this.recorder.series,
     };
+  }
+
+  private pairs(): ConnectionsResult['pairs'] {
+    const byPair = this.pools.byPair;
+    const name = (s: number) => (s === INGRESS_SERVICE ? 'istio-ingressgateway' : this.ctx.services[s]!.name);
+    const out: ConnectionsResult['pairs'] = [];
+    for (let k = 0; k < byPair.opened.length; k++) {
+      if (byPair.opened[k] === 0) continue;
+      const { caller, upstream } = byPair.pairOf(k);
+      out.push({ caller: name(caller), upstream: name(upstream), opened: byPair.opened[k]!, openAtEnd: byPair.open[k]!, peakOpen: byPair.peakOpen[k]! });
+    }
+    return out;
   }
 
   /** What a live view shows while the run goes on: the series so far (closed intervals are final) and the tables' limit. */

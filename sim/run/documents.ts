@@ -62,7 +62,7 @@ function num(x: number): string {
 
 /**
  * conntrack.csv: per run, node and interval, the node's host-netns table (entries at the end of
- * the interval, the peak within it, SYNs dropped, inserts, early drops and GC evictions in it,
+ * the interval, the peak within it, SYNs dropped, inserts, early drops, GC evictions and expiries in it,
  * entries by state at the end) and its pod netns tables (the highest and p99 peak); then per
  * upstream service, connects, connect failures and pooled connections open. A node row leaves
  * the service columns empty, and a service row the node columns. Only runs with connection

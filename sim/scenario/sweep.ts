@@ -124,8 +124,9 @@ interface ProblemGroup {
 
 function addProblem(groups: Map<string, ProblemGroup>, p: RawProblem, settings: Record<string, unknown>, axes: SweepAxis[], input: PlanInput): void {
   const axis = axisOf(p, axes);
-  const { where, inVariant } = problemParts(p);
-  const placed = placeProblem(p, axis, settings, input);
+  const parts = problemParts(p);
+  const { where, inVariant } = parts;
+  const placed = placeProblem(p, axis, parts, settings, input);
   const aboutValue = axis !== undefined && covers(axis, where);
   // A problem with the swept value itself in the file keeps its own line, one per value.
   const own = aboutValue && axis.from === 'file';
@@ -192,7 +193,12 @@ function checkSize(file: string, axes: SweepAxis[], seeds: number, variants: num
 }
 
 /** A problem's path as text, and the variant it was found with, as a message suffix. */
-function problemParts(p: RawProblem): { where: string; inVariant: string } {
+interface ProblemParts {
+  where: string;
+  inVariant: string;
+}
+
+function problemParts(p: RawProblem): ProblemParts {
   return { where: pathToString(p.path), inVariant: p.variant !== undefined ? ` with variant '${p.variant}'` : '' };
 }
 
@@ -200,8 +206,7 @@ function problemParts(p: RawProblem): { where: string; inVariant: string } {
  * A point's problem points at the value that caused it: at this point's value of `axis` (the
  * one axisOf gives); a value from `--set` has no line.
  */
-function placeProblem(p: RawProblem, axis: SweepAxis | undefined, settings: Record<string, unknown>, input: PlanInput): ScenarioProblem {
-  const { where, inVariant } = problemParts(p);
+function placeProblem(p: RawProblem, axis: SweepAxis | undefined, { where, inVariant }: ProblemParts, settings: Record<string, unknown>, input: PlanInput): ScenarioProblem {
   if (!axis) return { path: 'sweep', message: `${where ? `${where}: ` : ''}${p.message}${inVariant}`, ...locate(input.doc, input.lines, [], 'sweep') };
   const k = axis.values.indexOf(settings[axis.path]);
   const message = covers(axis, where) ? `${p.message}${inVariant}` : `at ${pointLabel(settings)}${inVariant}: ${where ? `${where}: ` : ''}${p.message}`;

@@ -11,6 +11,7 @@ import { runScenario } from '../../sim/run/index.ts';
 import { connectionMesh } from '../helpers/connection-mesh.ts';
 import { scenarioFrom } from '../helpers/scenario.ts';
 import { tablesFor } from './linux/tables-helper.ts';
+import { podsOf } from '../helpers/world-pods.ts';
 
 function run(yaml: string): { c: ConnectionsResult; tables: ConntrackTables } {
   const s = scenarioFrom(yaml);
@@ -91,7 +92,7 @@ describe('the per-interval conntrack series (conntrack.md §6.3)', () => {
     expect(Object.fromEntries(CT_STATE_NAMES.map((state, s) => [state, nodeSumAt(c.series, names[s]!, last)]))).toEqual(c.hostEntriesByState);
   });
 
-  it('holds for any small mesh whose tables fill', () => {
+  it('holds for any small mesh with tables small enough to fill', () => {
     fc.assert(
       fc.property(connectionMesh, (yaml) => {
         const s = scenarioFrom(yaml);
@@ -102,7 +103,7 @@ describe('the per-interval conntrack series (conntrack.md §6.3)', () => {
     );
   });
 
-  it("is conntrack.csv's node rows, column for column", () => {
+  it("is conntrack.csv, column for column, node rows and service rows", () => {
     const result = runScenario(scenarioFrom(filling(true, true)));
     const cs = result.connectionSeries!;
     const [header, ...rows] = conntrackCsv([result])!.trim().split('\n').map((l) => l.split(','));
@@ -117,30 +118,49 @@ describe('the per-interval conntrack series (conntrack.md §6.3)', () => {
         expect(Number(row[column]), `${row[3]} ${row[4]} s ${name}`).toBe(cs.node[name][i * cs.nodes + n]);
       }
     }
+    const serviceRows = rows.filter((r) => r[2] === 'service');
+    expect(serviceRows).toHaveLength(cs.services.length * cs.intervals);
+    for (const row of serviceRows) {
+      const s = cs.services.indexOf(row[3]!);
+      const i = Math.round(Number(row[4]) / 0.5);
+      for (const [name, column] of [['connects', 'connects'], ['connectFailures', 'connect_failures'], ['poolConnections', 'pool_connections']] as const) {
+        expect(Number(row[header!.indexOf(column)]), `${row[3]} ${row[4]} s ${name}`).toBe(cs.service[name][i * cs.services.length + s]);
+      }
+    }
   });
 });
 
 describe("a node's pod netns occupancy (conntrack.md §6.3: maximum and p99 of the pod netns)", () => {
-  /** Pod p of `peaks` on node `nodes[p]`, its table filled to peaks[p] entries. */
-  function occupancy(nodes: number[], peaks: number[], gone: (pod: number) => boolean = () => false): PodNetnsOccupancy {
+  /** Pod p on node `nodes[p]`, its table filled to peaks[p] entries, or with no table yet when peaks[p] is null. */
+  function occupancy(nodes: number[], peaks: (number | null)[], gone: (pod: number) => boolean = () => false): PodNetnsOccupancy {
     const tables = tablesFor({ nodes: 3, maxEntries: 1000 });
     peaks.forEach((peak, pod) => {
+      if (peak === null) return;
       const t = tables.podTable(pod, nodes[pod]!);
       for (let k = 0; k < peak; k++) tables.admitSyn(t);
     });
     const o = new PodNetnsOccupancy(3);
-    o.read(tables, gone);
+    o.read(tables, { count: nodes.length, node: nodes, gone });
     return o;
   }
 
   it('is the highest and the nearest-rank p99 of the peaks of the pods on each node', () => {
     // Node 0: 200 pods with peaks 1..200 (shuffled by pod id): p99 is the 198th smallest.
-    // Node 1: three pods, 5, 0, 9: with at most 100 pods, p99 is the highest. Node 2: none.
+    // Node 1: three pods, 5, 0, 9: with fewer than 100 pods, p99 is the highest. Node 2: none.
     // A pod on no node (the ingress gateway's netns) counts nowhere.
     const peaks = Array.from({ length: 200 }, (_, k) => ((k * 37) % 200) + 1);
     const o = occupancy([...peaks.map(() => 0), 1, 1, 1, -1], [...peaks, 5, 0, 9, 400]);
     expect(Array.from(o.peakMax)).toEqual([200, 9, 0]);
     expect(Array.from(o.peakP99)).toEqual([198, 9, 0]);
+  });
+
+  it('counts a pod whose netns has no table yet as holding no entry', () => {
+    // Node 2: 100 pods, two with tables (50, 60): p99 is the 99th smallest of 98 zeros, 50, 60.
+    const nodes = Array.from({ length: 100 }, () => 2);
+    const peaks = nodes.map((_, k) => (k === 10 ? 50 : k === 70 ? 60 : null));
+    const o = occupancy(nodes, peaks);
+    expect(Array.from(o.peakMax)).toEqual([0, 0, 60]);
+    expect(Array.from(o.peakP99)).toEqual([0, 0, 50]);
   });
 
   it("leaves out gone pods' netns: they went with their pods", () => {
@@ -156,8 +176,33 @@ describe("a node's pod netns occupancy (conntrack.md §6.3: maximum and p99 of t
     // Four of the seven SYN_SENT entries are released and expire at once (timeout already past).
     for (let k = 0; k < 4; k++) tables.release(t, 0, 0, 0, 200e9);
     const o = new PodNetnsOccupancy(1);
-    o.read(tables, () => false);
+    o.read(tables, { count: 1, node: [0], gone: () => false });
     expect(tables.count[t]).toBe(3);
     expect(o.peakMax[0]).toBe(7);
+  });
+
+  it("is what a run's pod netns tables hold: 120 pods on one node, entries that only grow", () => {
+    // Connections never idle out (1 h) and nothing expires within 3 s, so each pod netns table
+    // only grows and its last interval's peak is its count at the end.
+    const yaml = `
+duration: 3s
+cluster: { nodes: 1, conntrack: { enabled: true } }
+services:
+  a: { replicas: 20, calls: [{ service: b }] }
+  b: { replicas: 100 }
+workload: [{ to: a, rate: 400/s }]
+`;
+    const s = scenarioFrom(yaml);
+    const world = new World(s, s.seed);
+    world.runUntil(s.duration, 1e9);
+    const c = world.connections!.result();
+    const { pods } = world.ctx;
+    const tables = world.connections!.tables;
+    const counts = Float64Array.from(podsOf(world, 'a').concat(podsOf(world, 'b')), (pod) => tables.count[tables.podTable(pod, pods.node[pod]!)]!).sort();
+    expect(counts).toHaveLength(120);
+    expect(counts[0]).toBeLessThan(counts[119]!); // the pods differ: max and p99 are not the same pod's
+    const last = c.series.intervals - 1;
+    expect(c.series.node.podNetnsPeakMax[last]).toBe(counts[119]);
+    expect(c.series.node.podNetnsPeakP99[last]).toBe(counts[Math.ceil(0.99 * 120) - 1]);
   });
 });

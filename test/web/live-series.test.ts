@@ -64,7 +64,6 @@ describe('live interval streaming', () => {
     const n = live.closed;
     const got = live.connections!.series;
     const columns = [...NODE_SERIES.map((k) => [k, got.node[k], cs.node[k], cs.nodes] as const), ...SERVICE_SERIES.map((k) => [k, got.service[k], cs.service[k], 2] as const)];
-    expect(columns).toHaveLength(16);
     for (const [k, streamed, final, width] of columns) {
       expect(Array.from(streamed.subarray(0, n * width)), k).toEqual(Array.from(final.subarray(0, n * width)));
       expect(streamed.subarray(n * width).every(Number.isNaN), `${k} after the closed intervals`).toBe(true);

@@ -1,8 +1,9 @@
-import { GONE, READY, TERMINATING } from '../kube/pods.ts';
+import { GONE, INGRESS_SERVICE, READY, TERMINATING } from '../kube/pods.ts';
 import { CLIENT_OPEN, InvariantError, NONE, ROW_ATTEMPT, ROW_REQUEST, UP_DONE } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
 import { CT_ESTABLISHED, CT_STATES } from '../linux/conntrack-states.ts';
 import type { TcpConnects } from '../linux/tcp-connect.ts';
+import type { ConnectionPools } from '../envoy/connection-pool.ts';
 
 /** When a checker runs: right after a timeline action (and its reconcile), or at the end of the run. */
 export type CheckPoint = 'action' | 'end';
@@ -144,7 +145,8 @@ export const countsInBounds: Checker = (w) => {
 };
 
 /**
- * Connections are conserved: pooled connections opened = closed + open, and the conntrack
+ * Connections are conserved: pooled connections opened = closed + open, per (caller, upstream)
+ * pair too, and each pair's running count of open connections is the pools' own; the conntrack
  * tables agree with the pools: every table's count is the sum of its states and within
  * nf_conntrack_max, and the ESTABLISHED entries are exactly those the open connections hold.
  */
@@ -154,7 +156,7 @@ export const connectionsConserved: Checker = (w) => {
   const problems: string[] = [...c.poolProblems()];
   const open = c.openConnections();
   if (c.opened !== c.closed + open) problems.push(`${c.opened} connections opened but ${c.closed} closed and ${open} open`);
-  problems.push(...connectsAccountedFor(c.tcp, c.opened));
+  problems.push(...connectsAccountedFor(c.tcp, c.opened), ...pairsAccountedFor(c, w.serviceNames));
   const t = c.tables;
   let established = 0;
   for (let i = 0; i < t.tables; i++) {
@@ -172,6 +174,25 @@ export const connectionsConserved: Checker = (w) => {
   if (held !== established) problems.push(`open connections hold ${held} ESTABLISHED entries but the tables have ${established}`);
   return problems;
 };
+
+/** Per (caller, upstream) pair, the running open count is the pools' recount, and the pairs sum to the totals. */
+function pairsAccountedFor(c: ConnectionPools, serviceNames: readonly string[]): string[] {
+  const pairs = c.byPair;
+  const recount = c.openByPair();
+  const problems: string[] = [];
+  const name = (k: number) => {
+    const { caller, upstream } = pairs.pairOf(k);
+    return `${caller === INGRESS_SERVICE ? 'the gateway' : serviceNames[caller]} -> ${serviceNames[upstream]}`;
+  };
+  let opened = 0;
+  for (let k = 0; k < recount.length; k++) {
+    opened += pairs.opened[k]!;
+    if (pairs.open[k] !== recount[k]) problems.push(`${name(k)}: ${pairs.open[k]} connections open by count but ${recount[k]} in the pools`);
+    if (pairs.peakOpen[k]! < pairs.open[k]!) problems.push(`${name(k)}: the most open at once, ${pairs.peakOpen[k]}, is below the ${pairs.open[k]} open`);
+  }
+  if (opened !== c.opened) problems.push(`the pairs opened ${opened} connections but the pools ${c.opened}`);
+  return problems;
+}
 
 /**
  * Every connect ended one way (its SYN got through on some send, Envoy closed it, the kernel gave

@@ -8,6 +8,7 @@ import { CT_ESTABLISHED, CT_SYN_SENT, CT_TIME_WAIT } from '../linux/conntrack-st
 import type { ConntrackTables } from '../linux/conntrack-tables.ts';
 import { CONNECTED, MAX_PATH, TcpConnects } from '../linux/tcp-connect.ts';
 import type { SynSchedule } from '../linux/syn-retransmit.ts';
+import { ConnectionsByPair } from './connections-by-pair.ts';
 import { IdleWheel } from './idle-queue.ts';
 import { isLone, lone, LONE_BUSY_NEW, loneBusy, loneDeadlineSlot, loneQueued, loneTaken, MAX_DEADLINE_SLOT } from './lone-pool.ts';
 import { FULL, PoolSlots } from './pool-slots.ts';
@@ -104,6 +105,8 @@ export class ConnectionPools {
   readonly cxConnectFail: Float64Array;
   readonly cxActive: Float64Array;
   readonly cxDestroyed: Float64Array;
+  /** Pooled connections per (caller service, upstream service). */
+  readonly byPair: ConnectionsByPair;
   /** Pools drained because their host left the proxy's host set or turned unhealthy (envoy.md §2.3 item 8). */
   poolsDrained = 0;
   /** Pooled connections opened, closed, and local legs opened, over the run. */
@@ -125,6 +128,7 @@ export class ConnectionPools {
     this.cxConnectFail = new Float64Array(n);
     this.cxActive = new Float64Array(n);
     this.cxDestroyed = new Float64Array(n);
+    this.byPair = new ConnectionsByPair(n);
     this.connectLines = ctx.services.map((s) => ctx.sim.createDelayLine(s.connectionPool.connectTimeoutNs));
     this.idleWheel = new IdleWheel(tables.wheel.slotNs);
   }
@@ -181,7 +185,7 @@ export class ConnectionPools {
     }
     const a = this.connect(s, client, host, service);
     if (a === CONNECTED) {
-      this.countConnected(service);
+      this.countConnected(s, service);
       this.slots.value[s] = LONE_BUSY_NEW;
       // The handshake's round trip comes before the request: SYN, SYN-ACK, then the request.
       this.send(r, s, 3 * latencyNs);
@@ -239,7 +243,7 @@ export class ConnectionPools {
       return false;
     }
     if (v === 0 && canBeLone(this.ctx.services[service]!.connectionPool)) {
-      this.countConnected(service);
+      this.countConnected(s, service);
       this.slots.value[s] = lone(false, false, 0);
     } else this.connected(isLone(v) || v === 0 ? this.promote(s) : this.slots.full[s]!, service);
     return true;
@@ -474,6 +478,17 @@ export class ConnectionPools {
     for (let p = 0; p < this.fullCount; p++) n += this.open[p]!;
     this.forEachLone(() => n++);
     return n;
+  }
+
+  /** Open pooled connections per (caller service, upstream service) cell of byPair, counted from the pools (the checker's recount). */
+  openByPair(): Float64Array {
+    const { pods } = this.ctx;
+    const slots = this.slots;
+    const open = new Float64Array(this.byPair.open.length);
+    const cell = (s: number) => this.byPair.cell(pods.service[slots.client(s)]!, pods.service[slots.host(s)]!);
+    for (let p = 0; p < this.fullCount; p++) if (this.open[p]! > 0) open[cell(this.slotOf[p]!)]! += this.open[p]!;
+    this.forEachLone((s) => open[cell(s)]!++);
+    return open;
   }
 
   /**
@@ -717,14 +732,15 @@ export class ConnectionPools {
   private connected(p: number, service: number): void {
     this.open[p]!++;
     this.idle[p]!++;
-    this.countConnected(service);
+    this.countConnected(this.slotOf[p]!, service);
   }
 
-  /** Envoy's upstream_cx_total and upstream_cx_active for one more connection. */
-  private countConnected(service: number): void {
+  /** Envoy's upstream_cx_total and upstream_cx_active for one more connection of pool slot s, and its pair's count. */
+  private countConnected(s: number, service: number): void {
     this.opened++;
     this.cxTotal[service]!++;
     this.cxActive[service]!++;
+    this.byPair.connected(this.byPair.cell(this.ctx.pods.service[this.slots.client(s)]!, service));
   }
 
   /** Puts request r on one of pool p's connections (HTTP/1.1: an idle one). */
@@ -771,7 +787,9 @@ export class ConnectionPools {
     this.closed += n;
     this.cxActive[service]! -= n;
     this.cxDestroyed[service]! += n;
-    const len = this.pathOf(this.slots.client(s), host);
+    const client = this.slots.client(s);
+    this.byPair.closed(this.byPair.cell(this.ctx.pods.service[client]!, service), n);
+    const len = this.pathOf(client, host);
     const now = this.ctx.sim.nowNs;
     for (let k = 0; k < n; k++) for (let j = 0; j < len; j++) this.tables.release(this.path[j]!, CT_ESTABLISHED, CT_TIME_WAIT, now, now);
   }

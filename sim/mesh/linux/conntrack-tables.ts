@@ -82,6 +82,12 @@ export class ConntrackTables {
     return t;
   }
 
+  /** The highest count of pod's netns table since the last `resetPeaks` (0: it has no table yet). */
+  podPeak(pod: number): number {
+    const t = this.config.nodes + pod;
+    return t < this.capacity ? this.peak[t]! : 0;
+  }
+
   isHost(t: number): boolean {
     return t < this.config.nodes;
   }

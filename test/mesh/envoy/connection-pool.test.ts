@@ -104,9 +104,10 @@ workload: [{ to: front, rate: 200/s }]
     const front = result.summary.services.find((s) => s.name === 'front')!;
     expect(front.flags.UF).toBeGreaterThan(0);
     // conntrack.csv: a row per node and per service for every 1 s interval; the drops add up.
-    const rows = conntrackCsv([result])!.trim().split('\n').slice(1).map((l) => l.split(','));
+    const [header, ...rows] = conntrackCsv([result])!.trim().split('\n').map((l) => l.split(','));
     expect(rows).toHaveLength((2 + 2) * 20);
-    const nodeDrops = rows.filter((r) => r[2] === 'node').reduce((a, r) => a + Number(r[7]), 0);
+    const drops = header!.indexOf('drops');
+    const nodeDrops = rows.filter((r) => r[2] === 'node').reduce((a, r) => a + Number(r[drops]), 0);
     expect(nodeDrops).toBe(c.hostDrops);
     // Istio's 10 s connect timeout is the longest a connect waits, and Istio's default policy
     // retries a connect failure twice (envoy.md §4.6): nothing ends later than three timeouts
