@@ -82,6 +82,6 @@ export function drawConntrack(el: ConntrackElements, o: ConntrackInput): void {
   });
   for (const { r, box } of boxes) {
     const data = entriesByState(r.data.connections.series, r.data.closed, o.intervalS);
-    drawStackedChart(box, data, 'conntrack', { ...frame, title: `all nodes · conntrack entries by state · ${r.variant}`, height: 160 });
+    drawStackedChart(box, data, 'conntrack', { ...frame, title: `conntrack entries by state · ${r.variant}`, height: 160 });
   }
 }
