@@ -4,7 +4,7 @@ import { upstreamsByClient } from './service-model.ts';
 import { ConnectionPools, type UpstreamFailure } from './envoy/connection-pool.ts';
 import type { ConfigVersion } from './envoy/endpoints.ts';
 import { RemovedHosts } from './envoy/removed-hosts.ts';
-import { GONE, INGRESS_SERVICE } from './kube/pods.ts';
+import { GATEWAY_NAME, GONE, INGRESS_SERVICE } from './kube/pods.ts';
 import { EventKind } from './event-kinds.ts';
 import { CT_CLOSE, CT_ESTABLISHED, CT_STATE_NAMES, CT_STATES, CT_SYN_SENT, CT_TIME_WAIT } from './linux/conntrack-states.ts';
 import type { ConntrackTables } from './linux/conntrack-tables.ts';
@@ -220,7 +220,7 @@ export class Connections {
 
   private pairs(): ConnectionsResult['pairs'] {
     const byPair = this.pools.byPair;
-    const name = (s: number) => (s === INGRESS_SERVICE ? 'istio-ingressgateway' : this.ctx.services[s]!.name);
+    const name = (s: number) => (s === INGRESS_SERVICE ? GATEWAY_NAME : this.ctx.services[s]!.name);
     const out: ConnectionsResult['pairs'] = [];
     for (let k = 0; k < byPair.opened.length; k++) {
       if (byPair.opened[k] === 0) continue;

@@ -18,7 +18,7 @@ import { EndpointSliceController } from './kube/endpoint-slices.ts';
 import { Kubelet } from './kube/kubelet.ts';
 import { NodePool } from './kube/nodes.ts';
 import { PodNetwork } from './kube/pod-network.ts';
-import { INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
+import { GATEWAY_NAME, INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
 import { buildServiceModels, type ServiceModel } from './service-model.ts';
 import { Timeline, type TimelineEntry } from './timeline.ts';
 import { callDepths, reachPerRootRequest, type CallGraph } from './amplification.ts';
@@ -183,7 +183,7 @@ export class World {
       if (services[pods.service[pod]!]!.publishNotReadyAddresses) this.endpointSlices?.podChanged(pods.service[pod]!);
     };
     this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, endpoints, first) => this.istiod.onEndpointSlice(s, endpoints, first));
-    const gateway = pods.create('istio-ingressgateway', INGRESS_SERVICE, -1, 0);
+    const gateway = pods.create(GATEWAY_NAME, INGRESS_SERVICE, -1, 0);
     pods.phase[gateway] = READY;
     pods.proxy[gateway] = PROXY_LIVE;
     this.deployments.createInitialPods();

@@ -4,6 +4,7 @@
  * including an estimate of the run's event count so an impossible run is refused up front.
  */
 import { formatDurationNs } from '../engine/index.ts';
+import { GATEWAY_NAME } from '../mesh/kube/pods.ts';
 import { suggest, type RawProblem } from './issues.ts';
 import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import { parseMetric } from './metric-names.ts';
@@ -36,6 +37,8 @@ function checkSizes(s: ScenarioParsed, add: Add): void {
   const names = Object.keys(s.services);
   if (names.length === 0) add(['services'], 'needs at least one service');
   if (names.length > HARD_LIMITS.services) add(['services'], `has ${names.length} services; the limit is ${HARD_LIMITS.services}`);
+  // The ingress gateway's pod, proxy and caller name in access logs, proxy-status and summary.conntrack.pairs.
+  if (Object.hasOwn(s.services, GATEWAY_NAME)) add(['services', GATEWAY_NAME], `'${GATEWAY_NAME}' is the ingress gateway's name, reserved for it: name the service otherwise`);
   if (s.duration <= 0) add(['duration'], 'must be > 0');
   if (s.duration > HARD_LIMITS.durationNs) add(['duration'], `must be at most ${formatDurationNs(HARD_LIMITS.durationNs)}`);
   if (s.metrics.interval <= 0) add(['metrics', 'interval'], 'must be > 0');

@@ -1,4 +1,4 @@
-import { GONE, INGRESS_SERVICE, READY, TERMINATING } from '../kube/pods.ts';
+import { GATEWAY_NAME, GONE, INGRESS_SERVICE, READY, TERMINATING } from '../kube/pods.ts';
 import { CLIENT_OPEN, InvariantError, NONE, ROW_ATTEMPT, ROW_REQUEST, UP_DONE } from '../traffic/requests.ts';
 import type { WorldInspection } from './inspection.ts';
 import { CT_ESTABLISHED, CT_STATES } from '../linux/conntrack-states.ts';
@@ -182,11 +182,12 @@ function pairsAccountedFor(c: ConnectionPools, serviceNames: readonly string[]):
   const problems: string[] = [];
   const name = (k: number) => {
     const { caller, upstream } = pairs.pairOf(k);
-    return `${caller === INGRESS_SERVICE ? 'the gateway' : serviceNames[caller]} -> ${serviceNames[upstream]}`;
+    return `${caller === INGRESS_SERVICE ? GATEWAY_NAME : serviceNames[caller]} -> ${serviceNames[upstream]}`;
   };
   let opened = 0;
   for (let k = 0; k < recount.length; k++) {
     opened += pairs.opened[k]!;
+    if (problems.length >= 10) continue; // as poolProblems: the first ten say enough
     if (pairs.open[k] !== recount[k]) problems.push(`${name(k)}: ${pairs.open[k]} connections open by count but ${recount[k]} in the pools`);
     if (pairs.peakOpen[k]! < pairs.open[k]!) problems.push(`${name(k)}: the most open at once, ${pairs.peakOpen[k]}, is below the ${pairs.open[k]} open`);
   }

@@ -1,5 +1,5 @@
 import type { ProxyConfigs } from '../envoy/proxy-config.ts';
-import { GONE, INGRESS_SERVICE, type PodTable } from '../kube/pods.ts';
+import { GATEWAY_NAME, GONE, INGRESS_SERVICE, type PodTable } from '../kube/pods.ts';
 import type { Istiod } from './istiod.ts';
 
 /**
@@ -24,7 +24,7 @@ export function proxyStatusRows(pods: PodTable, configs: ProxyConfigs, istiod: I
     if (pods.phase[proxy] === GONE) continue;
     const version = configs.version(proxy);
     const status = istiod.hasPending(proxy) ? 'STALE' : version < 0 ? 'NOT SENT' : 'SYNCED';
-    const service = pods.service[proxy] === INGRESS_SERVICE ? 'istio-ingressgateway' : pods.names[proxy]!.replace(/-[0-9]+$/, '');
+    const service = pods.service[proxy] === INGRESS_SERVICE ? GATEWAY_NAME : pods.names[proxy]!.replace(/-[0-9]+$/, '');
     rows.push({ pod: pods.names[proxy]!, service, status, version, behind: version < latest, appliedAtNs: configs.appliedAtNs(proxy) });
   }
   return rows;

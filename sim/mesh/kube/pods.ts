@@ -25,6 +25,8 @@ const APP_STATE_NAMES = ['waiting', 'starting', 'serving', 'stopping', 'exited']
 
 /** The ingress gateway is a proxy without an app, outside any service. */
 export const INGRESS_SERVICE = -1;
+/** The ingress gateway's pod name, and its name as a caller (access logs, proxy-status, summary.conntrack.pairs). */
+export const GATEWAY_NAME = 'istio-ingressgateway';
 
 /**
  * Every pod ever created (ids are dense and never reused, so a stale id cannot point at a new

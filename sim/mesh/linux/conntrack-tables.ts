@@ -82,7 +82,7 @@ export class ConntrackTables {
     return t;
   }
 
-  /** The highest count of pod's netns table since the last `resetPeaks` (0: it has no table yet). */
+  /** The highest count of pod's netns table since the last `resetPeaks` (0 for a table not yet used: never counted, or beyond the arrays). */
   podPeak(pod: number): number {
     const t = this.config.nodes + pod;
     return t < this.capacity ? this.peak[t]! : 0;
