@@ -2,24 +2,52 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFile
 import { basename, dirname, join } from 'node:path';
 
 // The documents themselves are pure (the playground writes the same files): sim/run/documents.ts.
-export { MESHSIM_VERSION, conntrackCsv, summaryDocument, timeSeriesCsv } from '../run/documents.ts';
+export { MESHSIM_VERSION, conntrackCsv, conntrackCsvLines, summaryDocument, timeSeriesCsv, timeSeriesCsvLines } from '../run/documents.ts';
 
 /**
  * Writes each file to a temporary name in `dir`, then renames them all: no file is ever
  * half-written, and if any write fails (disk full) the temporary files are removed and none of
- * the set is renamed, rather than leaving a new summary.json next to an old timeseries.csv.
+ * the set is renamed, rather than leaving a new summary.json next to an old timeseries.csv. A
+ * file given as pieces (an iterable of strings) is written as they come, so it may be longer
+ * than the longest string V8 allows.
  */
-export function writeFilesAtomically(dir: string, files: Record<string, string>): string[] {
+export function writeFilesAtomically(dir: string, files: Record<string, string | Iterable<string>>): string[] {
   mkdirSync(dir, { recursive: true });
   const staged = Object.entries(files).map(([name, content]) => ({ content, target: join(dir, name), tmp: join(dir, `.${name}.${process.pid}.tmp`) }));
   try {
-    for (const f of staged) writeFileSync(f.tmp, f.content);
+    for (const f of staged) {
+      if (typeof f.content === 'string') writeFileSync(f.tmp, f.content);
+      else writePieces(f.tmp, f.content);
+    }
   } catch (e) {
     for (const f of staged) rmSync(f.tmp, { force: true });
     throw e;
   }
   for (const f of staged) renameSync(f.tmp, f.target);
   return staged.map((f) => f.target);
+}
+
+/** Bytes gathered before each write of a file given as pieces. */
+const PIECES_BUFFER_CHARS = 1 << 20;
+
+function writePieces(path: string, pieces: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    let buffer: string[] = [];
+    let chars = 0;
+    for (const piece of pieces) {
+      buffer.push(piece);
+      chars += piece.length;
+      if (chars >= PIECES_BUFFER_CHARS) {
+        writeSync(fd, buffer.join(''));
+        buffer = [];
+        chars = 0;
+      }
+    }
+    if (buffer.length > 0) writeSync(fd, buffer.join(''));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Streams lines to `file` through a temporary file; `commit` renames it into place, `abort` removes it. */

@@ -6,7 +6,7 @@ import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
 import { CliError, cannotWrite } from './errors.ts';
 import { checkCanCreateDirectory } from './output-dir.ts';
 import { readScenario } from './read-scenario.ts';
-import { AtomicLineWriter, conntrackCsv, summaryDocument, timeSeriesCsv, writeFilesAtomically } from './outputs.ts';
+import { AtomicLineWriter, conntrackCsvLines, summaryDocument, timeSeriesCsvLines, writeFilesAtomically } from './outputs.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { renderSummary } from './render-summary.ts';
 import { checkReportPath, writeReport } from './report-file.ts';
@@ -71,8 +71,8 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     try {
       files = writeFilesAtomically(args.out, {
         'summary.json': JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n',
-        'timeseries.csv': timeSeriesCsv(runs),
-        ...optional('conntrack.csv', conntrackCsv(runs)),
+        'timeseries.csv': timeSeriesCsvLines(runs),
+        ...optional('conntrack.csv', conntrackCsvLines(runs)),
       });
     } catch (e) {
       throw cannotWrite(args.out, e);
@@ -199,6 +199,6 @@ export function mergeByVariant(runs: RunResult[]) {
   return variants.map((v) => mergeReplications(runs.filter((r) => r.summary.variant === v).map((r) => r.summary)));
 }
 
-function optional(name: string, content: string | undefined): Record<string, string> {
+function optional(name: string, content: string | Iterable<string> | undefined): Record<string, string | Iterable<string>> {
   return content === undefined ? {} : { [name]: content };
 }

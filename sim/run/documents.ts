@@ -29,13 +29,21 @@ export function summaryDocument(scenario: Scenario, runs: RunResult[], merged: M
  * ended. Code and flag columns are the union over all runs.
  */
 export function timeSeriesCsv(runs: RunResult[]): string {
+  return Array.from(timeSeriesCsvLines(runs)).join('');
+}
+
+/**
+ * timeseries.csv line by line, each with its newline: the CLI streams these to disk, since a long
+ * run's file can be longer than the longest string V8 allows (about 2^29 characters).
+ */
+export function* timeSeriesCsvLines(runs: RunResult[]): Generator<string> {
   const codes = [...new Set(runs.flatMap((r) => Object.keys(r.timeSeries.codes)))].sort((a, b) => Number(a) - Number(b));
   const flags = [...new Set(runs.flatMap((r) => Object.keys(r.timeSeries.flags)))];
   const header = ['variant', 'seed', 'series', 'kind', 'interval_start_s', ...INTERVAL_COLUMNS.map(snake), ...codes.map((c) => `code_${c}`), ...flags.map((f) => `flag_${f}`)];
-  const lines = [header.join(',')];
+  yield header.join(',') + '\n';
   for (const r of runs) {
     const ts = r.timeSeries;
-    ts.series.forEach((series, s) => {
+    for (const [s, series] of ts.series.entries()) {
       for (let i = 0; i < ts.intervals; i++) {
         const cell = s * ts.intervals + i;
         const values = [
@@ -43,11 +51,10 @@ export function timeSeriesCsv(runs: RunResult[]): string {
           ...codes.map((c) => num(ts.codes[c]?.[cell] ?? 0)),
           ...flags.map((f) => num(ts.flags[f]?.[cell] ?? 0)),
         ];
-        lines.push([r.summary.variant, r.summary.seed, series.name, series.kind, (i * ts.intervalNs) / 1e9, ...values].join(','));
+        yield [r.summary.variant, r.summary.seed, series.name, series.kind, (i * ts.intervalNs) / 1e9, ...values].join(',') + '\n';
       }
-    });
+    }
   }
-  return lines.join('\n') + '\n';
 }
 
 function snake(s: string): string {
@@ -69,25 +76,34 @@ function num(x: number): string {
  * tracking have rows.
  */
 export function conntrackCsv(runs: RunResult[]): string | undefined {
+  const lines = conntrackCsvLines(runs);
+  return lines && Array.from(lines).join('');
+}
+
+/** conntrack.csv line by line, each with its newline (streamed to disk as timeseries.csv is); undefined without connection tracking. */
+export function conntrackCsvLines(runs: RunResult[]): Iterable<string> | undefined {
   const withSeries = runs.filter((r) => r.connectionSeries !== undefined);
   if (withSeries.length === 0) return undefined;
+  return conntrackRows(withSeries);
+}
+
+function* conntrackRows(withSeries: RunResult[]): Generator<string> {
   const header = ['variant', 'seed', 'kind', 'name', 'interval_start_s', ...NODE_SERIES.map(snakeCase), ...SERVICE_SERIES.map(snakeCase)];
-  const lines = [header.join(',')];
+  yield header.join(',') + '\n';
   const noNode = NODE_SERIES.map(() => '');
   const noService = SERVICE_SERIES.map(() => '');
   for (const r of withSeries) {
     const cs = r.connectionSeries!;
     const iv = r.timeSeries.intervalNs / 1e9;
-    const row = (kind: string, name: string, i: number, cells: readonly (number | string)[]) => lines.push([r.summary.variant, r.summary.seed, kind, name, i * iv, ...cells].join(','));
+    const row = (kind: string, name: string, i: number, cells: readonly (number | string)[]) => [r.summary.variant, r.summary.seed, kind, name, i * iv, ...cells].join(',') + '\n';
     for (let n = 0; n < cs.nodes; n++) {
-      for (let i = 0; i < cs.intervals; i++) row('node', `node-${n}`, i, [...NODE_SERIES.map((k) => cs.node[k][i * cs.nodes + n]!), ...noService]);
+      for (let i = 0; i < cs.intervals; i++) yield row('node', `node-${n}`, i, [...NODE_SERIES.map((k) => cs.node[k][i * cs.nodes + n]!), ...noService]);
     }
     const m = cs.services.length;
-    cs.services.forEach((name, s) => {
-      for (let i = 0; i < cs.intervals; i++) row('service', name, i, [...noNode, ...SERVICE_SERIES.map((k) => cs.service[k][i * m + s]!)]);
-    });
+    for (const [s, name] of cs.services.entries()) {
+      for (let i = 0; i < cs.intervals; i++) yield row('service', name, i, [...noNode, ...SERVICE_SERIES.map((k) => cs.service[k][i * m + s]!)]);
+    }
   }
-  return lines.join('\n') + '\n';
 }
 
 /** peakEntries -> peak_entries: the CSV's column names. */
