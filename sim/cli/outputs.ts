@@ -27,7 +27,7 @@ export function writeFilesAtomically(dir: string, files: Record<string, string |
   return staged.map((f) => f.target);
 }
 
-/** Bytes gathered before each write of a file given as pieces. */
+/** Characters gathered before each write of a file given as pieces. */
 const PIECES_BUFFER_CHARS = 1 << 20;
 
 function writePieces(path: string, pieces: Iterable<string>): void {
