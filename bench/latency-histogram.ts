@@ -5,6 +5,7 @@
 // Usage: node --import tsx bench/latency-histogram.ts FILE [VARIANT]
 import { readFileSync } from 'node:fs';
 import { connectLatencyText } from '../sim/cli/format.ts';
+import { GATEWAY_NAME } from '../sim/mesh/kube/pods.ts';
 import { runScenario } from '../sim/run/index.ts';
 import { parseScenario } from '../sim/scenario/index.ts';
 
@@ -16,7 +17,7 @@ const last = new Map<number, { s: number; ok: boolean; ended: boolean }>();
 const result = runScenario(scenario, {
   variant,
   accessLog: (r) => {
-    if (r.downstreamPod !== 'istio-ingressgateway') return;
+    if (r.downstreamPod !== GATEWAY_NAME) return;
     last.set(r.requestId, { s: Math.floor(r.durationNs / 1e9), ok: r.responseCode >= 200 && r.responseCode < 300, ended: !r.inFlightAtEnd });
   },
 });

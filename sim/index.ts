@@ -132,8 +132,8 @@ export {
 } from './report/index.ts';
 export type { ReportAssets, RunReportInput, RunChartData } from './report/index.ts';
 export type { AccessLogRecord, AccessLogSink } from './mesh/index.ts';
-export type { TimeSeries, SeriesSpec, IntervalColumn, ConnectionSeries, NodeSeriesName, ServiceSeriesName } from './metrics/index.ts';
-export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString, NODE_SERIES, SERVICE_SERIES, blankConnectionSeries, connectionColumns, busiestNodePeakAt, nodeDropsAt, nodeSumAt } from './metrics/index.ts';
+export type { TimeSeries, SeriesSpec, IntervalColumn, ConnectionSeries, NodeSeriesName, ServiceSeriesName, StateName } from './metrics/index.ts';
+export { INTERVAL_COLUMNS, FLAG_NAMES, flagsToString, NODE_SERIES, SERVICE_SERIES, STATE_SERIES, blankConnectionSeries, connectionColumns, busiestNodePeakAt, nodeDropsAt, nodeSumAt } from './metrics/index.ts';
 
 // ---- Running in a browser Web Worker (the playground) ----
 

@@ -24,6 +24,15 @@ export const NODE_SERIES = [
 ] as const;
 export const SERVICE_SERIES = ['connects', 'connectFailures', 'poolConnections'] as const;
 export type NodeSeriesName = (typeof NODE_SERIES)[number];
+
+/** The entries-by-state columns, with the states' names as the conntrack tool prints them (conntrack.md §1.3). */
+export const STATE_SERIES = [
+  ['SYN_SENT', 'synSent'],
+  ['ESTABLISHED', 'established'],
+  ['TIME_WAIT', 'timeWait'],
+  ['CLOSE', 'close'],
+] as const satisfies readonly (readonly [string, NodeSeriesName])[];
+export type StateName = (typeof STATE_SERIES)[number][0];
 export type ServiceSeriesName = (typeof SERVICE_SERIES)[number];
 
 export interface ConnectionSeries {

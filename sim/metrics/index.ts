@@ -4,6 +4,7 @@ export type { IntervalColumn, SeriesKind, SeriesSpec, SeriesTotals, TimeSeries }
 export { ResponseFlag, FLAG_NAMES, flagsToString } from './response-flags.ts';
 export type { ResponseFlagName } from './response-flags.ts';
 export { histogramBins } from './histogram-bins.ts';
+export { nearestRank } from './nearest-rank.ts';
 export type { HistogramBins } from './histogram-bins.ts';
-export { ConnectionRecorder, NODE_SERIES, SERVICE_SERIES, blankConnectionSeries, connectionColumns, busiestNodePeakAt, nodeDropsAt, nodeSumAt } from './connection-series.ts';
-export type { ConnectionSeries, NodeSeriesName, ServiceSeriesName } from './connection-series.ts';
+export { ConnectionRecorder, NODE_SERIES, SERVICE_SERIES, STATE_SERIES, blankConnectionSeries, connectionColumns, busiestNodePeakAt, nodeDropsAt, nodeSumAt } from './connection-series.ts';
+export type { ConnectionSeries, NodeSeriesName, ServiceSeriesName, StateName } from './connection-series.ts';

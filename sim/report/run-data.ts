@@ -4,7 +4,7 @@
  * flags, any pod-count columns, and the latency histogram; the timeline marks; with connection
  * tracking, the busiest node's conntrack table, the SYNs dropped and the entries by state. Plain JSON.
  */
-import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, type NodeSeriesName } from '../metrics/index.ts';
+import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, STATE_SERIES, type StateName } from '../metrics/index.ts';
 import type { RunResult } from '../run/index.ts';
 
 /** More intervals than this are grouped for the charts (counts summed, percentiles the group's max). */
@@ -47,16 +47,8 @@ export interface ConntrackSeries {
   /** SYNs dropped by the nodes' tables, summed, per second. */
   dropsPerS: (number | null)[];
   /** The nodes' host-netns entries by conntrack state, summed, at the end of the point's last interval. */
-  entriesByState: Record<(typeof CHART_STATES)[number][0], (number | null)[]>;
+  entriesByState: Record<StateName, (number | null)[]>;
 }
-
-/** The states conntrack.csv's node rows count, as the conntrack tool names them (conntrack.md §1.3). */
-const CHART_STATES = [
-  ['SYN_SENT', 'synSent'],
-  ['ESTABLISHED', 'established'],
-  ['TIME_WAIT', 'timeWait'],
-  ['CLOSE', 'close'],
-] as const satisfies readonly (readonly [string, NodeSeriesName])[];
 
 export function runChartData(runs: readonly RunResult[]): RunChartData {
   const seed = runs[0]!.summary.seed;
@@ -105,7 +97,7 @@ function conntrackSeries(r: RunResult, group: number, points: number, stepS: num
   const cs = r.connectionSeries!;
   const busiestPeak: (number | null)[] = [];
   const dropsPerS: (number | null)[] = [];
-  const entriesByState = Object.fromEntries(CHART_STATES.map(([state]) => [state, [] as (number | null)[]])) as ConntrackSeries['entriesByState'];
+  const entriesByState = Object.fromEntries(STATE_SERIES.map(([state]) => [state, [] as (number | null)[]])) as ConntrackSeries['entriesByState'];
   for (let p = 0; p < points; p++) {
     let peak = 0;
     let drops = 0;
@@ -116,7 +108,7 @@ function conntrackSeries(r: RunResult, group: number, points: number, stepS: num
     }
     busiestPeak.push(clean(peak));
     dropsPerS.push(clean(drops / stepS));
-    for (const [state, column] of CHART_STATES) entriesByState[state].push(clean(nodeSumAt(cs, column, last)));
+    for (const [state, column] of STATE_SERIES) entriesByState[state].push(clean(nodeSumAt(cs, column, last)));
   }
   return { nfConntrackMax: r.summary.conntrack!.nfConntrackMax, busiestPeak, dropsPerS, entriesByState };
 }

@@ -1,4 +1,5 @@
 import { NS_PER_MS, NS_PER_S } from '../engine/index.ts';
+import { nearestRank } from '../metrics/index.ts';
 import type { ProxyStatusSnapshot, WorldResult } from '../mesh/index.ts';
 import type { ControlPlaneSummary, DurationStats, ProxyStatusSummary, PushSummary } from './result.ts';
 
@@ -6,7 +7,7 @@ import type { ControlPlaneSummary, DurationStats, ProxyStatusSummary, PushSummar
 export function durationStats(valuesNs: readonly number[]): DurationStats {
   if (valuesNs.length === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
   const sorted = Float64Array.from(valuesNs).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! / NS_PER_MS;
+  const at = (q: number) => nearestRank(sorted, q)! / NS_PER_MS;
   return { count: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! / NS_PER_MS };
 }
 

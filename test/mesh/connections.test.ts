@@ -37,6 +37,18 @@ describe('summary.conntrack.services[].destroyed (upstream_cx_destroy)', () => {
     expect(c.services.reduce((n, s) => n + s.destroyed, 0)).toBe(c.connectionsClosed);
   });
 
+  it('counts them per caller -> upstream pair too (summary.conntrack.pairs), and the CLI prints the pairs', () => {
+    // 99 requests 20 ms apart, each answered in a few ms on its own connection: one open at a time.
+    expect(c.pairs).toEqual([
+      { caller: 'istio-ingressgateway', upstream: 'front', opened: 4, openAtEnd: 0, peakOpen: 4 },
+      { caller: 'front', upstream: 'back', opened: 99, openAtEnd: 0, peakOpen: 1 },
+    ]);
+    expect(conntrackLines([result]).slice(-2)).toEqual([
+      'pooled connections by caller -> upstream, open at the end (the most open at once)',
+      '  base: istio-ingressgateway -> front 0 (most 4) · front -> back 0 (most 1)',
+    ]);
+  });
+
   it('is rendered: the conntrack table has a "closed" column with their sum', () => {
     const [header, row] = conntrackLines([result])[1]!.split('\n').map((l) => l.trim().split(/\s{2,}/));
     expect(row![header!.indexOf('closed')]).toBe('103');

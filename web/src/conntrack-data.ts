@@ -3,16 +3,12 @@
  * interval at its start (as conntrack.csv does): the busiest node's table, SYNs dropped, the
  * nodes' entries by state, and the pooled connections towards one service.
  */
-import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, type ConnectionSeries, type NodeSeriesName } from 'meshsim/browser';
+import { busiestNodePeakAt, nodeDropsAt, nodeSumAt, STATE_SERIES, type ConnectionSeries, type StateName } from 'meshsim/browser';
 import type { Point, Stacked } from './chart-data.ts';
 
-/** conntrack.csv's state columns, named as the conntrack tool names the states (conntrack.md §1.3). */
-const STATES: readonly (readonly [string, NodeSeriesName])[] = [
-  ['ESTABLISHED', 'established'],
-  ['TIME_WAIT', 'timeWait'],
-  ['CLOSE', 'close'],
-  ['SYN_SENT', 'synSent'],
-];
+/** The states in stacking order, bottom first: the long-lived ESTABLISHED entries under the churn. */
+const STACK_ORDER: readonly StateName[] = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE', 'SYN_SENT'];
+const STATES = STACK_ORDER.map((state) => STATE_SERIES.find(([name]) => name === state)!);
 
 /** Per interval, the highest peak any node's host-netns table reached in it. */
 export function busiestNodePeak(cs: ConnectionSeries, closed: number, intervalS: number): Point[] {

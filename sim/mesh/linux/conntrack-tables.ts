@@ -76,7 +76,7 @@ export class ConntrackTables {
 
   /** The pod netns table of `pod`, on `node` (-1: outside any node, the gateway). */
   podTable(pod: number, node: number): number {
-    const t = this.config.nodes + pod;
+    const t = this.podTableIndex(pod);
     if (t >= this.capacity) this.grow(t + 1);
     this.node[t] = node;
     return t;
@@ -84,8 +84,13 @@ export class ConntrackTables {
 
   /** The highest count of pod's netns table since the last `resetPeaks` (0 for a table not yet used: never counted, or beyond the arrays). */
   podPeak(pod: number): number {
-    const t = this.config.nodes + pod;
+    const t = this.podTableIndex(pod);
     return t < this.capacity ? this.peak[t]! : 0;
+  }
+
+  /** Host tables come first, then one per pod, by pod id. */
+  private podTableIndex(pod: number): number {
+    return this.config.nodes + pod;
   }
 
   isHost(t: number): boolean {

@@ -1,3 +1,4 @@
+import { nearestRank } from '../../metrics/index.ts';
 import type { ConntrackTables } from './conntrack-tables.ts';
 
 /** The pods whose netns to read: each pod's node (-1: none, the ingress gateway) and whether it is gone. */
@@ -45,8 +46,8 @@ export class PodNetnsOccupancy {
     for (let pod = 0; pod < pods.count; pod++) if (counted(pod)) this.sorted[fill[pods.node[pod]!]!++] = tables.podPeak(pod);
     for (let n = 0; n < this.nodes; n++) {
       const run = this.sorted.subarray(start[n]!, start[n + 1]!).sort();
-      this.peakMax[n] = run.length > 0 ? run[run.length - 1]! : 0;
-      this.peakP99[n] = run.length > 0 ? run[Math.max(0, Math.ceil(0.99 * run.length) - 1)]! : 0;
+      this.peakMax[n] = nearestRank(run, 1) ?? 0;
+      this.peakP99[n] = nearestRank(run, 0.99) ?? 0;
     }
   }
 }
