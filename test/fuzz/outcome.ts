@@ -1,8 +1,9 @@
 /**
  * One fuzz case through the CLI's own code path, in process (spawning Node per case would cost
  * a second each): the file is read and decoded by readScenario, run by runCommand with --out
- * and --access-log, and any error reported by reportError, which gives the exit code. So a
- * case sees exactly what `meshsim run FILE --out DIR --access-log FILE` prints and writes.
+ * and --access-log (and --check-invariants), and any error reported by reportError, which gives
+ * the exit code. So a case sees exactly what `meshsim run FILE --out DIR --access-log FILE
+ * --check-invariants` prints and writes.
  */
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ export async function runCase(bytes: Uint8Array): Promise<Outcome> {
   let stderr = '';
   let code = 0;
   try {
-    await runCommand({ file, seeds: 1, out, accessLog: log, json: true, variants: true }, (s) => (stdout += s), (s) => (stderr += s));
+    await runCommand({ file, seeds: 1, out, accessLog: log, json: true, variants: true, checkInvariants: true }, (s) => (stdout += s), (s) => (stderr += s));
   } catch (e) {
     code = reportError(e, (s) => (stderr += s));
   }

@@ -70,12 +70,14 @@ function checkBadInputMessage(o: Outcome, bytes: Uint8Array): void {
 
 /**
  * What holds for a valid scenario: it is accepted; it runs to the end or stops at a limit; a
- * finished run stays within limits.maxEvents and limits.maxMemoryMb and conserves requests
- * (every request started ended once, or is counted in flight at the end).
+ * finished run stays within limits.maxEvents and limits.maxMemoryMb, conserves requests (every
+ * request started ended once, or is counted in flight at the end) and keeps the world's
+ * invariants (runCase runs with --check-invariants: a broken one is an internal error, exit 1).
  */
 export function checkValidScenario(o: Outcome, yaml: string): void {
   check(o.code === 0 || o.code === 3, 'a valid scenario is accepted and runs (exit 0, or 3 at a limit)', o);
   if (o.code !== 0) return;
+  check(/^--check-invariants: \d+ checks, all held/m.test(o.stderr), "the world's invariant checkers ran and held", o);
   const s = parseScenario(yaml, 'case.yaml');
   const limitsOf = (variant: string) => (variant === 'base' ? s : s.variants.find((v) => v.name === variant)!.scenario).limits;
   for (const r of o.runs!) {
@@ -106,7 +108,7 @@ export const properties: Record<string, fc.IAsyncPropertyWithHooks<[Uint8Array]>
   'any corrupted scenario ends with exit 0, 2 or 3, a clear message and nothing half-written': fc.asyncProperty(corruptedScenarioArb, async (bytes) => {
     checkAnyInput(await runCase(bytes), bytes);
   }),
-  'a valid scenario is accepted, runs within its event and memory limits and conserves requests': fc.asyncProperty(validBytesArb, async (bytes) => {
+  'a valid scenario is accepted, runs within its event and memory limits, conserves requests and keeps the invariants': fc.asyncProperty(validBytesArb, async (bytes) => {
     const o = await runCase(bytes);
     checkAnyInput(o, bytes);
     checkValidScenario(o, new TextDecoder().decode(bytes));

@@ -14,12 +14,13 @@ import { validScenarioArb } from './arbitraries/scenario.ts';
 import { DEFAULT_RUNS, failureHeader, parseFuzzArgs } from './args.ts';
 import { cleanUpCases, tallyAccessLog } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
-import { checkAnyInput, properties } from './properties.ts';
+import { checkAnyInput, checkValidScenario, properties } from './properties.ts';
+import type { RunSummary } from '../../sim/run/index.ts';
 
 const SEED = 20261203;
 const RUNS: Record<string, number> = {
   'any corrupted scenario ends with exit 0, 2 or 3, a clear message and nothing half-written': 250,
-  'a valid scenario is accepted, runs within its event and memory limits and conserves requests': 100,
+  'a valid scenario is accepted, runs within its event and memory limits, conserves requests and keeps the invariants': 100,
   'the same input twice gives the same exit, messages and digests': 80,
 };
 
@@ -50,6 +51,16 @@ describe('scenario fuzzing', () => {
     expect(() => checkAnyInput({ ...base, code: 3, stderr: 'meshsim: run stopped: limits.maxEvents\n', outFiles: [] }, bytes)).toThrow(/creates nothing under --out/);
     expect(() => checkAnyInput({ ...base, stderr: 'services: is required\n1 problem in /t/case.yaml; nothing was run.\n' }, bytes)).toThrow(/names the file/);
     expect(() => checkAnyInput({ ...base, stderr: '/t/case.yaml:9:1: x\n1 problem in /t/case.yaml; nothing was run.\n' }, bytes)).toThrow(/is a line of the file/);
+  });
+
+  it("a valid scenario's check fails when the invariant checkers did not run or did not hold", () => {
+    const yaml = 'duration: 1s\nservices: { a: { replicas: 1 } }\nworkload: [{ to: a, rate: 1/s }]\n';
+    const run = { variant: 'base', events: 1, memoryEstimateMb: 1, warmupS: 0, services: [], workloads: [] } as unknown as RunSummary;
+    const ok: Outcome = { code: 0, stdout: '', stderr: '--check-invariants: 15 checks, all held (15 invariants x 1 check point in 1 run: ...)\n', outFiles: [], runs: [run], accessLog: null, file: '/t/case.yaml' };
+    expect(() => checkValidScenario(ok, yaml)).not.toThrow();
+    expect(() => checkValidScenario({ ...ok, stderr: '' }, yaml)).toThrow(/invariant checkers ran and held/);
+    const broken = { ...ok, code: 1, stderr: 'meshsim: internal error: invariant pool-accounting broken\n' };
+    expect(() => checkValidScenario(broken, yaml)).toThrow(/exit 0, or 3 at a limit/);
   });
 
   it('every generated valid scenario is accepted by the validator', () => {
