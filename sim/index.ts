@@ -37,6 +37,8 @@ export {
   parseDurationNs,
   /** "2000/s" -> 2000; undefined if malformed. */
   parseRatePerS,
+  /** A Scenario back to the format (units, every default filled in): YAML-ready data that parses back to the same Scenario. */
+  printableScenario,
 } from './scenario/index.ts';
 export type { Scenario, ScenarioProblem, Variant, Workload, Service, Call, CallStep, TimelineEvent } from './scenario/index.ts';
 

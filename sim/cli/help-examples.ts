@@ -8,6 +8,7 @@ export const HELP_EXAMPLES: readonly (readonly [command: string, description: st
   ['$0 run my.yaml --access-log access.log --no-variants', 'one run with an Envoy-style access log'],
   ['$0 run scenarios/quickstart.yaml --report report.html', 'write an HTML report with charts'],
   ['$0 validate scenarios/*.yaml', 'check scenarios without running them'],
+  ['$0 validate scenarios/quickstart.yaml --variant more-catalog-pods', 'a variant as it runs, every default written out'],
   ['$0 check scenarios/*.yaml', "run every scenario's expect: list, as a regression test in CI"],
   // The rollout starts at 20s; its first endpoint push reaches the proxies from 20.159s to 20.19s.
   ['$0 run scenarios/rolling-deploy-503s.yaml --proxy-status 20.165s', 'which proxies were still STALE at 20.165s, mid-way through the first push'],

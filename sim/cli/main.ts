@@ -3,17 +3,15 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { stringify } from 'yaml';
 import { parseDurationNs, scenarioJsonSchema } from '../scenario/index.ts';
 import { checkCommand } from './check-command.ts';
 import { CliError, EXIT, reportError } from './errors.ts';
-import { scenarioSize } from './format.ts';
 import { HELP_EXAMPLES } from './help-examples.ts';
 import { MESHSIM_VERSION } from './outputs.ts';
-import { readScenario } from './read-scenario.ts';
 import { mergeCommand } from './merge-command.ts';
 import { parseProxyConfigArg, runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';
+import { validateCommand } from './validate-command.ts';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -43,25 +41,6 @@ async function guarded(action: () => unknown): Promise<void> {
   } catch (e) {
     process.exitCode = reportError(e, err);
   }
-}
-
-/** Validates each file, printing an ok line per valid file on stdout and the problems on stderr; returns how many failed. */
-function validateFiles(files: string[], print: boolean): number {
-  let failed = 0;
-  for (const file of files) {
-    try {
-      const s = readScenario(file);
-      // With --print, stdout is YAML: the ok line is a comment there, so `--print > f.yaml` stays
-      // parseable; several files make a stream of documents, one per file.
-      if (print && files.length > 1) out('---\n');
-      out(`${print ? '# ' : ''}${file}: ok (${scenarioSize(s)})\n`);
-      if (print) out(`# ${file}, fully defaulted: durations in nanoseconds, rates per second\n${stringify({ ...s, variants: s.variants.map((v) => ({ name: v.name, set: v.set })) })}`);
-    } catch (e) {
-      failed++;
-      reportError(e, err);
-    }
-  }
-  return failed;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -125,9 +104,10 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true })
-          .option('print', { type: 'boolean', default: false, describe: 'print the fully defaulted scenario' }),
+          .option('print', { type: 'boolean', default: false, describe: 'print the scenario with every default filled in (it parses back to the same scenario)' })
+          .option('variant', { type: 'string', describe: 'print this variant as it runs: the scenario with its set: applied (implies --print)' }),
       (a) => {
-        process.exitCode = validateFiles(a.files, a.print) > 0 ? EXIT.badInput : EXIT.ok;
+        process.exitCode = validateCommand({ files: a.files, print: a.print, ...(a.variant !== undefined && { variant: a.variant }) }, out, err) > 0 ? EXIT.badInput : EXIT.ok;
       },
     )
     .command(

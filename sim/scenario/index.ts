@@ -11,3 +11,4 @@ export { HARD_LIMITS } from './limits.ts';
 export { BYTES_PER_MB, expiryWheelBytes, formatMb, staticMemoryEstimate } from './memory-estimate.ts';
 export { callsOf, peakPods } from './semantics.ts';
 export { parseDurationNs, parseRatePerS } from './units.ts';
+export { printableScenario } from './print.ts';

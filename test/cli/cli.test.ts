@@ -182,12 +182,34 @@ describe.concurrent('meshsim CLI', () => {
       expect(r.stderr).toBe('');
     });
 
+    it('--print writes a file that validates as it stands, in units: durations, rates, distributions', async () => {
+      const r = await meshsim('validate', small, '--print');
+      const printed = scenarioFile('printed.yaml', r.stdout);
+      const again = await meshsim('validate', printed);
+      expect(again.code).toBe(0);
+      const doc = parse(r.stdout) as { duration: string; metrics: { interval: string }; mesh: { connectTimeout: string } };
+      expect([doc.duration, doc.metrics.interval, doc.mesh.connectTimeout]).toEqual(['3s', '1s', '10s']);
+    });
+
+    it('--variant NAME prints the variant as it runs: its set: applied, no variants of its own', async () => {
+      const r = await meshsim('validate', withVariant, '--variant', 'more-backend');
+      expect(r.code).toBe(0);
+      const doc = parse(r.stdout) as { name: string; services: { backend: { replicas: number } }; variants: object };
+      expect(doc.name).toBe('small.more-backend');
+      expect(doc.services.backend.replicas).toBe(4);
+      expect(doc.variants).toEqual({});
+      const wrong = await meshsim('validate', withVariant, '--variant', 'fewer');
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toBe(`meshsim: ${withVariant} has no variant 'fewer' (variants: base, more-backend)\n`);
+      expect(wrong.stdout).toBe('');
+    });
+
     it('--print on several files writes a YAML stream: one document per file', async () => {
       const r = await meshsim('validate', small, withVariant, '--print');
       expect(r.code).toBe(0);
       const docs = parseAllDocuments(r.stdout);
       expect(docs.map((d) => d.errors)).toEqual([[], []]);
-      expect(docs.map((d) => (d.toJS() as { variants: unknown[] }).variants.length)).toEqual([0, 1]);
+      expect(docs.map((d) => Object.keys((d.toJS() as { variants: object }).variants))).toEqual([[], ['more-backend']]);
     });
 
     it('a malformed scenario exits 2 with file:line:column: path: message and "nothing was run", no stack trace', async () => {
