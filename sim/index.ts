@@ -67,6 +67,10 @@ export {
   summaryDocument,
   /** The timeseries.csv `meshsim run --out` writes. */
   timeSeriesCsv,
+  /** timeseries.csv line by line (a long run's file can exceed the longest string V8 allows). */
+  timeSeriesCsvLines,
+  /** The conntrack.csv `meshsim run --out` writes, line by line; undefined without connection tracking. */
+  conntrackCsvLines,
   MESHSIM_VERSION,
   /** A scenario's `expect:` list checked against its runs (what `meshsim check` reports). */
   evaluateExpectations,

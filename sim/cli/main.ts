@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('report', { type: 'string', describe: 'write a self-contained HTML report (summary table and charts)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
+          .option('variant', { type: 'string', array: true, describe: "run only this variant ('base': the scenario itself; repeatable)" })
           .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
           .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .option('proxy-config', {
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
               report: a.report,
               json: a.json,
               variants: a.variants,
+              only: (a.variant as unknown[] | undefined)?.map(String),
               checkInvariants: a.checkInvariants,
               proxyStatusAtNs: (a.proxyStatus as unknown[] | undefined)?.map((t) => parseDurationNs(String(t))!),
               proxyConfigAt: (a.proxyConfig as unknown[] | undefined)?.map((t) => parseProxyConfigArg(String(t))),

@@ -1,5 +1,5 @@
 import { formatDurationNs } from '../engine/index.ts';
-import { formatAccessLogLine, mergeReplications, runScenario, expandRuns, RunError, type RunOptions, type RunResult, type RunSpec } from '../run/index.ts';
+import { BASE_VARIANT, formatAccessLogLine, mergeReplications, runScenario, expandRuns, RunError, type RunOptions, type RunResult, type RunSpec } from '../run/index.ts';
 import { BYTES_PER_MB, HARD_LIMITS, parseDurationNs, type Scenario } from '../scenario/index.ts';
 import type { ProxyConfigRequest } from '../mesh/index.ts';
 import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
@@ -22,6 +22,8 @@ export interface RunArgs {
   report?: string | undefined;
   json: boolean;
   variants: boolean;
+  /** --variant NAME...: run only these variants ('base' is the scenario itself). */
+  only?: string[] | undefined;
   /** --proxy-status: times (ns) at which to record every proxy's config status. */
   proxyStatusAtNs?: number[] | undefined;
   /** --check-invariants: run the world's checkers after every timeline action and at the end. */
@@ -41,10 +43,11 @@ export function parseProxyConfigArg(text: string): ProxyConfigRequest {
 /** `meshsim run FILE`: every (seed, variant) run, then the summary, then the files. */
 export async function runCommand(args: RunArgs, stdout: (s: string) => void, stderr: (s: string) => void): Promise<void> {
   const loaded = readScenario(args.file);
+  const only = chosenVariants(loaded, args);
   const scenario: Scenario = {
     ...loaded,
     ...(args.seed !== undefined && { seed: args.seed }),
-    variants: args.variants ? loaded.variants : [],
+    variants: args.variants ? loaded.variants.filter((v) => !only || only.has(v.name)) : [],
   };
   if (loaded.sweep) stderr(`note: ${args.file} has a sweep: block; this runs the scenario as written (meshsim sweep runs the grid)\n`);
   if (args.accessLog && args.seeds > 1) throw new CliError('--access-log records one run per variant; use it with --seeds 1');
@@ -56,7 +59,7 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
     if (r.atNs > scenario.duration) throw new CliError(`--proxy-config ${r.service}/${r.pod}@${r.atNs / 1e9}s is after the end of the run (${scenario.duration / 1e9}s)`);
     checkPodName(scenario, args.file, r);
   }
-  const specs = expandRuns(scenario, args.seeds);
+  const specs = expandRuns(scenario, args.seeds).filter((spec) => !only || only.has(spec.variant));
   // Fail before a long run, not after it, when --out cannot be a directory (e.g. it is a file),
   // but create nothing yet: a run stopped at a limit used to leave an empty directory behind.
   if (args.out) checkCanCreateDirectory(args.out);
@@ -85,6 +88,15 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
   }
   if (args.json) stdout(JSON.stringify(summaryDocument(scenario, runs, merged), null, 2) + '\n');
   else stdout(renderSummary({ scenario, runs, ...(merged && { merged }), wallMs, workers }) + '\n');
+}
+
+/** The variants --variant names (each checked against the file), or undefined for all of them. */
+function chosenVariants(s: Scenario, args: RunArgs): Set<string> | undefined {
+  if (!args.only?.length) return undefined;
+  if (!args.variants) throw new CliError('--variant and --no-variants contradict each other: --variant base runs the base alone');
+  const known = [BASE_VARIANT, ...s.variants.map((v) => v.name)];
+  for (const name of args.only) if (!known.includes(name)) throw new CliError(`${args.file} has no variant '${name}' (variants: ${known.join(', ')})`);
+  return new Set(args.only);
 }
 
 /**

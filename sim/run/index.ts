@@ -6,7 +6,7 @@ export { BASE_VARIANT } from './result.ts';
 export type { RunResult, RunSummary, RunSpec, SeriesSummary, LatencySummary, TimelineLogEntry } from './result.ts';
 export { canonicalJson, ResultDigest } from './digest.ts';
 export { formatAccessLogLine } from './access-log.ts';
-export { MESHSIM_VERSION, summaryDocument, timeSeriesCsv } from './documents.ts';
+export { MESHSIM_VERSION, conntrackCsvLines, summaryDocument, timeSeriesCsv, timeSeriesCsvLines } from './documents.ts';
 export { evaluateExpectations } from './expectations.ts';
 export type { ExpectationResult } from './expectations.ts';
 export type { ControlPlaneSummary, DurationStats, PushSummary, ProxyStatusSummary } from './result.ts';

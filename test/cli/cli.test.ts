@@ -248,6 +248,23 @@ describe.concurrent('meshsim CLI', () => {
       expect(r.stdout).toMatch(/^recommendations .*0\.00%.*503=\d.*UH=\d/m);
     });
 
+    it('--variant runs only the variants it names, each with the digest it has in a run of them all', async () => {
+      const [all, one, both] = await Promise.all([
+        meshsim('run', withVariant, '--json'),
+        meshsim('run', withVariant, '--json', '--variant', 'more-backend'),
+        meshsim('run', withVariant, '--json', '--variant', 'more-backend', '--variant', 'base'),
+      ]);
+      const runs = (r: CliResult) => (JSON.parse(r.stdout) as SummaryJson).runs.map((x) => [x.variant, x.digest]);
+      expect(runs(all).map(([v]) => v)).toEqual(['base', 'more-backend']);
+      expect(runs(one)).toEqual(runs(all).slice(1));
+      expect(runs(both)).toEqual(runs(all));
+      const [unknown, contradictory] = await Promise.all([meshsim('run', withVariant, '--variant', 'fewer'), meshsim('run', withVariant, '--variant', 'base', '--no-variants')]);
+      expect([unknown.code, contradictory.code]).toEqual([2, 2]);
+      expect(unknown.stderr).toBe(`meshsim: ${withVariant} has no variant 'fewer' (variants: base, more-backend)\n`);
+      expect(contradictory.stderr).toMatch(/^meshsim: --variant and --no-variants contradict each other/);
+      expect(unknown.stdout + contradictory.stdout).toBe('');
+    });
+
     it('--json prints per-service requests, success rate and latency, identical across invocations', async () => {
       const [a, b] = await Promise.all([meshsim('run', small, '--json'), meshsim('run', small, '--json')]);
       expect(a.code).toBe(0);

@@ -171,8 +171,9 @@ describe('the playground in Chromium', () => {
     expect(await page.textContent('[data-testid=scrub-label]')).toBe('T = 25.5s · interval 25s–26s');
     expect(await page.$$eval('[data-testid=graph] .edge', (es) => es.length)).toBe(5);
     await shot('quickstart-scrubbed-25s');
-    // No connection tracking in the quickstart: no conntrack charts.
+    // No connection tracking in the quickstart: no conntrack charts, no conntrack.csv.
     expect(await page.isHidden('[data-testid=conntrack]')).toBe(true);
+    expect(await page.isHidden('[data-testid=download-conntrack]')).toBe(true);
   });
 
   it('downloads summary.json and timeseries.csv byte for byte as the CLI writes them', async () => {
@@ -318,6 +319,10 @@ describe('the playground in Chromium', () => {
     expect(await other.$$eval('[data-testid=chart-conntrack-entries] .series-line', (ls) => ls.map((l) => l.getAttribute('data-variant')))).toEqual(['base', 'bigger-tables', 'base nf_conntrack_max']);
     // The base runs wide and pale under its variant, so a close variant cannot hide it.
     expect(await other.$$eval('[data-testid=chart-conntrack-entries] .series-line.base-under', (ls) => ls.map((l) => l.getAttribute('data-variant')))).toEqual(['base']);
+    // conntrack.csv downloads byte for byte as the CLI wrote it (the same seed and variants).
+    const [download] = await Promise.all([other.waitForEvent('download'), other.click('[data-testid=download-conntrack]')]);
+    expect(download.suggestedFilename()).toBe('conntrack.csv');
+    expect(readFileSync((await download.path())!, 'utf8') === csv).toBe(true);
     const keep = page;
     page = other;
     await shot('small-conntrack-done');

@@ -4,12 +4,13 @@
  * up work on the main thread.
  */
 import './style.css';
-import { evaluateExpectations, summaryDocument, timeSeriesCsv, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
+import { conntrackCsvLines, evaluateExpectations, summaryDocument, timeSeriesCsvLines, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
 import { callGraph, type CallGraph } from './call-graph-data.ts';
 import { createEditor, validate, type Validation } from './editor.ts';
 import { escapeHtml } from './html.ts';
 import { LiveSeries, type ConnectionData } from './live-series.ts';
 import { RunController } from './run-controller.ts';
+import { batches } from './text-batches.ts';
 import { decodeShare, encodeShare, isShareFragment } from './share-codec.ts';
 import { SHIPPED_SCENARIOS } from './shipped-scenarios.ts';
 import { timelineMarkers } from './timeline-markers.ts';
@@ -43,6 +44,7 @@ const ui = {
   shareUrl: $<HTMLInputElement>('share-url'),
   dlSummary: $<HTMLButtonElement>('dl-summary'),
   dlCsv: $<HTMLButtonElement>('dl-csv'),
+  dlConntrack: $<HTMLButtonElement>('dl-conntrack'),
   fileName: $('file-name'),
   problems: $('problems'),
   summary: $('summary'),
@@ -170,7 +172,8 @@ async function startRun(): Promise<void> {
   configureScrubber(scenario);
   ui.run.disabled = true;
   ui.stop.disabled = false;
-  ui.dlSummary.disabled = ui.dlCsv.disabled = true;
+  ui.dlSummary.disabled = ui.dlCsv.disabled = ui.dlConntrack.disabled = true;
+  ui.dlConntrack.hidden = !scenario.cluster.conntrack.enabled;
   setStatus('running', 'starting…');
   schedule();
   const outcome = await controller.run(scenario, specs, {
@@ -193,7 +196,7 @@ async function startRun(): Promise<void> {
   if (outcome.kind === 'done') {
     document.body.dataset.runWallMs = String(Math.round(outcome.wallMs));
     setStatus('done', `done · ${state.runs.length} run${state.runs.length === 1 ? '' : 's'} · ${(outcome.wallMs / 1000).toFixed(2)}s wall`);
-    ui.dlSummary.disabled = ui.dlCsv.disabled = false;
+    ui.dlSummary.disabled = ui.dlCsv.disabled = ui.dlConntrack.disabled = false;
   } else if (outcome.kind === 'stopped') setStatus('stopped', 'stopped');
   else setStatus('failed', outcome.message);
   schedule();
@@ -237,18 +240,20 @@ function finishedResults(): RunResult[] {
   return state.runs.map((r) => r.result).filter((r): r is RunResult => r !== undefined);
 }
 
-function download(name: string, text: string, type: string): void {
+function download(name: string, parts: BlobPart[], type: string): void {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.href = URL.createObjectURL(new Blob(parts, { type }));
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 ui.dlSummary.addEventListener('click', () => {
-  if (state.ran) download('summary.json', JSON.stringify(summaryDocument(state.ran.scenario, finishedResults(), undefined), null, 2) + '\n', 'application/json');
+  if (state.ran) download('summary.json', [JSON.stringify(summaryDocument(state.ran.scenario, finishedResults(), undefined), null, 2) + '\n'], 'application/json');
 });
-ui.dlCsv.addEventListener('click', () => download('timeseries.csv', timeSeriesCsv(finishedResults()), 'text/csv'));
+// The CSVs go to the Blob in batches of lines: a long run's file is longer than one string can be.
+ui.dlCsv.addEventListener('click', () => download('timeseries.csv', batches(timeSeriesCsvLines(finishedResults())), 'text/csv'));
+ui.dlConntrack.addEventListener('click', () => download('conntrack.csv', batches(conntrackCsvLines(finishedResults()) ?? []), 'text/csv'));
 
 // ---- rendering ----
 
