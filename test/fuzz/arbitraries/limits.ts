@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { durationArb } from './units.ts';
 
 export function metricsArb(durationNs: number): fc.Arbitrary<Record<string, unknown>> {
-  const interval = fc.constantFrom(1_000_000, 10_000_000, 100_000_000, 250_000_000, 1_000_000_000, durationNs).chain((ns) => fc.constantFrom(`${ns / 1e6}ms`, `${ns}ns`));
+  // At most about 1,000 intervals, so the time series stays within the smallest memory limit generated.
+  const widths = [1_000_000, 10_000_000, 100_000_000, 250_000_000, 1_000_000_000, durationNs].filter((ns) => ns * 1000 >= durationNs);
+  const interval = fc.constantFrom(...widths).chain((ns) => fc.constantFrom(`${ns / 1e6}ms`, `${ns}ns`));
   return fc.record({ interval, warmup: durationArb(durationNs - 1).map((d) => d.text) }, { requiredKeys: [] });
 }
 

@@ -14,7 +14,7 @@ import { meshArb } from './mesh.ts';
 import { limitsArb, metricsArb } from './limits.ts';
 import { servicesArb, type ServicesPart } from './services.ts';
 import { timelineArb } from './timeline.ts';
-import { durationArb, MAX_RATE_PER_S } from './units.ts';
+import { durationArb, paceArb } from './units.ts';
 import { variantsArb } from './variants.ts';
 import { workloadArb } from './workload.ts';
 
@@ -24,9 +24,6 @@ export interface GeneratedScenario {
   /** The same, as YAML text in one of several styles. */
   yaml: string;
 }
-
-/** Longest simulated run generated. */
-export const MAX_DURATION_NS = 1_000_000_000;
 
 /**
  * Above the validator's estimate of active HC events (2 x calling pods x hosts x checks): at most
@@ -39,14 +36,15 @@ function healthCheckBound(services: { services: Record<string, Record<string, un
 }
 
 export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
-  .record({ duration: durationArb(MAX_DURATION_NS, 1_000_000), services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
-  .chain(({ duration, services, seed }) =>
-    workloadArb(services.names, duration.value).chain((w) => {
+  .record({ pace: paceArb, services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
+  .chain(({ pace, ...rest }) => durationArb(pace.maxDurationNs, 1_000_000).map((duration) => ({ pace, duration, ...rest })))
+  .chain(({ pace, duration, services, seed }) =>
+    workloadArb(services.names, duration.value, pace).chain((w) => {
       const openIndexes = w.workload.flatMap((x, i) => ('rate' in x ? [i] : []));
       // Each closed-loop client is budgeted like an open loop at the highest rate generated.
       const clients = w.workload.reduce((a, x) => a + (typeof x['clients'] === 'number' ? x['clients'] : 0), 0);
       const senders = openIndexes.length + clients;
-      const minEvents = senders * MAX_RATE_PER_S * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE + healthCheckBound(services, duration.value);
+      const minEvents = senders * pace.maxRatePerS * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE + healthCheckBound(services, duration.value);
       // Closed loops are bounded only by limits.maxEvents (semantics.ts), whose default of 2e9
       // lets one with a nanosecond think time and timeout run for a long time: a 10ns mean think
       // time against a 20ns route timeout made 7.4M events and an 824 MB access log in 55ms of
@@ -63,8 +61,8 @@ export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
             mesh: meshArb,
             expect: expectArb(services.names, duration.value),
             sweep: fc.record({ seeds: fc.integer({ min: 1, max: 2 }), grid: fc.constant({ [`services.${services.names[0]}.replicas`]: [1, 2] }) }, { requiredKeys: [] }),
-            timeline: timelineArb(services.names, w.openLoop, duration.value),
-            variants: variantsArb(services.names, openIndexes),
+            timeline: timelineArb(services.names, w.openLoop, duration.value, pace.maxRatePerS),
+            variants: variantsArb(services.names, openIndexes, pace.maxRatePerS),
             limits: limitsArb(minEvents, closedLoop),
           },
           { requiredKeys: closedLoop ? ['limits'] : [] },

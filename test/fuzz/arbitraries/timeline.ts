@@ -1,8 +1,8 @@
 /** `timeline:` (schema.ts TimelineEvent): scale, kill (by count or by pod name), rate changes, rollouts and degrade windows. */
 import fc from 'fast-check';
-import { durationArb, MAX_RATE_PER_S, rateArb } from './units.ts';
+import { durationArb, rateArb } from './units.ts';
 
-export function timelineArb(services: string[], openLoop: string[], durationNs: number): fc.Arbitrary<Record<string, unknown>[]> {
+export function timelineArb(services: string[], openLoop: string[], durationNs: number, maxRatePerS: number): fc.Arbitrary<Record<string, unknown>[]> {
   const at = durationArb(durationNs).map((d) => d.text);
   const service = fc.constantFrom(...services);
   const actions: fc.Arbitrary<Record<string, unknown>>[] = [
@@ -19,6 +19,6 @@ export function timelineArb(services: string[], openLoop: string[], durationNs: 
       )
       .map((degrade) => ({ degrade })),
   ];
-  if (openLoop.length > 0) actions.push(fc.record({ workload: fc.constantFrom(...openLoop), rate: rateArb(MAX_RATE_PER_S).map((r) => r.text) }).map((rate) => ({ rate })));
+  if (openLoop.length > 0) actions.push(fc.record({ workload: fc.constantFrom(...openLoop), rate: rateArb(maxRatePerS).map((r) => r.text) }).map((rate) => ({ rate })));
   return fc.array(fc.tuple(at, fc.oneof(...actions)).map(([t, action]) => ({ at: t, ...action })), { maxLength: 4 });
 }

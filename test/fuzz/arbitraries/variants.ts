@@ -3,9 +3,9 @@
  * replicas, a load-balancer policy, a timeout, the seed, an open-loop rate.
  */
 import fc from 'fast-check';
-import { durationArb, MAX_RATE_PER_S, rateArb } from './units.ts';
+import { durationArb, rateArb } from './units.ts';
 
-export function variantsArb(services: string[], openLoopIndexes: number[]): fc.Arbitrary<Record<string, unknown>> {
+export function variantsArb(services: string[], openLoopIndexes: number[], maxRatePerS: number): fc.Arbitrary<Record<string, unknown>> {
   const service = fc.constantFrom(...services);
   const override: fc.Arbitrary<[string, unknown]>[] = [
     fc.tuple(service, fc.integer({ min: 0, max: 4 })).map(([s, n]) => [`services.${s}.replicas`, n]),
@@ -14,7 +14,7 @@ export function variantsArb(services: string[], openLoopIndexes: number[]): fc.A
     fc.integer({ min: 0, max: 1000 }).map((n) => ['seed', n]),
   ];
   if (openLoopIndexes.length > 0) {
-    override.push(fc.tuple(fc.constantFrom(...openLoopIndexes), fc.boolean(), rateArb(MAX_RATE_PER_S)).map(([i, brackets, r]) => [brackets ? `workload[${i}].rate` : `workload.${i}.rate`, r.text]));
+    override.push(fc.tuple(fc.constantFrom(...openLoopIndexes), fc.boolean(), rateArb(maxRatePerS)).map(([i, brackets, r]) => [brackets ? `workload[${i}].rate` : `workload.${i}.rate`, r.text]));
   }
   const variant = fc.record(
     { description: fc.string({ maxLength: 20 }), set: fc.array(fc.oneof(...override), { minLength: 1, maxLength: 2 }).map((kv) => Object.fromEntries(kv)) },

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { distributionArb } from './distribution.ts';
 import { workloadNameArb } from './names.ts';
-import { durationArb, MAX_RATE_PER_S, rateArb } from './units.ts';
+import { durationArb, rateArb, type Pace } from './units.ts';
 
 export interface WorkloadPart {
   workload: Record<string, unknown>[];
@@ -12,13 +12,13 @@ export interface WorkloadPart {
   ratePerS: number;
 }
 
-/** One to three workloads sending to `services`, within a run of `durationNs`. */
-export function workloadArb(services: string[], durationNs: number): fc.Arbitrary<WorkloadPart> {
+/** One to three workloads sending to `services`, within a run of `durationNs`, at `pace`. */
+export function workloadArb(services: string[], durationNs: number, pace: Pace): fc.Arbitrary<WorkloadPart> {
   const window = fc.tuple(durationArb(durationNs - 1), fc.option(durationArb(durationNs, 1))).map(([start, end]) =>
     end && end.value > start.value ? { start: start.text, end: end.text } : start.value > 0 ? { start: start.text } : {},
   );
-  const open = fc.record({ to: fc.constantFrom(...services), rate: rateArb(MAX_RATE_PER_S), arrival: fc.option(fc.constantFrom('poisson', 'uniform'), { nil: undefined }), window });
-  const closed = fc.record({ to: fc.constantFrom(...services), clients: fc.integer({ min: 1, max: 4 }), thinkTime: distributionArb(50_000_000), window });
+  const open = fc.record({ to: fc.constantFrom(...services), rate: rateArb(pace.maxRatePerS), arrival: fc.option(fc.constantFrom('poisson', 'uniform'), { nil: undefined }), window });
+  const closed = fc.record({ to: fc.constantFrom(...services), clients: fc.integer({ min: 1, max: 4 }), thinkTime: distributionArb(pace.maxThinkTimeNs), window });
   const one = fc.oneof({ weight: 3, arbitrary: open.map((w) => ({ kind: 'open' as const, w })) }, { weight: 1, arbitrary: closed.map((w) => ({ kind: 'closed' as const, w })) });
   return fc.tuple(fc.array(one, { minLength: 1, maxLength: 3 }), fc.uniqueArray(workloadNameArb, { minLength: 3, maxLength: 3 }), fc.boolean()).map(([ws, names, named]) => {
     const workload = ws.map(({ kind, w }, i) => {
