@@ -24,6 +24,11 @@ export function cannotWrite(path: string, e: unknown): unknown {
   return code && why[code] ? new CliError(`cannot write ${path}: ${why[code]}`) : e;
 }
 
+/** `--variant NAME` names no variant of the file: say which there are. */
+export function unknownVariant(file: string, name: string, known: readonly string[]): CliError {
+  return new CliError(`${file} has no variant '${name}' (variants: ${known.join(', ')})`);
+}
+
 /**
  * Prints an error the way a user should see it (no stack trace for anything they can fix)
  * and returns the exit code.

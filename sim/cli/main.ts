@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('report', { type: 'string', describe: 'write a self-contained HTML report (summary table and charts)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
-          .option('variant', { type: 'string', array: true, describe: "run only this variant ('base': the scenario itself; repeatable)" })
+          .option('variant', { type: 'string', array: true, nargs: 1, describe: "run only this variant ('base': the scenario itself; repeatable)" })
           .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
           .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .option('proxy-config', {
@@ -107,7 +107,12 @@ export async function main(argv: string[]): Promise<void> {
         y
           .positional('files', { type: 'string', array: true, demandOption: true })
           .option('print', { type: 'boolean', default: false, describe: 'print the scenario with every default filled in (it parses back to the same scenario)' })
-          .option('variant', { type: 'string', describe: 'print this variant as it runs: the scenario with its set: applied (implies --print)' }),
+          .option('variant', { type: 'string', describe: 'print this variant as it runs: the scenario with its set: applied (implies --print)' })
+          .check((a) => {
+            if (Array.isArray(a.variant)) throw new CliError('validate --variant prints one variant; give it once');
+            if (a.variant === '') throw new CliError("--variant needs a variant's name (base: the scenario itself)");
+            return true;
+          }),
       (a) => {
         process.exitCode = validateCommand({ files: a.files, print: a.print, ...(a.variant !== undefined && { variant: a.variant }) }, out, err) > 0 ? EXIT.badInput : EXIT.ok;
       },
@@ -185,7 +190,8 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, e) => {
-      if (e && !(e instanceof CliError)) throw e;
+      // yargs's own parse errors (YError: "Not enough arguments following: set") are bad arguments too.
+      if (e && !(e instanceof CliError) && e.name !== 'YError') throw e;
       // For a command it does not know, yargs says only "Did you mean run?" (recommendCommands)
       // or "Unknown argument: frobnicate" (strict): say it is an unknown command, and list them.
       const typo = /^Did you mean (\S+)\?$/.exec(msg ?? '');

@@ -3,7 +3,7 @@ import { BASE_VARIANT, formatAccessLogLine, mergeReplications, runScenario, expa
 import { BYTES_PER_MB, HARD_LIMITS, parseDurationNs, type Scenario } from '../scenario/index.ts';
 import type { ProxyConfigRequest } from '../mesh/index.ts';
 import { defaultWorkerCount, runInWorkers } from '../worker/pool.ts';
-import { CliError, cannotWrite } from './errors.ts';
+import { CliError, cannotWrite, unknownVariant } from './errors.ts';
 import { checkCanCreateDirectory } from './output-dir.ts';
 import { readScenario } from './read-scenario.ts';
 import { AtomicLineWriter, conntrackCsvLines, summaryDocument, timeSeriesCsvLines, writeFilesAtomically } from './outputs.ts';
@@ -92,10 +92,11 @@ export async function runCommand(args: RunArgs, stdout: (s: string) => void, std
 
 /** The variants --variant names (each checked against the file), or undefined for all of them. */
 function chosenVariants(s: Scenario, args: RunArgs): Set<string> | undefined {
-  if (!args.only?.length) return undefined;
+  if (args.only === undefined) return undefined;
+  if (args.only.length === 0) throw new CliError("--variant needs a variant's name (base: the scenario itself)");
   if (!args.variants) throw new CliError('--variant and --no-variants contradict each other: --variant base runs the base alone');
   const known = [BASE_VARIANT, ...s.variants.map((v) => v.name)];
-  for (const name of args.only) if (!known.includes(name)) throw new CliError(`${args.file} has no variant '${name}' (variants: ${known.join(', ')})`);
+  for (const name of args.only) if (!known.includes(name)) throw unknownVariant(args.file, name, known);
   return new Set(args.only);
 }
 

@@ -4,9 +4,10 @@
  * parses back to the same scenario, so `--print > full.yaml` gives a file to run or edit.
  */
 import { stringify } from 'yaml';
-import { printableScenario } from '../scenario/print.ts';
+import { BASE_VARIANT } from '../run/index.ts';
+import { isScenarioName, printableScenario } from '../scenario/print.ts';
 import type { Scenario } from '../scenario/index.ts';
-import { CliError, reportError } from './errors.ts';
+import { reportError, unknownVariant } from './errors.ts';
 import { scenarioSize } from './format.ts';
 import { readScenario } from './read-scenario.ts';
 
@@ -38,11 +39,15 @@ export function validateCommand(args: ValidateArgs, out: (s: string) => void, er
 }
 
 function printed(s: Scenario, file: string, variant: string | undefined): string {
-  if (variant === undefined || variant === 'base') return `# ${file}, every default filled in\n${stringify(printableScenario(s))}`;
+  const unnamed = (name: string) => (isScenarioName(name) ? '' : `# no name: line, '${name}' is no scenario name; the file's name stands in for it\n`);
+  if (variant === undefined) return `# ${file}, every default filled in\n${unnamed(s.name)}${stringify(printableScenario(s))}`;
+  // One run as its own scenario: no variants, and no expectations or sweep (they belong to the whole file).
+  const alone = (scenario: Scenario, name: string): Scenario => ({ ...scenario, name, variants: [], expect: [], sweep: undefined });
+  if (variant === BASE_VARIANT) return `# ${file}, the base as it runs, every default filled in\n${unnamed(s.name)}${stringify(printableScenario(alone(s, s.name)))}`;
   const v = s.variants.find((x) => x.name === variant);
-  if (!v) throw new CliError(`${file} has no variant '${variant}' (variants: ${['base', ...s.variants.map((x) => x.name)].join(', ')})`);
-  // The variant's own name (base/variant) is not a scenario name; base.variant is, when short enough.
+  if (!v) throw unknownVariant(file, variant, [BASE_VARIANT, ...s.variants.map((x) => x.name)]);
+  // The variant's own name (scenario/variant) is no scenario name; scenario.variant is, when short enough.
   const name = `${s.name}.${v.name}`;
-  const doc = printableScenario({ ...v.scenario, name: name.length <= 63 ? name : s.name });
-  return `# ${file}, variant ${v.name}: the scenario with its set: applied, every default filled in\n${stringify(doc)}`;
+  const doc = printableScenario(alone(v.scenario, name));
+  return `# ${file}, variant ${v.name}: the scenario with its set: applied, every default filled in\n${unnamed(name)}${stringify(doc)}`;
 }

@@ -1,8 +1,10 @@
 /**
  * A validated Scenario back to the scenario format, every default filled in: what
- * `meshsim validate --print` shows. It is written in the format's own units (`60s`, `2000/s`,
+ * `meshsim validate --print` shows. It is written in the format's own units (`90s`, `2000/s`,
  * `{lognormal: {median: 2ms, p99: 10ms}}`), so the printed file parses back to the same
- * Scenario (a test checks this on every shipped scenario and on fuzzed ones).
+ * Scenario (a test checks this on every shipped scenario and on fuzzed ones). A name taken from
+ * a file name that is no scenario name (`2023-incident.yaml`) is left out: printed, it would be
+ * refused, and left out it is taken from the file name again.
  *
  * The walk follows the schema beside the value: the only places where the parsed form differs
  * from the input are the three unit schemas (Duration, Rate, Distribution), each a zod pipe
@@ -13,17 +15,22 @@ import type { z } from 'zod';
 import type { DistributionSpec } from '../engine/index.ts';
 import { ScenarioSchema } from './schema.ts';
 import { Distribution, Duration, Rate } from './schema-units.ts';
-import { parseRatePerS } from './units.ts';
+import { formatDurationText, formatRateText, plainDecimal } from './units.ts';
 import type { Scenario } from './scenario.ts';
 
 /** The scenario as plain data in the input format, keys in the schema's order. */
 export function printableScenario(s: Scenario): Record<string, unknown> {
-  const { file: _file, variants, ...rest } = s;
-  const input = inputOf(ScenarioSchema, { ...rest, variants: {} }) as Record<string, unknown>;
+  const { file: _file, variants, name, ...rest } = s;
+  const input = inputOf(ScenarioSchema, { ...rest, ...(isScenarioName(name) && { name }), variants: {} }) as Record<string, unknown>;
   const byName: Record<string, unknown> = {};
   for (const v of variants) byName[v.name] = { ...(v.description !== undefined && { description: v.description }), set: v.set };
   input.variants = byName;
   return input;
+}
+
+/** Whether `name` may be written as a scenario's `name:` (a name from a file name need not). */
+export function isScenarioName(name: string): boolean {
+  return ScenarioSchema.shape.name.safeParse(name).success;
 }
 
 type Def = { type: string; [k: string]: unknown };
@@ -49,8 +56,8 @@ const PLAIN = new Set(['string', 'number', 'int', 'boolean', 'enum', 'literal', 
 export function inputOf(schema: z.ZodType, value: unknown): unknown {
   const def = defOf(schema);
   const unit = unitOf(schema);
-  if (unit === 'duration') return formatDuration(value as number);
-  if (unit === 'rate') return formatRate(value as number);
+  if (unit === 'duration') return formatDurationText(value as number);
+  if (unit === 'rate') return formatRateText(value as number);
   if (unit === 'distribution') return distributionInput(value as DistributionSpec);
   if (value === undefined || value === null || PLAIN.has(def.type)) return value;
   switch (def.type) {
@@ -80,63 +87,58 @@ function objectInput(shape: Record<string, z.ZodType>, value: Record<string, unk
 }
 
 /**
- * The union branch a parsed value came from. The scenario's unions of objects (a call or a
- * parallel step, an open or a closed loop) differ by their keys: the branch whose shape has every
- * key of the value. Unions of plain values need no choice: any branch prints them as they are.
+ * The union branch a parsed value came from, by its shape. A list comes from the list branch
+ * (an expectation's `variant: [a, b]`). Any other non-object value comes from the first branch
+ * that is neither an object nor a list: a unit (an app client's `backoff: 250ms`, whose other
+ * branch is an object), or one of several plain ones (a count or a percentage), which print
+ * alike. An object comes from the object branch whose shape has every key it has (a call or a
+ * parallel step, an open or a closed loop). A test walks every union of the format for these
+ * assumptions: one list branch at most, and no unit beside another scalar branch.
  */
 function unionBranch(options: z.ZodType[], value: unknown): z.ZodType {
-  if (typeof value !== 'object' || Array.isArray(value)) return options.find((o) => PLAIN.has(defOf(o).type)) ?? options[0]!;
-  const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-  return options.find((o) => objectShape(o) !== undefined && keys.every((k) => k in objectShape(o)!)) ?? options[0]!;
+  const kind = valueKind(value);
+  const found = options.find((o) => branchKind(o) === kind && (kind !== 'object' || objectFits(o, value as Record<string, unknown>)));
+  if (!found) throw new Error(`validate --print: no union branch for a value of kind ${kind}`);
+  return found;
 }
 
-function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
+type Kind = 'object' | 'list' | 'scalar';
+
+function valueKind(value: unknown): Kind {
+  return Array.isArray(value) ? 'list' : typeof value === 'object' && value !== null ? 'object' : 'scalar';
+}
+
+/** What a union branch accepts, under its optional/default wrappers. */
+export function branchKind(schema: z.ZodType): Kind {
+  const type = innermost(schema).type;
+  return type === 'object' || type === 'record' ? 'object' : type === 'array' ? 'list' : 'scalar';
+}
+
+function objectFits(schema: z.ZodType, value: Record<string, unknown>): boolean {
+  const def = innermost(schema);
+  if (def.type !== 'object') return true;
+  const shape = def.shape as Record<string, unknown>;
+  return Object.keys(value).every((k) => value[k] === undefined || k in shape);
+}
+
+function innermost(schema: z.ZodType): Def {
   let def = defOf(schema);
   while (def.innerType) def = defOf(def.innerType);
-  return def.type === 'object' ? (def.shape as Record<string, unknown>) : undefined;
-}
-
-const UNITS_NS: [string, number][] = [
-  ['h', 3_600_000_000_000],
-  ['m', 60_000_000_000],
-  ['s', 1_000_000_000],
-  ['ms', 1_000_000],
-  ['us', 1_000],
-];
-
-/** Integer nanoseconds in the largest unit that holds them exactly: 60s, 1500ms, 7ns, 0s. */
-export function formatDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  for (const [unit, size] of UNITS_NS) if (ns % size === 0) return `${ns / size}${unit}`;
-  return `${ns}ns`;
-}
-
-/**
- * Events per second as a rate that parses back to the same number: per second, as JavaScript
- * writes the number (its shortest form that reads back exactly), unless that needs an exponent
- * (below 1e-6 or from 1e21), which the format does not take; then per hour or per millisecond.
- */
-export function formatRate(perS: number): string {
-  const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
-  if (DECIMAL.test(String(perS))) return `${perS}/s`;
-  for (const [unit, perUnit] of [['h', 3600], ['ms', 1 / 1000]] as const) {
-    const text = String(perS * perUnit);
-    if (DECIMAL.test(text) && parseRatePerS(`${text}/${unit}`) === perS) return `${text}/${unit}`;
-  }
-  return `${perS.toFixed(20)}/s`; // nearest, not exact: no rate this small or large is meaningful
+  return def;
 }
 
 function distributionInput(d: DistributionSpec): unknown {
   switch (d.kind) {
     case 'constant':
-      return formatDuration(d.value);
+      return formatDurationText(d.value);
     case 'uniform':
-      return { uniform: { min: formatDuration(d.min), max: formatDuration(d.max) } };
+      return { uniform: { min: formatDurationText(d.min), max: formatDurationText(d.max) } };
     case 'exponential':
-      return { exponential: { mean: formatDuration(d.mean) } };
+      return { exponential: { mean: formatDurationText(d.mean) } };
     case 'lognormal':
-      return { lognormal: { median: formatDuration(d.median), p99: formatDuration(d.p99) } };
+      return { lognormal: { median: formatDurationText(d.median), p99: formatDurationText(d.p99) } };
     case 'empirical':
-      return { empirical: Object.fromEntries(d.points.map(([p, ns]) => [`p${p}`, formatDuration(ns)])) };
+      // A percentile read from p0.0000001 is 1e-7, which String() would write with an exponent.
+      return { empirical: Object.fromEntries(d.points.map(([p, ns]) => [`p${plainDecimal(p) ?? p}`, formatDurationText(ns)])) };
   }
 }

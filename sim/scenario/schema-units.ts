@@ -64,6 +64,13 @@ function checkDistribution(d: z.output<typeof DistributionForms>, ctx: z.Refinem
 
 function checkEmpirical(table: Record<string, number>, ctx: z.RefinementCtx): void {
   const points = empiricalPoints(table);
+  const keyOf = new Map<number, string>();
+  for (const key of Object.keys(table)) {
+    const p = Number(key.slice(1));
+    // p50 and p50.0 name one percentile: two values for it would be a step nobody meant.
+    if (keyOf.has(p)) ctx.addIssue({ code: 'custom', path: ['empirical', key], message: `is the same percentile as ${keyOf.get(p)}` });
+    keyOf.set(p, key);
+  }
   if (points[0]?.[0] !== 0 || points[points.length - 1]?.[0] !== 100) {
     ctx.addIssue({ code: 'custom', path: ['empirical'], message: 'needs p0 and p100 (the smallest and largest values)' });
   }

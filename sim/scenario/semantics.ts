@@ -192,6 +192,7 @@ function checkTimeline(s: ScenarioParsed, add: Add): void {
       }
     });
     if (e.rate) checkRateTarget(s, e.rate.workload, ['timeline', i, 'rate', 'workload'], add);
+    if (e.rate && e.rate.rate > HARD_LIMITS.ratePerS) add(['timeline', i, 'rate', 'rate'], `must be at most ${HARD_LIMITS.ratePerS}/s`);
   });
 }
 

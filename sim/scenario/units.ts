@@ -45,3 +45,46 @@ export function parseRatePerS(text: string): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * RATE_UNITS[m[2]!]!;
 }
+
+const UNITS_LARGEST_FIRST: [string, number][] = [
+  ['h', DURATION_UNITS.h!],
+  ['m', DURATION_UNITS.m!],
+  ['s', DURATION_UNITS.s!],
+  ['ms', DURATION_UNITS.ms!],
+  ['us', DURATION_UNITS.us!],
+];
+
+/**
+ * Integer nanoseconds as a duration that parses back to them exactly: in the largest unit that
+ * holds them (90s, 1500ms, 2m, 7ns, 0s); past 2^53 ns (104 days), as an exact integer of ns.
+ */
+export function formatDurationText(ns: number): string {
+  if (ns === 0) return '0s';
+  if (!Number.isSafeInteger(ns)) return `${BigInt(ns)}ns`;
+  for (const [unit, size] of UNITS_LARGEST_FIRST) if (ns % size === 0) return `${ns / size}${unit}`;
+  return `${ns}ns`;
+}
+
+/**
+ * Events per second as a rate that parses back to the same number: per second as JavaScript
+ * writes the number (its shortest form that reads back exactly), else per minute, hour or
+ * millisecond, else the nearest 20-decimal rate. Only the last is inexact, and only for a rate
+ * below about 1e-6/s that none of the four units writes exactly.
+ */
+export function formatRateText(perS: number): string {
+  for (const unit of ['s', 'min', 'h', 'ms'] as const) {
+    const text = plainDecimal(perS / RATE_UNITS[unit]!);
+    if (text !== undefined && parseRatePerS(`${text}/${unit}`) === perS) return `${text}/${unit}`;
+  }
+  return `${perS.toFixed(20)}/s`;
+}
+
+/** `x` as digits with an optional fraction (no exponent), if that reads back to `x` exactly. */
+export function plainDecimal(x: number): string | undefined {
+  if (!(x >= 0) || !Number.isFinite(x)) return undefined;
+  const shortest = String(x);
+  if (/^[0-9]+(\.[0-9]+)?$/.test(shortest)) return shortest;
+  if (x >= 1e21) return Number.isInteger(x) ? BigInt(x).toString() : undefined;
+  const fixed = x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
+  return Number(fixed) === x ? fixed : undefined;
+}

@@ -155,6 +155,15 @@ describe.concurrent('meshsim CLI', () => {
       expect(r.stdout).toMatch(/^\S+ +\S+ +STALE +\d+ /m);
     });
 
+    it('a flag without its value exits 2 saying so, without a stack trace', async () => {
+      for (const args of [['run', small, '--variant'], ['sweep', small, '--set']]) {
+        const r = await meshsim(...args);
+        expect(r.code).toBe(2);
+        expect(r.stderr.split('\n')[0]).toBe(`meshsim: Not enough arguments following: ${args[2]!.slice(2)}`);
+        expectNoStackTrace(r);
+      }
+    });
+
     it('an unknown flag exits 2 naming it, in one line, without running anything', async () => {
       const r = await meshsim('run', small, '--frobnicate');
       expect(r.code).toBe(2);
@@ -191,13 +200,22 @@ describe.concurrent('meshsim CLI', () => {
       expect([doc.duration, doc.metrics.interval, doc.mesh.connectTimeout]).toEqual(['3s', '1s', '10s']);
     });
 
-    it('--variant NAME prints the variant as it runs: its set: applied, no variants of its own', async () => {
+    it('--variant NAME prints the variant as it runs: run, it gives the figures the variant gives', async () => {
       const r = await meshsim('validate', withVariant, '--variant', 'more-backend');
       expect(r.code).toBe(0);
       const doc = parse(r.stdout) as { name: string; services: { backend: { replicas: number } }; variants: object };
       expect(doc.name).toBe('small.more-backend');
       expect(doc.services.backend.replicas).toBe(4);
       expect(doc.variants).toEqual({});
+      const printed = scenarioFile('printed-variant.yaml', r.stdout);
+      const [alone, asVariant] = await Promise.all([meshsim('run', printed, '--json'), meshsim('run', withVariant, '--json', '--variant', 'more-backend')]);
+      const figures = (x: CliResult) => (JSON.parse(x.stdout) as SummaryJson).runs.map((run) => [run.services, run.workloads]);
+      expect(figures(alone)).toEqual(figures(asVariant));
+      const base = parse((await meshsim('validate', withVariant, '--variant', 'base')).stdout) as { name: string; variants: object; expect: unknown[] };
+      expect([base.name, base.variants, base.expect]).toEqual(['small', {}, []]);
+      const twice = await meshsim('validate', withVariant, '--variant', 'base', '--variant', 'more-backend');
+      expect(twice.code).toBe(2);
+      expect(twice.stderr.split('\n')[0]).toBe('meshsim: validate --variant prints one variant; give it once');
       const wrong = await meshsim('validate', withVariant, '--variant', 'fewer');
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).toBe(`meshsim: ${withVariant} has no variant 'fewer' (variants: base, more-backend)\n`);

@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseScenario } from '../../sim/scenario/index.ts';
-import { formatDuration, formatRate, inputOf, printableScenario, unitOf } from '../../sim/scenario/print.ts';
+import { branchKind, inputOf, printableScenario, unitOf } from '../../sim/scenario/print.ts';
 import { ScenarioSchema } from '../../sim/scenario/schema.ts';
-import { parseDurationNs, parseRatePerS } from '../../sim/scenario/units.ts';
+import { formatDurationText, formatRateText, parseDurationNs, parseRatePerS } from '../../sim/scenario/units.ts';
 import { validScenarioArb } from '../fuzz/arbitraries/scenario.ts';
 
 /** What `validate --print` writes, parsed again under the same file name. */
@@ -38,15 +38,40 @@ describe('validate --print writes a scenario that parses back to the same one', 
     expect(printed).not.toHaveProperty('file');
   });
 
-  it('a duration prints in the largest unit that holds it exactly, and reads back to the same nanoseconds', () => {
-    expect([0, 7, 1_500, 250_000_000, 1_500_000_000, 60_000_000_000, 5_400_000_000_000].map(formatDuration)).toEqual(['0s', '7ns', '1500ns', '250ms', '1500ms', '1m', '90m']);
-    fc.assert(fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (ns) => parseDurationNs(formatDuration(ns)) === ns));
+  it('a duration prints in the largest unit that holds it exactly, and reads back to the same nanoseconds, however large', () => {
+    expect([0, 7, 1_500, 250_000_000, 1_500_000_000, 60_000_000_000, 90_000_000_000, 5_400_000_000_000].map(formatDurationText)).toEqual(['0s', '7ns', '1500ns', '250ms', '1500ms', '1m', '90s', '90m']);
+    expect(formatDurationText(1.1805916207174113e21)).toBe('1180591620717411303424ns');
+    const ns = fc.oneof(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.double({ min: 2 ** 53, max: 1e300, noNaN: true }).map(Math.round));
+    fc.assert(fc.property(ns, (n) => parseDurationNs(formatDurationText(n)) === n));
   });
 
-  it('a rate reads back to the same number, however many digits it has', () => {
-    expect([2000, 50 / 60, 1e-7, 5e21].map(formatRate)).toEqual(['2000/s', '0.8333333333333334/s', '0.00035999999999999997/h', '5000000000000000000/ms']);
-    const rate = fc.double({ min: 1e-6, max: 1e12, noNaN: true });
-    fc.assert(fc.property(rate, (perS) => parseRatePerS(formatRate(perS)) === perS));
+  it('a rate reads back to the same number, from a rate per hour to one per nanosecond', () => {
+    expect([2000, 50 / 60, 0.000013 / 60, 1e25].map(formatRateText)).toEqual(['2000/s', '0.8333333333333334/s', '0.000013/min', '10000000000000000905969664/s']);
+    // What the parser makes of rates as users write them: n/s, n/min, n/h and n/ms, n up to 6 decimals.
+    const written = fc.tuple(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 6 }), fc.constantFrom('s', 'min', 'h', 'ms'));
+    fc.assert(
+      fc.property(written, ([digits, decimals, unit]) => {
+        const perS = parseRatePerS(`${(digits / 10 ** decimals).toFixed(decimals)}/${unit}`)!;
+        expect(parseRatePerS(formatRateText(perS))).toBe(perS);
+      }),
+    );
+    fc.assert(fc.property(fc.double({ min: 1e-6, max: 1e30, noNaN: true }), (perS) => parseRatePerS(formatRateText(perS)) === perS));
+  });
+
+  it('an empirical percentile written with many decimals prints without an exponent', () => {
+    const yaml = 'duration: 1s\nservices:\n  a: { replicas: 1, app: { serviceTime: { empirical: { p0: 1ms, p0.0000001: 2ms, p100: 3ms } } } }\nworkload: [{ to: a, rate: 1/s }]\n';
+    const printed = printableScenario(parseScenario(yaml, 't.yaml')) as { services: { a: { app: { serviceTime: { empirical: object } } } } };
+    expect(Object.keys(printed.services.a.app.serviceTime.empirical)).toEqual(['p0', 'p0.0000001', 'p100']);
+    expect(reparse(yaml, 't.yaml')).toEqual(parseScenario(yaml, 't.yaml'));
+  });
+
+  it('a name taken from a file name that is no scenario name is left out, and comes back from the file name', () => {
+    const yaml = 'duration: 1s\nservices: { a: { replicas: 1 } }\nworkload: [{ to: a, rate: 1/s }]\n';
+    for (const file of ['2023-incident.yaml', 'my scenario.yaml', `${'x'.repeat(70)}.yaml`]) {
+      expect(printableScenario(parseScenario(yaml, file))).not.toHaveProperty('name');
+      expect(reparse(yaml, file)).toEqual(parseScenario(yaml, file));
+    }
+    expect(printableScenario(parseScenario(yaml, 'incident-2023.yaml'))).toHaveProperty('name', 'incident-2023');
   });
 
   it("every conversion in the schema is one of the three units --print inverts (a new one needs its inverse)", () => {
@@ -64,6 +89,26 @@ describe('validate --print writes a scenario that parses back to the same one', 
     walk(ScenarioSchema, '');
     expect(pipes.filter((p) => p.endsWith('unknown'))).toEqual([]);
     expect(pipes.length).toBeGreaterThan(50);
+  });
+
+  it('a value picks its union branch by its shape: no union has two list branches, or two scalar ones of which one is a unit', () => {
+    const unions: { kind: string; unit: boolean }[][] = [];
+    const walk = (schema: unknown): void => {
+      const def = (schema as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+      if (unitOf(schema as never) !== undefined) return;
+      if (def.type === 'union') unions.push((def.options as never[]).map((o) => ({ kind: branchKind(o), unit: unitOf(o) !== undefined })));
+      for (const key of ['innerType', 'element', 'valueType', 'in', 'out']) if (def[key]) walk(def[key]);
+      if (def.shape) for (const v of Object.values(def.shape as object)) walk(v);
+      if (def.options) for (const o of def.options as unknown[]) walk(o);
+    };
+    walk(ScenarioSchema);
+    expect(unions.length).toBeGreaterThanOrEqual(4);
+    for (const branches of unions) {
+      expect(branches.filter((b) => b.kind === 'list').length).toBeLessThanOrEqual(1);
+      const scalars = branches.filter((b) => b.kind === 'scalar');
+      // Two plain scalars (a count or a percentage) print alike; a unit beside another scalar would be ambiguous.
+      if (scalars.length > 1) expect(scalars.some((b) => b.unit)).toBe(false);
+    }
   });
 
   it('a schema type without a known input form is refused, not printed in its parsed form', () => {

@@ -173,7 +173,8 @@ async function startRun(): Promise<void> {
   ui.run.disabled = true;
   ui.stop.disabled = false;
   ui.dlSummary.disabled = ui.dlCsv.disabled = ui.dlConntrack.disabled = true;
-  ui.dlConntrack.hidden = !scenario.cluster.conntrack.enabled;
+  // As the CLI writes conntrack.csv: when some run tracks connections (a variant may turn it on).
+  ui.dlConntrack.hidden = ![scenario, ...variants.map((x) => x.scenario)].some((x) => x.cluster.conntrack.enabled);
   setStatus('running', 'starting…');
   schedule();
   const outcome = await controller.run(scenario, specs, {

@@ -37,7 +37,7 @@ function healthCheckBound(services: { services: Record<string, Record<string, un
 
 export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
   .record({ pace: paceArb, services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
-  .chain(({ pace, ...rest }) => durationArb(pace.maxDurationNs, 1_000_000).map((duration) => ({ pace, duration, ...rest })))
+  .chain(({ pace, ...rest }) => durationArb(pace.maxDurationNs, pace.minDurationNs).map((duration) => ({ pace, duration, ...rest })))
   .chain(({ pace, duration, services, seed }) =>
     workloadArb(services.names, duration.value, pace).chain((w) => {
       const openIndexes = w.workload.flatMap((x, i) => ('rate' in x ? [i] : []));

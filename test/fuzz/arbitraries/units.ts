@@ -9,21 +9,22 @@ import fc from 'fast-check';
 export const MAX_RATE_PER_S = 100;
 
 /**
- * How long a generated run lasts and how fast its workloads send. Most cases are short and
- * dense (up to 1 s at up to 100/s); some are long and sparse (up to 2 min at up to 2/s), about as
+ * How long a generated run lasts and how fast its workloads send. Three in four cases are short
+ * and dense (1 ms to 1 s at up to 100/s); one in four is long and sparse (10 s to 2 min at up to 2/s), about as
  * many events, but long enough for the timers a short run never reaches: SYN retransmits at
  * 1-63 s, Envoy's 10 s connect timeout, readiness probes every 10 s, outlier detection's
  * intervals, idle timeouts, conntrack's TIME_WAIT and SYN_SENT expiry, rollouts' steps.
  */
 export interface Pace {
+  minDurationNs: number;
   maxDurationNs: number;
   maxRatePerS: number;
   /** Longest closed-loop think time: a closed loop sends about as often as an open one at maxRatePerS. */
   maxThinkTimeNs: number;
 }
 
-export const SHORT_AND_DENSE: Pace = { maxDurationNs: 1_000_000_000, maxRatePerS: MAX_RATE_PER_S, maxThinkTimeNs: 50_000_000 };
-export const LONG_AND_SPARSE: Pace = { maxDurationNs: 120_000_000_000, maxRatePerS: 2, maxThinkTimeNs: 2_500_000_000 };
+export const SHORT_AND_DENSE: Pace = { minDurationNs: 1_000_000, maxDurationNs: 1_000_000_000, maxRatePerS: MAX_RATE_PER_S, maxThinkTimeNs: 50_000_000 };
+export const LONG_AND_SPARSE: Pace = { minDurationNs: 10_000_000_000, maxDurationNs: 120_000_000_000, maxRatePerS: 2, maxThinkTimeNs: 2_500_000_000 };
 
 export const paceArb: fc.Arbitrary<Pace> = fc.oneof({ weight: 3, arbitrary: fc.constant(SHORT_AND_DENSE) }, { weight: 1, arbitrary: fc.constant(LONG_AND_SPARSE) });
 
