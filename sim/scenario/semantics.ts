@@ -230,7 +230,17 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     if (events > worstEvents) [worst, worstEvents] = [i, events];
   });
   const hc = healthCheckEvents(s);
-  total += hc.total;
+  const od = outlierSweepEvents(s);
+  total += hc.total + od.total;
+  if (total > s.limits.maxEvents && od.worst !== undefined && od.worstEvents > Math.max(worstEvents, hc.worstEvents)) {
+    add(
+      od.path!,
+      `this scenario needs about ${total.toExponential(2)} events, more than limits.maxEvents (${s.limits.maxEvents.toExponential(2)}), ` +
+        `most of them outlier detection's sweeps of ${od.worst} (every calling proxy sweeps its hosts every interval, traffic or not); ` +
+        `use a longer interval, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
+    );
+    return;
+  }
   if (total > s.limits.maxEvents && hc.worst !== undefined && hc.worstEvents > worstEvents) {
     add(
       ['services', hc.worst, 'envoy', 'healthCheck', 'interval'],
@@ -269,17 +279,40 @@ function healthCheckEvents(s: ScenarioParsed): { total: number; worst: string | 
   for (const [name, svc] of Object.entries(s.services)) {
     const hc = svc.envoy.healthCheck;
     if (!hc) continue;
-    let callers = s.workload.some((w) => w.to === name) ? 1 : 0;
-    for (const other of Object.values(s.services)) {
-      if (callsOf(other).some((c) => c.service === name) || other.app.startupCalls.some((c) => c.service === name)) callers += other.replicas;
-    }
     // Envoy clamps every interval to at least 1 ms (envoy.md §2.4).
     const shortest = Math.max(1e6, Math.min(hc.interval, hc.unhealthyInterval ?? hc.interval, hc.healthyEdgeInterval ?? hc.interval, hc.unhealthyEdgeInterval ?? hc.interval));
-    const events = 2 * callers * svc.replicas * (s.duration / shortest);
+    const events = 2 * callingPods(s, name) * svc.replicas * (s.duration / shortest);
     total += events;
     if (events > worstEvents) [worst, worstEvents] = [name, events];
   }
   return { total, worst, worstEvents };
+}
+
+/**
+ * Outlier detection: each calling proxy's cluster of the service sweeps its hosts once per
+ * interval, with traffic or without (Envoy's interval timer, envoy.md §3.1): one event per sweep.
+ */
+function outlierSweepEvents(s: ScenarioParsed): { total: number; worst: string | undefined; worstEvents: number; path?: PropertyKey[] } {
+  let total = 0;
+  let worst: { name: string; events: number; path: PropertyKey[] } | undefined;
+  for (const [name, svc] of Object.entries(s.services)) {
+    const od = svc.trafficPolicy.outlierDetection ?? svc.envoy.outlierDetection;
+    if (!od) continue;
+    const events = callingPods(s, name) * (s.duration / od.interval);
+    total += events;
+    const path = ['services', name, ...(svc.trafficPolicy.outlierDetection ? ['trafficPolicy'] : ['envoy']), 'outlierDetection', 'interval'];
+    if (events > (worst?.events ?? 0)) worst = { name, events, path };
+  }
+  return { total, worst: worst?.name, worstEvents: worst?.events ?? 0, ...(worst && { path: worst.path }) };
+}
+
+/** Pods whose proxies call `service` (the ingress gateway counts as one): each holds a cluster of it. */
+function callingPods(s: ScenarioParsed, service: string): number {
+  let callers = s.workload.some((w) => w.to === service) ? 1 : 0;
+  for (const other of Object.values(s.services)) {
+    if (callsOf(other).some((c) => c.service === service) || other.app.startupCalls.some((c) => c.service === service)) callers += other.replicas;
+  }
+  return callers;
 }
 
 /** Each expectation names a real figure, real variants, and a window inside the run. */

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { EVENTS_PER_HOP_ESTIMATE } from '../../../sim/scenario/limits.ts';
+import { parseDurationNs } from '../../../sim/scenario/units.ts';
 import { clusterArb } from './cluster.ts';
 import { expectArb } from './expect.ts';
 import { meshArb } from './mesh.ts';
@@ -35,6 +36,23 @@ function healthCheckBound(services: { services: Record<string, Record<string, un
   return checked * 2 * 21 * 10 * (durationNs / 200_000_000);
 }
 
+/**
+ * Above the validator's estimate of outlier detection's sweeps (semantics.ts): every calling
+ * proxy sweeps each interval (Envoy's 10 s when none is given), traffic or not. Callers are
+ * bounded by 5 services of at most 10 replicas, plus the gateway.
+ */
+function outlierSweepBound(services: { services: Record<string, Record<string, unknown>> }, durationNs: number): number {
+  let events = 0;
+  for (const svc of Object.values(services.services)) {
+    const od = ((svc['trafficPolicy'] as Record<string, unknown> | undefined)?.['outlierDetection'] ?? (svc['envoy'] as Record<string, unknown> | undefined)?.['outlierDetection']) as
+      | { interval?: string }
+      | undefined;
+    if (od === undefined) continue;
+    events += 51 * (durationNs / (od.interval === undefined ? 10_000_000_000 : parseDurationNs(od.interval)!));
+  }
+  return events;
+}
+
 export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
   .record({ pace: paceArb, services: servicesArb, seed: fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined }) })
   .chain(({ pace, ...rest }) => durationArb(pace.maxDurationNs, pace.minDurationNs).map((duration) => ({ pace, duration, ...rest })))
@@ -44,7 +62,7 @@ export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
       // Each closed-loop client is budgeted like an open loop at the highest rate generated.
       const clients = w.workload.reduce((a, x) => a + (typeof x['clients'] === 'number' ? x['clients'] : 0), 0);
       const senders = openIndexes.length + clients;
-      const minEvents = senders * pace.maxRatePerS * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE + healthCheckBound(services, duration.value);
+      const minEvents = senders * pace.maxRatePerS * (duration.value / 1e9) * maxHops(services) * EVENTS_PER_HOP_ESTIMATE + healthCheckBound(services, duration.value) + outlierSweepBound(services, duration.value);
       // Closed loops are bounded only by limits.maxEvents (semantics.ts), whose default of 2e9
       // lets one with a nanosecond think time and timeout run for a long time: a 10ns mean think
       // time against a 20ns route timeout made 7.4M events and an 824 MB access log in 55ms of
