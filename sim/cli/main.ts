@@ -63,10 +63,11 @@ export async function main(argv: string[]): Promise<void> {
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
           .option('variant', { type: 'string', array: true, nargs: 1, describe: "run only this variant ('base': the scenario itself; repeatable)" })
           .option('check-invariants', { type: 'boolean', default: false, describe: "check the world's invariants after every timeline action and at the end (slower)" })
-          .option('proxy-status', { type: 'string', array: true, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
+          .option('proxy-status', { type: 'string', array: true, nargs: 1, describe: 'print every proxy\'s config status at time T, like istioctl proxy-status (e.g. 31s; repeatable)' })
           .option('proxy-config', {
             type: 'string',
             array: true,
+            nargs: 1,
             describe: "print one proxy's endpoints of one cluster at time T, like istioctl proxy-config endpoint: SERVICE/POD@T (e.g. api/frontend-3@45s; repeatable)",
           })
           .check((a) => {

@@ -281,6 +281,9 @@ describe.concurrent('meshsim CLI', () => {
       expect(unknown.stderr).toBe(`meshsim: ${withVariant} has no variant 'fewer' (variants: base, more-backend)\n`);
       expect(contradictory.stderr).toMatch(/^meshsim: --variant and --no-variants contradict each other/);
       expect(unknown.stdout + contradictory.stdout).toBe('');
+      // A repeatable flag takes one value each time, so it may come before the file.
+      const first = await meshsim('run', '--variant', 'more-backend', withVariant, '--json');
+      expect(runs(first)).toEqual(runs(one));
     });
 
     it('--json prints per-service requests, success rate and latency, identical across invocations', async () => {
