@@ -53,12 +53,12 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
-          .option('seeds', { type: 'number', default: 1, describe: 'replications: seeds S, S+1, ... (S = the scenario seed)' })
-          .option('seed', { type: 'number', describe: "override the scenario's seed" })
-          .option('workers', { type: 'number', describe: 'worker threads for several runs (default: cores - 1, at least 1)' })
-          .option('out', { type: 'string', describe: 'directory for summary.json and timeseries.csv' })
-          .option('access-log', { type: 'string', describe: 'write an Envoy-style JSON access log (one line per request)' })
-          .option('report', { type: 'string', describe: 'write a self-contained HTML report (summary table and charts)' })
+          .option('seeds', { type: 'number', requiresArg: true, default: 1, describe: 'replications: seeds S, S+1, ... (S = the scenario seed)' })
+          .option('seed', { type: 'number', requiresArg: true, describe: "override the scenario's seed" })
+          .option('workers', { type: 'number', requiresArg: true, describe: 'worker threads for several runs (default: cores - 1, at least 1)' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'directory for summary.json and timeseries.csv' })
+          .option('access-log', { type: 'string', requiresArg: true, describe: 'write an Envoy-style JSON access log (one line per request)' })
+          .option('report', { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report (summary table and charts)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON instead of a table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants too (--no-variants: base only)" })
           .option('variant', { type: 'string', array: true, nargs: 1, describe: "run only this variant ('base': the scenario itself; repeatable)" })
@@ -108,10 +108,9 @@ export async function main(argv: string[]): Promise<void> {
         y
           .positional('files', { type: 'string', array: true, demandOption: true })
           .option('print', { type: 'boolean', default: false, describe: 'print the scenario with every default filled in (it parses back to the same scenario)' })
-          .option('variant', { type: 'string', describe: 'print this variant as it runs: the scenario with its set: applied (implies --print)' })
+          .option('variant', { type: 'string', requiresArg: true, describe: 'print this variant as it runs: the scenario with its set: applied (implies --print)' })
           .check((a) => {
             if (Array.isArray(a.variant)) throw new CliError('validate --variant prints one variant; give it once');
-            if (a.variant === '') throw new CliError("--variant needs a variant's name (base: the scenario itself)");
             return true;
           }),
       (a) => {
@@ -124,8 +123,8 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true })
-          .option('seeds', { type: 'number', default: 1, describe: 'check the mean over seeds S, S+1, ...' })
-          .option('workers', { type: 'number', describe: 'worker threads (default: cores - 1, at least 1)' })
+          .option('seeds', { type: 'number', requiresArg: true, default: 1, describe: 'check the mean over seeds S, S+1, ...' })
+          .option('workers', { type: 'number', requiresArg: true, describe: 'worker threads (default: cores - 1, at least 1)' })
           .check((a) => {
             if (!Number.isInteger(a.seeds) || a.seeds < 1 || a.seeds > 10_000) throw new CliError('--seeds must be an integer from 1 to 10000');
             return true;
@@ -146,12 +145,12 @@ export async function main(argv: string[]): Promise<void> {
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block is the grid)' })
           .option('set', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'sweep a path over values: --set services.catalog.replicas=3,5,8 (repeatable)' })
-          .option('seeds', { type: 'number', describe: 'seeds per grid point (default: sweep.seeds, or 1)' })
-          .option('seed', { type: 'number', describe: "override the scenario's seed (the first seed)" })
-          .option('workers', { type: 'number', describe: 'worker threads (default: cores - 1, at least 1)' })
-          .option('shard', { type: 'string', describe: 'run only shard i of n (1-based), e.g. 2/3; needs --out' })
-          .option('out', { type: 'string', describe: 'directory for sweep.json and sweep.csv (with --shard: shard-i-of-n.json)' })
-          .option('report', { type: 'string', describe: 'write a self-contained HTML report' })
+          .option('seeds', { type: 'number', requiresArg: true, describe: 'seeds per grid point (default: sweep.seeds, or 1)' })
+          .option('seed', { type: 'number', requiresArg: true, describe: "override the scenario's seed (the first seed)" })
+          .option('workers', { type: 'number', requiresArg: true, describe: 'worker threads (default: cores - 1, at least 1)' })
+          .option('shard', { type: 'string', requiresArg: true, describe: 'run only shard i of n (1-based), e.g. 2/3; needs --out' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'directory for sweep.json and sweep.csv (with --shard: shard-i-of-n.json)' })
+          .option('report', { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report' })
           .option('json', { type: 'boolean', default: false, describe: 'print sweep.json instead of the table' })
           .option('variants', { type: 'boolean', default: true, describe: "run the scenario's variants at every point (--no-variants: base only)" })
           .check((a) => {
@@ -175,8 +174,8 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true })
-          .option('out', { type: 'string', describe: 'directory for sweep.json and sweep.csv' })
-          .option('report', { type: 'string', describe: 'write a self-contained HTML report' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'directory for sweep.json and sweep.csv' })
+          .option('report', { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report' })
           .option('json', { type: 'boolean', default: false, describe: 'print sweep.json instead of the table' }),
       (a) => guarded(() => mergeCommand({ inputs: a.dirs, out: a.out, report: a.report, json: a.json }, out, err)),
     )

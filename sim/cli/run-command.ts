@@ -22,7 +22,7 @@ export interface RunArgs {
   report?: string | undefined;
   json: boolean;
   variants: boolean;
-  /** --variant NAME...: run only these variants ('base' is the scenario itself). */
+  /** --variant NAME, repeated: run only these variants ('base' is the scenario itself). */
   only?: string[] | undefined;
   /** --proxy-status: times (ns) at which to record every proxy's config status. */
   proxyStatusAtNs?: number[] | undefined;

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import type { DistributionSpec } from '../engine/index.ts';
 import { ScenarioSchema } from './schema.ts';
 import { Distribution, Duration, Rate } from './schema-units.ts';
-import { formatDurationText, formatRateText, plainDecimal } from './units.ts';
+import { formatDurationText, formatRateText, shortestDecimal } from './units.ts';
 import type { Scenario } from './scenario.ts';
 
 /** The scenario as plain data in the input format, keys in the schema's order. */
@@ -139,6 +139,6 @@ function distributionInput(d: DistributionSpec): unknown {
       return { lognormal: { median: formatDurationText(d.median), p99: formatDurationText(d.p99) } };
     case 'empirical':
       // A percentile read from p0.0000001 is 1e-7, which String() would write with an exponent.
-      return { empirical: Object.fromEntries(d.points.map(([p, ns]) => [`p${plainDecimal(p) ?? p}`, formatDurationText(ns)])) };
+      return { empirical: Object.fromEntries(d.points.map(([p, ns]) => [`p${shortestDecimal(p, (t) => Number(t) === p) ?? p}`, formatDurationText(ns)])) };
   }
 }

@@ -101,6 +101,17 @@ export function peakPods(s: Pick<ScenarioParsed, 'services' | 'timeline'>): numb
 }
 
 /**
+ * Per service, the most replicas the timeline's scale actions give it: what the event estimate
+ * counts for health checks and outlier sweeps. A rollout's surge is brief, so it is not counted
+ * there (peakPods counts it, for memory, which must hold the surge).
+ */
+function scaledReplicas(s: ScenarioParsed): Map<string, number> {
+  const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
+  for (const e of s.timeline) if (e.scale && peak.has(e.scale.service)) peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+  return peak;
+}
+
+/**
  * A scale action raises its service's peak to its target; a rollout runs old and new pods side
  * by side (surge, and old pods still terminating), counted as twice the service's peak.
  */
@@ -220,17 +231,17 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     return h;
   };
   let total = 0;
-  let worst = -1;
+  let worstPath: PropertyKey[] | undefined;
   let worstEvents = 0;
   s.workload.forEach((w, i) => {
     if (!('rate' in w)) return;
-    const seconds = ((w.end ?? s.duration) - w.start) / 1e9;
-    const events = w.rate * seconds * hopsFrom(w.to) * EVENTS_PER_HOP_ESTIMATE;
+    const events = openLoopRequests(s, w) * hopsFrom(w.to) * EVENTS_PER_HOP_ESTIMATE;
     total += events;
-    if (events > worstEvents) [worst, worstEvents] = [i, events];
+    if (events > worstEvents) [worstPath, worstEvents] = [highestRatePath(s, w, i), events];
   });
-  const hc = healthCheckEvents(s);
-  const od = outlierSweepEvents(s);
+  const peak = scaledReplicas(s);
+  const hc = healthCheckEvents(s, peak);
+  const od = outlierSweepEvents(s, peak);
   total += hc.total + od.total;
   if (total > s.limits.maxEvents && od.worst !== undefined && od.worstEvents > Math.max(worstEvents, hc.worstEvents)) {
     add(
@@ -250,9 +261,9 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     );
     return;
   }
-  if (total > s.limits.maxEvents && worst >= 0) {
+  if (total > s.limits.maxEvents && worstPath) {
     add(
-      ['workload', worst, 'rate'],
+      worstPath,
       `this scenario needs about ${total.toExponential(2)} events, more than limits.maxEvents (${s.limits.maxEvents.toExponential(2)}); ` +
         `lower the rate or duration, or raise limits.maxEvents (at most ${HARD_LIMITS.maxEvents.toExponential(0)})`,
     );
@@ -272,7 +283,7 @@ function checkHealth(s: ScenarioParsed, add: Add): void {
  * Active HC: every pod that calls a service checks each of its hosts, two events per check
  * (host-health.ts), at least once per interval.
  */
-function healthCheckEvents(s: ScenarioParsed): { total: number; worst: string | undefined; worstEvents: number } {
+function healthCheckEvents(s: ScenarioParsed, peak: Map<string, number>): { total: number; worst: string | undefined; worstEvents: number } {
   let total = 0;
   let worst: string | undefined;
   let worstEvents = 0;
@@ -281,7 +292,7 @@ function healthCheckEvents(s: ScenarioParsed): { total: number; worst: string | 
     if (!hc) continue;
     // Envoy clamps every interval to at least 1 ms (envoy.md §2.4).
     const shortest = Math.max(1e6, Math.min(hc.interval, hc.unhealthyInterval ?? hc.interval, hc.healthyEdgeInterval ?? hc.interval, hc.unhealthyEdgeInterval ?? hc.interval));
-    const events = 2 * callingPods(s, name) * svc.replicas * (s.duration / shortest);
+    const events = 2 * callingPods(s, name, peak) * peak.get(name)! * (s.duration / shortest);
     total += events;
     if (events > worstEvents) [worst, worstEvents] = [name, events];
   }
@@ -292,13 +303,13 @@ function healthCheckEvents(s: ScenarioParsed): { total: number; worst: string | 
  * Outlier detection: each calling proxy's cluster of the service sweeps its hosts once per
  * interval, with traffic or without (Envoy's interval timer, envoy.md §3.1): one event per sweep.
  */
-function outlierSweepEvents(s: ScenarioParsed): { total: number; worst: string | undefined; worstEvents: number; path?: PropertyKey[] } {
+function outlierSweepEvents(s: ScenarioParsed, peak: Map<string, number>): { total: number; worst: string | undefined; worstEvents: number; path?: PropertyKey[] } {
   let total = 0;
   let worst: { name: string; events: number; path: PropertyKey[] } | undefined;
   for (const [name, svc] of Object.entries(s.services)) {
     const od = svc.trafficPolicy.outlierDetection ?? svc.envoy.outlierDetection;
     if (!od) continue;
-    const events = callingPods(s, name) * (s.duration / od.interval);
+    const events = callingPods(s, name, peak) * (s.duration / od.interval);
     total += events;
     const path = ['services', name, ...(svc.trafficPolicy.outlierDetection ? ['trafficPolicy'] : ['envoy']), 'outlierDetection', 'interval'];
     if (events > (worst?.events ?? 0)) worst = { name, events, path };
@@ -306,13 +317,41 @@ function outlierSweepEvents(s: ScenarioParsed): { total: number; worst: string |
   return { total, worst: worst?.name, worstEvents: worst?.events ?? 0, ...(worst && { path: worst.path }) };
 }
 
-/** Pods whose proxies call `service` (the ingress gateway counts as one): each holds a cluster of it. */
-function callingPods(s: ScenarioParsed, service: string): number {
+/**
+ * Pods whose proxies call `service` (the ingress gateway counts as one), each holding a cluster
+ * of it, at the most replicas the callers are scaled to.
+ */
+function callingPods(s: ScenarioParsed, service: string, peak: Map<string, number>): number {
   let callers = s.workload.some((w) => w.to === service) ? 1 : 0;
-  for (const other of Object.values(s.services)) {
-    if (callsOf(other).some((c) => c.service === service) || other.app.startupCalls.some((c) => c.service === service)) callers += other.replicas;
+  for (const [name, other] of Object.entries(s.services)) {
+    if (callsOf(other).some((c) => c.service === service) || other.app.startupCalls.some((c) => c.service === service)) callers += peak.get(name)!;
   }
   return callers;
+}
+
+/** Where workload `i`'s highest rate is set: its own `rate`, or a timeline `rate:` action that raises it. */
+function highestRatePath(s: ScenarioParsed, w: ScenarioParsed['workload'][number] & { rate: number }, i: number): PropertyKey[] {
+  let path: PropertyKey[] = ['workload', i, 'rate'];
+  let highest = w.rate;
+  s.timeline.forEach((e, j) => {
+    if (e.rate && e.rate.workload === w.name && e.rate.rate > highest) [path, highest] = [['timeline', j, 'rate', 'rate'], e.rate.rate];
+  });
+  return path;
+}
+
+/** Requests an open-loop workload sends over its window, its rate changed by the timeline's `rate:` actions. */
+function openLoopRequests(s: ScenarioParsed, w: ScenarioParsed['workload'][number] & { rate: number }): number {
+  const endNs = w.end ?? s.duration;
+  const changes = s.timeline.filter((e) => e.rate && e.rate.workload === w.name).sort((a, b) => a.at - b.at);
+  let requests = 0;
+  let rate = w.rate;
+  let fromNs = w.start;
+  for (const e of changes) {
+    const atNs = Math.min(Math.max(e.at, w.start), endNs);
+    requests += (rate * (atNs - fromNs)) / 1e9;
+    [rate, fromNs] = [e.rate!.rate, atNs];
+  }
+  return requests + (rate * (endNs - fromNs)) / 1e9;
 }
 
 /** Each expectation names a real figure, real variants, and a window inside the run. */

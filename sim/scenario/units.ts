@@ -66,25 +66,45 @@ export function formatDurationText(ns: number): string {
 }
 
 /**
- * Events per second as a rate that parses back to the same number: per second as JavaScript
- * writes the number (its shortest form that reads back exactly), else per minute, hour or
- * millisecond, else the nearest 20-decimal rate. Only the last is inexact, and only for a rate
- * below about 1e-6/s that none of the four units writes exactly.
+ * Events per second as a rate that parses back to exactly the same number, in the unit that
+ * needs the fewest significant digits for it, per second on a tie: `2000/s`, `50/min` (not
+ * `0.8333333333333334/s`), `7/h`.
  */
 export function formatRateText(perS: number): string {
+  let best: { text: string; digits: number } | undefined;
   for (const unit of ['s', 'min', 'h', 'ms'] as const) {
-    const text = plainDecimal(perS / RATE_UNITS[unit]!);
-    if (text !== undefined && parseRatePerS(`${text}/${unit}`) === perS) return `${text}/${unit}`;
+    const text = shortestDecimal(perS / RATE_UNITS[unit]!, (t) => parseRatePerS(`${t}/${unit}`) === perS);
+    if (text === undefined) continue;
+    const digits = significantDigits(text);
+    if (best === undefined || digits < best.digits) best = { text: `${text}/${unit}`, digits };
   }
-  return `${perS.toFixed(20)}/s`;
+  return best?.text ?? `${plainDigits(perS, 17)}/s`; // 17 significant digits read back exactly per second: not reached
 }
 
-/** `x` as digits with an optional fraction (no exponent), if that reads back to `x` exactly. */
-export function plainDecimal(x: number): string | undefined {
+/** Significant digits of a plain decimal: 2000 and 0.002 have one, 0.8333 four. */
+function significantDigits(text: string): number {
+  return text.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/**
+ * The shortest plain decimal (digits, an optional fraction, never an exponent, which the format
+ * does not take) near `x` that `readsBack` accepts, or undefined if none of 1-17 digits does.
+ */
+export function shortestDecimal(x: number, readsBack: (text: string) => boolean): string | undefined {
   if (!(x >= 0) || !Number.isFinite(x)) return undefined;
-  const shortest = String(x);
-  if (/^[0-9]+(\.[0-9]+)?$/.test(shortest)) return shortest;
-  if (x >= 1e21) return Number.isInteger(x) ? BigInt(x).toString() : undefined;
-  const fixed = x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
-  return Number(fixed) === x ? fixed : undefined;
+  for (let digits = 1; digits <= 17; digits++) {
+    const text = plainDigits(x, digits);
+    if (readsBack(text)) return text;
+  }
+  return undefined;
+}
+
+/** `x` rounded to `digits` significant digits, written out without an exponent. */
+function plainDigits(x: number, digits: number): string {
+  if (x === 0) return '0';
+  const [mantissa, exponent] = x.toExponential(digits - 1).split('e') as [string, string];
+  const e = Number(exponent);
+  const all = mantissa.replace('.', '');
+  const text = e >= 0 ? (all.length > e + 1 ? `${all.slice(0, e + 1)}.${all.slice(e + 1)}` : all + '0'.repeat(e + 1 - all.length)) : `0.${'0'.repeat(-e - 1)}${all}`;
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }

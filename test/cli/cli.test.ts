@@ -156,7 +156,7 @@ describe.concurrent('meshsim CLI', () => {
     });
 
     it('a flag without its value exits 2 saying so, without a stack trace', async () => {
-      for (const args of [['run', small, '--variant'], ['sweep', small, '--set']]) {
+      for (const args of [['run', small, '--variant'], ['sweep', small, '--set'], ['run', small, '--out'], ['run', small, '--seed'], ['validate', small, '--variant']]) {
         const r = await meshsim(...args);
         expect(r.code).toBe(2);
         expect(r.stderr.split('\n')[0]).toBe(`meshsim: Not enough arguments following: ${args[2]!.slice(2)}`);

@@ -27,19 +27,25 @@ export interface GeneratedScenario {
 }
 
 /**
- * Above the validator's estimate of active HC events (2 x calling pods x hosts x checks): at most
- * 5 services of 4 replicas each plus the gateway call, hosts up to the variants' 10 replicas,
+ * Above the validator's estimate of active HC events (2 x calling pods x hosts x checks), with
  * intervals of 200ms or more (health.ts).
  */
 function healthCheckBound(services: { services: Record<string, Record<string, unknown>> }, durationNs: number): number {
   const checked = Object.values(services.services).filter((s) => (s['envoy'] as Record<string, unknown> | undefined)?.['healthCheck'] !== undefined).length;
-  return checked * 2 * 21 * 10 * (durationNs / 200_000_000);
+  return checked * 2 * MAX_CALLING_PODS * MAX_PEAK_REPLICAS * (durationNs / 200_000_000);
 }
 
 /**
+ * The most replicas the validator's event estimate counts for a generated service: up to 4
+ * (services.ts, variants.ts), scaled to up to 5 by the timeline (timeline.ts).
+ */
+const MAX_PEAK_REPLICAS = 5;
+/** Calling pods of one service: 5 services at their peak, and the ingress gateway. */
+const MAX_CALLING_PODS = 5 * MAX_PEAK_REPLICAS + 1;
+
+/**
  * Above the validator's estimate of outlier detection's sweeps (semantics.ts): every calling
- * proxy sweeps each interval (Envoy's 10 s when none is given), traffic or not. Callers are
- * bounded by 5 services of at most 10 replicas, plus the gateway.
+ * proxy sweeps each interval (Envoy's 10 s when none is given), traffic or not.
  */
 function outlierSweepBound(services: { services: Record<string, Record<string, unknown>> }, durationNs: number): number {
   let events = 0;
@@ -48,7 +54,7 @@ function outlierSweepBound(services: { services: Record<string, Record<string, u
       | { interval?: string }
       | undefined;
     if (od === undefined) continue;
-    events += 51 * (durationNs / (od.interval === undefined ? 10_000_000_000 : parseDurationNs(od.interval)!));
+    events += MAX_CALLING_PODS * (durationNs / (od.interval === undefined ? 10_000_000_000 : parseDurationNs(od.interval)!));
   }
   return events;
 }
