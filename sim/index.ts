@@ -71,6 +71,8 @@ export {
   timeSeriesCsvLines,
   /** The conntrack.csv `meshsim run --out` writes, line by line; undefined without connection tracking. */
   conntrackCsvLines,
+  /** Lines joined into strings of about 1 MiB: write chunks or Blob parts for a file too long for one string. */
+  textBatches,
   MESHSIM_VERSION,
   /** A scenario's `expect:` list checked against its runs (what `meshsim check` reports). */
   evaluateExpectations,

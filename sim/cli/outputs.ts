@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { textBatches } from '../run/text-batches.ts';
 
 // The documents themselves are pure (the playground writes the same files): sim/run/documents.ts.
 export { MESHSIM_VERSION, conntrackCsv, conntrackCsvLines, summaryDocument, timeSeriesCsv, timeSeriesCsvLines } from '../run/documents.ts';
@@ -27,24 +28,10 @@ export function writeFilesAtomically(dir: string, files: Record<string, string |
   return staged.map((f) => f.target);
 }
 
-/** Characters gathered before each write of a file given as pieces. */
-const PIECES_BUFFER_CHARS = 1 << 20;
-
 function writePieces(path: string, pieces: Iterable<string>): void {
   const fd = openSync(path, 'w');
   try {
-    let buffer: string[] = [];
-    let chars = 0;
-    for (const piece of pieces) {
-      buffer.push(piece);
-      chars += piece.length;
-      if (chars >= PIECES_BUFFER_CHARS) {
-        writeSync(fd, buffer.join(''));
-        buffer = [];
-        chars = 0;
-      }
-    }
-    if (buffer.length > 0) writeSync(fd, buffer.join(''));
+    for (const batch of textBatches(pieces)) writeSync(fd, batch);
   } finally {
     closeSync(fd);
   }

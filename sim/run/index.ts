@@ -8,6 +8,7 @@ export { canonicalJson, ResultDigest } from './digest.ts';
 export { formatAccessLogLine } from './access-log.ts';
 export { MESHSIM_VERSION, conntrackCsvLines, summaryDocument, timeSeriesCsv, timeSeriesCsvLines } from './documents.ts';
 export { evaluateExpectations } from './expectations.ts';
+export { textBatches } from './text-batches.ts';
 export type { ExpectationResult } from './expectations.ts';
 export type { ControlPlaneSummary, DurationStats, PushSummary, ProxyStatusSummary } from './result.ts';
 export { expandSweepRuns, shardOfRun, shardRuns, scenarioOfRun, sweepSeeds, sweepVariants } from './sweep-runs.ts';

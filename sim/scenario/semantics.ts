@@ -107,7 +107,7 @@ export function peakPods(s: Pick<ScenarioParsed, 'services' | 'timeline'>): numb
  */
 function scaledReplicas(s: ScenarioParsed): Map<string, number> {
   const peak = new Map<string, number>(Object.entries(s.services).map(([n, svc]) => [n, svc.replicas]));
-  for (const e of s.timeline) if (e.scale && peak.has(e.scale.service)) peak.set(e.scale.service, Math.max(peak.get(e.scale.service)!, e.scale.replicas));
+  for (const e of s.timeline) if (e.scale) growPeak(peak, e);
   return peak;
 }
 
@@ -301,7 +301,8 @@ function healthCheckEvents(s: ScenarioParsed, peak: Map<string, number>): { tota
 
 /**
  * Outlier detection: each calling proxy's cluster of the service sweeps its hosts once per
- * interval, with traffic or without (Envoy's interval timer, envoy.md §3.1): one event per sweep.
+ * interval, with traffic or without (Envoy's interval timer, onIntervalTimer, envoy.md §3.2), as
+ * host-health.ts schedules it: one event per sweep.
  */
 function outlierSweepEvents(s: ScenarioParsed, peak: Map<string, number>): { total: number; worst: string | undefined; worstEvents: number; path?: PropertyKey[] } {
   let total = 0;

@@ -4,13 +4,12 @@
  * up work on the main thread.
  */
 import './style.css';
-import { conntrackCsvLines, evaluateExpectations, summaryDocument, timeSeriesCsvLines, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
+import { conntrackCsvLines, evaluateExpectations, summaryDocument, textBatches, timeSeriesCsvLines, type RunResult, type RunSpec, type Scenario, type TimeSeries } from 'meshsim/browser';
 import { callGraph, type CallGraph } from './call-graph-data.ts';
 import { createEditor, validate, type Validation } from './editor.ts';
 import { escapeHtml } from './html.ts';
 import { LiveSeries, type ConnectionData } from './live-series.ts';
 import { RunController } from './run-controller.ts';
-import { batches } from './text-batches.ts';
 import { decodeShare, encodeShare, isShareFragment } from './share-codec.ts';
 import { SHIPPED_SCENARIOS } from './shipped-scenarios.ts';
 import { timelineMarkers } from './timeline-markers.ts';
@@ -253,8 +252,8 @@ ui.dlSummary.addEventListener('click', () => {
   if (state.ran) download('summary.json', [JSON.stringify(summaryDocument(state.ran.scenario, finishedResults(), undefined), null, 2) + '\n'], 'application/json');
 });
 // The CSVs go to the Blob in batches of lines: a long run's file is longer than one string can be.
-ui.dlCsv.addEventListener('click', () => download('timeseries.csv', batches(timeSeriesCsvLines(finishedResults())), 'text/csv'));
-ui.dlConntrack.addEventListener('click', () => download('conntrack.csv', batches(conntrackCsvLines(finishedResults()) ?? []), 'text/csv'));
+ui.dlCsv.addEventListener('click', () => download('timeseries.csv', [...textBatches(timeSeriesCsvLines(finishedResults()))], 'text/csv'));
+ui.dlConntrack.addEventListener('click', () => download('conntrack.csv', [...textBatches(conntrackCsvLines(finishedResults()) ?? [])], 'text/csv'));
 
 // ---- rendering ----
 

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batches } from '../../web/src/text-batches.ts';
+import { textBatches } from '../../sim/run/text-batches.ts';
 
-describe('download batches', () => {
+const batches = (lines: Iterable<string>, maxChars?: number) => [...textBatches(lines, maxChars)];
+
+describe('text batches (CSV writes and downloads)', () => {
   it('joined, the batches are exactly the lines, each batch at most one line past the size', () => {
     const line = fc.string({ maxLength: 40 }).map((s) => `${s}\n`);
     fc.assert(
