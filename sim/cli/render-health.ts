@@ -9,7 +9,7 @@ export function healthLines(runs: RunResult[]): string[] {
   const rows: string[][] = [['service', 'variant', 'panic picks', 'healthy hosts min', 'at end p50/min', 'undead max/end', 'HC checks', 'HC failed', 'ejections']];
   for (const name of names) {
     runs.forEach((run, i) => {
-      const h = run.summary.health[name];
+      const h = Object.hasOwn(run.summary.health, name) ? run.summary.health[name] : undefined;
       if (!h) return;
       rows.push([
         i === 0 ? name : '',
@@ -34,5 +34,6 @@ export function proxyConfigLines(d: ProxyConfigDump, variant: string): string[] 
   if (d.version < 0) return [head, `  ${d.pod} has no config yet`];
   const rows: string[][] = [['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'PRIORITY', 'RQ_ACTIVE', 'HEALTH FLAGS', 'POD']];
   for (const r of d.rows) rows.push([r.pod, r.status, r.outlierCheck, String(r.priority), String(r.rqActive), r.flags.length ? r.flags.join('|') : '-', r.podGone ? 'gone' : 'running']);
-  return [head, table(rows, new Set([3, 4]))];
+  const route = d.route ? [`  route (RDS) for ${d.service}, as this proxy applied it: ${d.route.map((r) => `${r.destination} ${r.weight}`).join(', ')}`] : [];
+  return [head, table(rows, new Set([3, 4])), ...route];
 }

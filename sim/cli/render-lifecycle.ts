@@ -14,7 +14,8 @@ export function lifecycleLines(runs: RunResult[]): string[] {
     for (const variant of variants) {
       const run = runs.find((r) => r.summary.variant === variant)!;
       const s = run.summary.services.find((x) => x.name === name)!;
-      const rollouts = run.summary.rollouts[name] ?? [];
+      // Own keys only: a service may be called `constructor`.
+      const rollouts = Object.hasOwn(run.summary.rollouts, name) ? run.summary.rollouts[name]! : [];
       if (s.startupFailures + s.shutdownFailures + s.appRestarts + rollouts.length === 0) continue;
       rows.push([
         shown ? '' : name,

@@ -5,6 +5,7 @@ import { formatCount, formatMs, formatPct, formatRate, plusMinus, pointsDelta, r
 import { expectationLines, lifecycleLines, proxyStatusLines } from './render-lifecycle.ts';
 import { healthLines, proxyConfigLines } from './render-health.ts';
 import { conntrackLines } from './render-conntrack.ts';
+import { routeLines } from './render-routes.ts';
 
 export interface RenderInput {
   scenario: Scenario;
@@ -34,6 +35,8 @@ export function renderSummary(input: RenderInput): string {
     out.push('', seriesTable(kind, variants, firstSeed, input.merged));
   }
   out.push(...retryLines(runs, variants, seeds.length));
+  const routes = routeLines(scenario, runs, variants);
+  if (routes.length > 0) out.push('', ...routes);
   // The rest is one run's story (its sparklines, timeline, tables): the first seed's, said so.
   if (seeds.length > 1) out.push('', `from here on: seed ${seeds[0]}, the first of ${seeds.length} (summary.json holds every seed's figures)`);
   out.push('', ...sparklines(firstSeed, variants));

@@ -9,9 +9,25 @@
 import type { ServiceModel } from './service-model.ts';
 
 export interface CallGraph {
-  /** Per workload, the service it sends to. */
-  workloadTargets: readonly number[];
+  /** Per workload, the services its requests land on, each with its share of them. */
+  workloadTargets: readonly (readonly TargetShare[])[];
   services: readonly ServiceModel[];
+}
+
+export interface TargetShare {
+  service: number;
+  share: number;
+}
+
+/**
+ * Where a call to `target` lands: its route's destinations in the scenario's weights
+ * (kubernetes-istio.md §6), or the service itself. Later weight shifts are not followed.
+ */
+export function routeShares(services: readonly ServiceModel[], target: number): TargetShare[] {
+  const route = services[target]!.route;
+  if (!route) return [{ service: target, share: 1 }];
+  const total = route.weights.reduce((a, w) => a + w, 0);
+  return Array.from(route.destinations, (service, i) => ({ service, share: route.weights[i]! / total }));
 }
 
 /** reach[w][s]: expected calls to service s per request of workload w (DAG: memoised recursion). */
@@ -23,28 +39,35 @@ export function reachPerRootRequest(g: CallGraph): Float64Array[] {
     if (cached) return cached;
     const out = new Float64Array(n);
     out[s] = 1;
-    for (const c of g.services[s]!.calls) {
-      const below = from(c.target);
-      for (let t = 0; t < n; t++) out[t]! += c.probability * below[t]!;
-    }
+    for (const c of g.services[s]!.calls) for (const t of routeShares(g.services, c.target)) add(out, from(t.service), c.probability * t.share);
     fromService[s] = out;
     return out;
   };
-  return g.workloadTargets.map((t) => from(t));
+  return g.workloadTargets.map((targets) => {
+    const out = new Float64Array(n);
+    for (const t of targets) add(out, from(t.service), t.share);
+    return out;
+  });
+}
+
+function add(out: Float64Array, below: Float64Array, weight: number): void {
+  for (let t = 0; t < out.length; t++) out[t]! += weight * below[t]!;
 }
 
 /** Hops from the ingress gateway to each service (1 for a workload's target); 0 if unreachable. */
 export function callDepths(g: CallGraph): number[] {
   const depth = g.services.map(() => 0);
-  let frontier = [...new Set(g.workloadTargets)];
+  let frontier = [...new Set(g.workloadTargets.flatMap((ts) => ts.map((t) => t.service)))];
   for (const s of frontier) depth[s] = 1;
   for (let d = 2; frontier.length > 0; d++) {
     const next: number[] = [];
     for (const s of frontier) {
       for (const c of g.services[s]!.calls) {
-        if (depth[c.target] === 0) {
-          depth[c.target] = d;
-          next.push(c.target);
+        for (const { service: t } of routeShares(g.services, c.target)) {
+          if (depth[t] === 0) {
+            depth[t] = d;
+            next.push(t);
+          }
         }
       }
     }

@@ -55,6 +55,8 @@ export const EventKind = {
   RECONCILE: 26,
   /** An inspection point: proxy-status and invariant checks at a chosen time. */
   INSPECT: 27,
+  /** kube-proxy rewrites its rules (kube-proxy.ts). */
+  KUBE_PROXY_SYNC: 28,
   // ---- Envoy host health (a = cluster id of host-health.ts) ----
   /** An active health check is sent. b = slot, generation and 0 (host-health.ts encode). */
   HC_CHECK: 30,

@@ -17,9 +17,21 @@ export type SidecarStartup = 'classic' | 'holdApplicationUntilProxyStarts' | 'na
  * their startup calls). The router, host health and the pools all key per-client state by it.
  */
 export function upstreamsByClient(scenario: Scenario, services: readonly ServiceModel[]): number[][] {
-  const gateway = scenario.workload.map((w) => services.findIndex((s) => s.name === w.to));
+  // Clients without a sidecar (via: kube-proxy) never pass through the gateway's Envoy.
+  const gateway = scenario.workload.filter((w) => w.via !== 'kube-proxy').map((w) => services.findIndex((s) => s.name === w.to));
   const targets = [gateway, ...services.map((s) => [...s.calls.map((c) => c.target), ...s.lifecycle.startupCalls.map((c) => c.target)])];
-  return targets.map((ts) => [...new Set(ts)]);
+  // A routed call lands on its route's destinations' clusters (kubernetes-istio.md §6).
+  return targets.map((ts) => [...new Set(ts.flatMap((t) => [t, ...(services[t]!.route?.destinations ?? [])]))]);
+}
+
+/**
+ * A VirtualService http route with weighted destinations (kubernetes-istio.md §6): the calling
+ * Envoy picks one per request. `weights` are the scenario's; istiod's pushes carry later ones
+ * (a timeline `route:` shift) in ConfigVersion.routes.
+ */
+export interface RouteModel {
+  destinations: Int32Array;
+  weights: Uint32Array;
 }
 
 /** How a service's pods start and stop: its sidecar settings (mesh.sidecar + services.X.sidecar) and the app's. */
@@ -96,12 +108,30 @@ export interface ServiceModel {
   healthManaged: boolean;
   publishNotReadyAddresses: boolean;
   connectionPool: ConnectionPoolModel;
+  /** The route for requests addressed to this service, if it has one. */
+  route: RouteModel | undefined;
+  /** Services whose pods its Kubernetes Service selects (itself and its route's destinations): kube-proxy's endpoints. */
+  selects: number[];
 }
 
 export function buildServiceModels(scenario: Scenario, sim: Scheduler): ServiceModel[] {
   const names = Object.keys(scenario.services);
   const idOf = new Map(names.map((n, i) => [n, i]));
-  return names.map((name, id) => compileService(name, id, scenario, idOf, sim));
+  const services = names.map((name, id) => compileService(name, id, scenario, idOf, sim));
+  for (const owner of services) for (const d of owner.route?.destinations ?? []) if (d !== owner.id) takeRouteSettings(services[d]!, owner);
+  return services;
+}
+
+/**
+ * A route's destination is a subset of the routed service: its requests were addressed to that
+ * service, so its VirtualService's timeout and retries apply (kubernetes-istio.md §6; validation
+ * keeps the destination's own unset). Its DestinationRule settings stay its own.
+ */
+function takeRouteSettings(subset: ServiceModel, owner: ServiceModel): void {
+  subset.timeoutNs = owner.timeoutNs;
+  subset.timeoutLine = owner.timeoutLine;
+  subset.retry = owner.retry;
+  subset.perTryLine = owner.perTryLine;
 }
 
 function compileService(name: string, id: number, scenario: Scenario, idOf: Map<string, number>, sim: Scheduler): ServiceModel {
@@ -145,6 +175,12 @@ function compileService(name: string, id: number, scenario: Scenario, idOf: Map<
     health,
     healthManaged: health.hc !== undefined || health.od !== undefined,
     publishNotReadyAddresses: svc.publishNotReadyAddresses,
+    route: svc.route && {
+      destinations: Int32Array.from(svc.route, (d) => idOf.get(d.destination)!),
+      weights: Uint32Array.from(svc.route, (d) => d.weight),
+    },
+    // The Kubernetes Service selects its own pods and its destinations' (the canary's pods carry its label too).
+    selects: [...new Set([id, ...(svc.route ?? []).map((d) => idOf.get(d.destination)!)])],
   };
 }
 

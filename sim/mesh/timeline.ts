@@ -8,7 +8,7 @@ import type { Workloads } from './traffic/workload.ts';
 /** One applied timeline action, for the run summary ("what happened when"). */
 export interface TimelineEntry {
   atNs: number;
-  action: 'scale' | 'kill' | 'rate' | 'rollout' | 'degrade';
+  action: 'scale' | 'kill' | 'rate' | 'rollout' | 'degrade' | 'route';
   description: string;
 }
 
@@ -19,6 +19,10 @@ export class Timeline {
   private readonly deployments: Deployments;
   private readonly workloads: Workloads;
   private readonly serviceIndex: (name: string) => number;
+
+  /** istiod: a route's weights as last set, and a new setting to push. */
+  routeWeights: (service: number) => Uint32Array = () => new Uint32Array(0);
+  setRouteWeights: (service: number, weights: Uint32Array) => void = () => {};
 
   constructor(ctx: MeshContext, deployments: Deployments, workloads: Workloads, serviceIndex: (name: string) => number) {
     this.ctx = ctx;
@@ -53,6 +57,18 @@ export class Timeline {
       if (d.for !== undefined) this.ctx.sim.postAfter(d.for, EventKind.DEGRADE_END, index);
       const what = [d.serviceTimeFactor !== 1 ? `serviceTime x${d.serviceTimeFactor}` : '', d.errorRate > 0 ? `errorRate ${d.errorRate}` : ''].filter(Boolean).join(', ');
       this.record('degrade', `${at} degrade ${d.service}${what ? ` (${what})` : ''}${d.for !== undefined ? ` for ${formatDurationNs(d.for)}` : ''}`);
+    } else if (e.route) {
+      const service = this.serviceIndex(e.route.service);
+      const route = this.ctx.services[service]!.route!;
+      const set = e.route.weights;
+      // Own keys only: a destination may be called `constructor`.
+      const weights = Uint32Array.from(route.destinations, (d, i) => {
+        const name = this.ctx.services[d]!.name;
+        return Object.hasOwn(set, name) ? set[name]! : this.routeWeights(service)[i]!;
+      });
+      this.setRouteWeights(service, weights);
+      const split = Array.from(route.destinations, (d, i) => `${this.ctx.services[d]!.name} ${weights[i]}`).join(', ');
+      this.record('route', `${at} route ${e.route.service}: ${split}`);
     } else if (e.rate) {
       const w = this.ctx.scenario.workload.findIndex((x) => x.name === e.rate!.workload);
       this.workloads.setRate(w, e.rate.rate);

@@ -18,10 +18,11 @@ import { EndpointSliceController } from './kube/endpoint-slices.ts';
 import { Kubelet } from './kube/kubelet.ts';
 import { NodePool } from './kube/nodes.ts';
 import { PodNetwork } from './kube/pod-network.ts';
-import { GATEWAY_NAME, INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
+import { CLIENTS_WITHOUT_SIDECAR_NAME, GATEWAY_NAME, INGRESS_SERVICE, PodTable, PROXY_LIVE, READY, STARTING, TERMINATING } from './kube/pods.ts';
 import { buildServiceModels, type ServiceModel } from './service-model.ts';
 import { Timeline, type TimelineEntry } from './timeline.ts';
-import { callDepths, reachPerRootRequest, type CallGraph } from './amplification.ts';
+import { callDepths, reachPerRootRequest, routeShares, type CallGraph } from './amplification.ts';
+import { KubeProxy } from './kube/kube-proxy.ts';
 import { AppServer } from './traffic/app.ts';
 import { AppClient } from './traffic/app-client.ts';
 import { JOB_CALLING, NONE, RequestTable, ROW_APP_CALL } from './traffic/requests.ts';
@@ -108,6 +109,8 @@ export class World {
   private readonly timeline: Timeline;
   private readonly serviceIds: Map<string, number>;
   private readonly censusCounts: Float64Array;
+  /** kube-proxy's rules, when some workload's clients have no sidecar. */
+  private kubeProxy: KubeProxy | undefined;
   /** Connection pools and conntrack tables; undefined unless cluster.conntrack.enabled (no cost then). */
   readonly connections: Connections | undefined;
   /** Check points so far (checkInvariants). */
@@ -182,7 +185,10 @@ export class World {
     this.deployments.onCreated = (pod) => {
       if (services[pods.service[pod]!]!.publishNotReadyAddresses) this.endpointSlices?.podChanged(pods.service[pod]!);
     };
-    this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, endpoints, first) => this.istiod.onEndpointSlice(s, endpoints, first));
+    this.endpointSlices = new EndpointSliceController(this.ctx, (s) => this.deployments.pods(s), (s, endpoints, first) => {
+      this.istiod.onEndpointSlice(s, endpoints, first);
+      this.kubeProxy?.onEndpointSlice(s, endpoints);
+    });
     const gateway = pods.create(GATEWAY_NAME, INGRESS_SERVICE, -1, 0);
     pods.phase[gateway] = READY;
     pods.proxy[gateway] = PROXY_LIVE;
@@ -191,10 +197,28 @@ export class World {
     this.istiod.onConfigured = (pod) => this.kubelet.onProxyConfigured(pod);
     for (let p = 0; p < pods.count; p++) this.istiod.connectSynced(p);
     this.workloads = new Workloads(this.ctx, this.router, gateway);
+    if (scenario.workload.some((w) => w.via === 'kube-proxy')) this.addClientsWithoutSidecar(services);
     this.timeline = new Timeline(this.ctx, this.deployments, this.workloads, (n) => this.serviceIds.get(n)!);
+    this.timeline.routeWeights = (s) => this.istiod.routeWeights(s)!;
+    this.timeline.setRouteWeights = (s, weights) => this.istiod.setRouteWeights(s, weights);
     this.ctx.metrics.setReach(services.length, services.length, reachPerRootRequest(this.callGraph()));
     this.wire();
     this.start();
+  }
+
+  /**
+   * Clients without a sidecar (workloads via kube-proxy): kube-proxy's view of the Services, and a
+   * pseudo-pod that stands for them as the requests' client (made after every proxy connected to
+   * istiod, so it is none; and only when used, so no other pod's id moves).
+   */
+  private addClientsWithoutSidecar(services: readonly ServiceModel[]): void {
+    const pods = this.ctx.pods;
+    this.kubeProxy = new KubeProxy(this.ctx, services.map((s) => this.endpointSlices.endpoints(s.id)));
+    const client = pods.create(CLIENTS_WITHOUT_SIDECAR_NAME, INGRESS_SERVICE, -1, 0);
+    pods.phase[client] = READY;
+    pods.proxy[client] = PROXY_LIVE;
+    this.router.clientWithoutSidecar = client;
+    this.workloads.kubeProxy = this.kubeProxy;
   }
 
   runUntil(untilNs: number, maxEvents: number): StopReason {
@@ -214,7 +238,7 @@ export class World {
       timeline: this.timeline.log,
       events: this.sim.eventsFired,
       digest: this.sim.digest(),
-      podsCreated: this.ctx.pods.count - 1,
+      podsCreated: this.ctx.pods.count - (this.kubeProxy ? 2 : 1),
       readyAtEnd: this.ctx.services.map((s) => this.endpointSlices.readyEndpoints(s.id).length),
       pushes: this.istiod.pushes,
       initialConfigDelaysNs: this.istiod.initialConfigDelaysNs,
@@ -230,7 +254,16 @@ export class World {
   }
 
   callGraph(): CallGraph {
-    return { workloadTargets: this.ctx.scenario.workload.map((w) => this.serviceIds.get(w.to)!), services: this.ctx.services };
+    const services = this.ctx.services;
+    const workloadTargets = this.ctx.scenario.workload.map((w) => {
+      const target = this.serviceIds.get(w.to)!;
+      if (w.via !== 'kube-proxy') return routeShares(services, target);
+      // kube-proxy spreads over the selected services' pods: shares by their initial replicas.
+      const selects = services[target]!.selects;
+      const pods = selects.reduce((n, s) => n + services[s]!.replicas, 0);
+      return selects.map((s) => ({ service: s, share: pods === 0 ? 1 / selects.length : services[s]!.replicas / pods }));
+    });
+    return { workloadTargets, services };
   }
 
   get services(): readonly ServiceModel[] {
@@ -345,6 +378,8 @@ export class World {
         return this.kubelet.onSigkill(a);
       case EventKind.POD_AVAILABLE:
         return this.deployments.onAvailable(a);
+      case EventKind.KUBE_PROXY_SYNC:
+        return this.kubeProxy!.onSync();
       case EventKind.ENDPOINT_SLICE_SYNC:
         return this.endpointSlices.onSync(a);
       case EventKind.ISTIOD_DEBOUNCE:
@@ -425,6 +460,7 @@ export class World {
       intervalNs: ctx.metrics.intervalNs,
       workloadSeriesBase: ctx.workloadSeriesBase,
       connections: this.connections?.pools,
+      kubeProxy: this.kubeProxy,
     };
   }
 

@@ -7,6 +7,7 @@ import { NS_PER_S } from '../engine/index.ts';
 import { CONNTRACK_FIGURES, CONTROL_PLANE_FIGURES, parseMetric, type MetricRef } from '../scenario/metric-names.ts';
 import type { Scenario } from '../scenario/index.ts';
 import type { ExpectationParsed } from '../scenario/schema.ts';
+import { routePeers } from '../scenario/routes.ts';
 import { BASE_VARIANT, type RunResult, type RunSummary, type SeriesSummary } from './result.ts';
 
 export interface ExpectationResult {
@@ -35,7 +36,7 @@ export function evaluateExpectations(scenario: Scenario, runs: readonly RunResul
     if (typeof ref === 'string') throw new Error(`expect.${index}.metric: ${ref}`); // validated at load
     for (const variant of appliesTo(e, variants)) {
       const own = runs.filter((r) => r.summary.variant === variant);
-      const values = own.map((r) => measure(ref, e, r)).filter((v): v is number => v !== null && Number.isFinite(v));
+      const values = own.map((r) => measure(ref, e, r, scenario)).filter((v): v is number => v !== null && Number.isFinite(v));
       const measured = values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
       const pass = measured !== null && (e.atLeast === undefined || measured >= e.atLeast) && (e.atMost === undefined || measured <= e.atMost);
       results.push({
@@ -66,9 +67,10 @@ function windowLabel(e: ExpectationParsed): string | null {
   return `${(e.from ?? 0) / NS_PER_S}s-${e.to === undefined ? 'end' : `${e.to / NS_PER_S}s`}`;
 }
 
-function measure(ref: MetricRef, e: ExpectationParsed, run: RunResult): number | null {
+function measure(ref: MetricRef, e: ExpectationParsed, run: RunResult, scenario: Scenario): number | null {
   if (ref.target === 'controlPlane') return controlPlaneFigure(ref.figure, run.summary);
   if (ref.target === 'conntrack') return conntrackFigure(ref.figure, run.summary);
+  if (ref.figure === 'share') return routeShare(ref.series, e, run, scenario);
   if (e.from !== undefined || e.to !== undefined) return windowFigure(ref, e, run);
   const s = [...run.summary.services, ...run.summary.workloads].find((x) => x.name === ref.series);
   return s ? seriesFigure(ref, s, run.summary) : null;
@@ -146,7 +148,7 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
       return sum(ts.columns.attempts) > 0 ? sum(ts.columns.panicPicks) / sum(ts.columns.attempts) : null;
     case 'healthyHostsMin':
     case 'undeadHostsMax':
-      return run.summary.health[ref.series] ? extreme(ts.columns[ref.figure === 'healthyHostsMin' ? 'healthyHostsMin' : 'undeadHosts'], series * ts.intervals, first, last, ref.figure === 'healthyHostsMin') : null;
+      return Object.hasOwn(run.summary.health, ref.series) ? extreme(ts.columns[ref.figure === 'healthyHostsMin' ? 'healthyHostsMin' : 'undeadHosts'], series * ts.intervals, first, last, ref.figure === 'healthyHostsMin') : null;
     case 'attempts':
     case 'retries':
     case 'retryOverflow':
@@ -155,6 +157,20 @@ function windowFigure(ref: Extract<MetricRef, { target: 'series' }>, e: Expectat
     default:
       return null;
   }
+}
+
+/**
+ * A route destination's share of its route's requests: the summary's, or over the from/to window
+ * (requests that ended in it); null when it is no route's destination or nothing ended.
+ */
+function routeShare(service: string, e: ExpectationParsed, run: RunResult, scenario: Scenario): number | null {
+  if (e.from === undefined && e.to === undefined) return run.summary.services.find((s) => s.name === service)?.share ?? null;
+  const own = scenario.variants.find((v) => v.name === run.summary.variant)?.scenario ?? scenario;
+  const peers = routePeers(own, service);
+  if (!peers) return null;
+  const requests = (name: string) => windowFigure({ target: 'series', series: name, figure: 'requests' }, e, run) ?? 0;
+  const total = peers.reduce((n, p) => n + requests(p), 0);
+  return total > 0 ? requests(service) / total : null;
 }
 
 /** Min (or max) of one series' column over intervals [first, last), skipping NaN. */
@@ -169,7 +185,7 @@ function extreme(col: Float64Array, base: number, first: number, last: number, m
 }
 
 function healthFigure(summary: RunSummary, service: string, figure: string): number | null {
-  const h = summary.health[service];
+  const h = Object.hasOwn(summary.health, service) ? summary.health[service] : undefined;
   if (!h) return null;
   switch (figure) {
     case 'hcChecks':

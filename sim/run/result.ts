@@ -55,6 +55,12 @@ export interface SeriesSummary {
   nominalRequests: number;
   amplification: number | null;
   depth: number;
+  /**
+   * A routed service or one of its route's destinations (services only): its requests over those
+   * of the whole group (after the warm-up), the split the weights and kube-proxy made together of
+   * the requests addressed to the routed service; else null.
+   */
+  share: number | null;
 }
 
 export interface TimelineLogEntry {

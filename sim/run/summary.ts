@@ -3,6 +3,7 @@ import { connectionColumns, histogramBins, type Histogram, type SeriesTotals } f
 import type { WorldResult } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { canonicalJson, ResultDigest } from './digest.ts';
+import { routePeers } from '../scenario/routes.ts';
 import { controlPlaneSummary, proxyStatusSummary } from './control-plane-summary.ts';
 import type { HealthSummary, LatencySummary, RunResult, RunSummary, SeriesSummary } from './result.ts';
 
@@ -44,7 +45,21 @@ function seriesSummary(t: SeriesTotals, windowS: number, nominal: number, depth:
     nominalRequests: nominal,
     amplification: nominal > 0 ? t.attempts / nominal : null,
     depth,
+    share: null,
   };
+}
+
+/**
+ * Each routed service's and its destinations' share of the requests addressed to it
+ * (kubernetes-istio.md §6; routes.ts routePeers: nothing else reaches a destination).
+ */
+function setRouteShares(scenario: Scenario, services: SeriesSummary[]): void {
+  for (const [name, svc] of Object.entries(scenario.services)) {
+    if (!svc.route) continue;
+    const peers = routePeers(scenario, name)!.map((n) => services.find((s) => s.name === n)!);
+    const total = peers.reduce((n, s) => n + s.requests, 0);
+    for (const s of peers) s.share = total > 0 ? s.requests / total : null;
+  }
 }
 
 function healthSummaries(world: WorldResult): Record<string, HealthSummary> {
@@ -94,6 +109,7 @@ export function buildRunResult(scenario: Scenario, variant: string, seed: number
   const base = scenario.workload.length ? world.totals.length - scenario.workload.length : world.totals.length;
   const nominal = (s: number) => (s < base ? world.reach.reduce((n, r, w) => n + r[s]! * world.totals[base + w]!.startedTotal, 0) : 0);
   const series = world.totals.map((t, s) => seriesSummary(t, windowS, nominal(s), s < base ? world.depths[s]! : 0));
+  setRouteShares(scenario, series.slice(0, base));
   const summary: RunSummary = {
     scenario: scenario.name,
     variant,

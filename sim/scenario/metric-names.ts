@@ -27,10 +27,12 @@ export const SERVICE_FIGURES = [
   'connects',
   'connectFailures',
   'connectionsOpenAtEnd',
+  // Routes (README "Canaries and clients without a sidecar"): a destination's share of its route.
+  'share',
   ...HEALTH_FIGURES,
 ] as const;
 /** What the time series holds exactly, so these alone take a from/to window. */
-export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'panicPicks', 'attempts', 'retries', 'retryOverflow', 'appRetries', 'panicShare', 'healthyHostsMin', 'undeadHostsMax'] as const;
+export const WINDOW_FIGURES = ['successRate', 'errorRate', 'requests', 'ratePerS', 'share', 'panicPicks', 'attempts', 'retries', 'retryOverflow', 'appRetries', 'panicShare', 'healthyHostsMin', 'undeadHostsMax'] as const;
 export const CONTROL_PLANE_FIGURES = [
   'pushes',
   'convergenceP50Ms',

@@ -10,6 +10,7 @@ import { AppLifecycle, Expectation, Mesh, Rollout, SidecarOverride } from './sch
 import { EnvoyCluster, IstioOutlierDetection } from './schema-health.ts';
 import { AppClient, ConnectionPool, Degrade, Retries, RetryBudget } from './schema-retries.ts';
 import { Conntrack, Node } from './schema-connections.ts';
+import { KubeProxy, Route, SetRoute, Via } from './schema-routing.ts';
 
 export { Distribution, Duration, Rate } from './schema-units.ts';
 
@@ -39,6 +40,7 @@ const Cluster = z.strictObject({
   network: Network.prefault({}),
   node: Node.prefault({}),
   conntrack: Conntrack.prefault({}),
+  kubeProxy: KubeProxy.prefault({}),
 });
 
 // ---------- services ----------
@@ -99,6 +101,7 @@ const Service = z.strictObject({
     description: 'VirtualService http timeout for requests to this service (504 UT). 0s disables it: Istio default (envoy.md §4.6).',
   }),
   retries: Retries.prefault({}),
+  route: Route.optional(),
   trafficPolicy: TrafficPolicy.prefault({}),
   terminationGracePeriodSeconds: z.int().min(0).max(3600).default(30).meta({ description: 'From deletion to SIGKILL. Kubernetes default 30 (kubernetes-istio.md §3.1).' }),
   sidecar: SidecarOverride.optional(),
@@ -114,6 +117,7 @@ const OpenLoop = z.strictObject({
   name: Name.optional(),
   to: ServiceName,
   rate: Rate,
+  via: Via,
   arrival: z.enum(['poisson', 'uniform']).default('poisson').meta({ description: 'poisson: exponential gaps; uniform: evenly spaced.' }),
   start: Duration.prefault('0s'),
   end: Duration.optional().meta({ description: 'Default: the end of the run.' }),
@@ -123,6 +127,7 @@ const ClosedLoop = z.strictObject({
   name: Name.optional(),
   to: ServiceName,
   clients: z.int().min(1).max(HARD_LIMITS.closedLoopClients).meta({ description: 'Clients that each send, wait for the answer, think, repeat.' }),
+  via: Via,
   thinkTime: Distribution.prefault('0s'),
   start: Duration.prefault('0s'),
   end: Duration.optional(),
@@ -160,9 +165,10 @@ const TimelineEvent = z
     rate: SetRate.optional().meta({ description: "Change an open-loop workload's rate." }),
     rollout: Rollout.optional(),
     degrade: Degrade.optional(),
+    route: SetRoute.optional(),
   })
-  .refine((e) => [e.scale, e.kill, e.rate, e.rollout, e.degrade].filter((a) => a !== undefined).length === 1, {
-    error: 'each timeline entry needs exactly one action: scale, kill, rate, rollout or degrade',
+  .refine((e) => [e.scale, e.kill, e.rate, e.rollout, e.degrade, e.route].filter((a) => a !== undefined).length === 1, {
+    error: 'each timeline entry needs exactly one action: scale, kill, rate, rollout, degrade or route',
   });
 
 // ---------- variants, metrics, limits ----------

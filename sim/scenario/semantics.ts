@@ -10,6 +10,8 @@ import { EVENTS_PER_HOP_ESTIMATE, HARD_LIMITS } from './limits.ts';
 import { parseMetric } from './metric-names.ts';
 import { formatMb, intervalsOf, staticMemoryEstimate, BYTES_PER_MB } from './memory-estimate.ts';
 import type { CallParsed, ScenarioParsed, ServiceParsed } from './schema.ts';
+import { routePeers, routeTargets } from './routes.ts';
+import { Retries } from './schema-retries.ts';
 
 // Service names are looked up with Object.hasOwn, never `in`: `in` also finds Object.prototype's
 // members, so `calls: [{ service: constructor }]` (a valid DNS label) passed as a known service.
@@ -18,8 +20,10 @@ export function checkSemantics(s: ScenarioParsed): RawProblem[] {
   const add = (path: PropertyKey[], message: string) => problems.push({ path, message });
   checkSizes(s, add);
   checkCalls(s, add);
+  checkRoutes(s, add);
   checkWorkloads(s, add);
   checkTimeline(s, add);
+  checkRouteShifts(s, add);
   checkExpectations(s, add);
   checkHealth(s, add);
   if (problems.length === 0) checkEventBudget(s, add);
@@ -141,7 +145,7 @@ function checkCalls(s: ScenarioParsed, add: Add): void {
     });
   }
   const cycle = findCycle(s);
-  if (cycle) add(['services', cycle[0]!, 'calls'], `calls form a cycle: ${cycle.join(' -> ')}; requests would recurse forever`);
+  if (cycle) add(['services', cycle.start, 'calls'], `calls form a cycle: ${cycle.path.join(' -> ')}; requests would recurse forever`);
 }
 
 /** Names the likely intended service when there is one (a typo), else lists them all. */
@@ -151,35 +155,107 @@ function unknownService(name: string, s: ScenarioParsed): string {
   return `unknown service '${name}'${suggest(name, known) || ` (services: ${known.join(', ')})`}`;
 }
 
-/** A call cycle as a list of service names, first repeated at the end; undefined if the graph is a DAG. */
-function findCycle(s: ScenarioParsed): string[] | undefined {
+/**
+ * A call cycle as a list of service names, first repeated at the end (a hop through a route
+ * written `x (routed to y)`); undefined if the graph is a DAG.
+ */
+function findCycle(s: ScenarioParsed): { start: string; path: string[] } | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
+  const labels: string[] = [];
+  const visit = (name: string, label: string): { start: string; path: string[] } | undefined => {
     if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    // The cycle starts where it closes: at `name`, whatever hop first led there.
+    if (state.get(name) === 'visiting') return { start: name, path: [name, ...labels.slice(stack.indexOf(name) + 1), label] };
     state.set(name, 'visiting');
     stack.push(name);
+    labels.push(label);
     const svc = s.services[name];
     for (const call of svc ? callsOf(svc) : []) {
-      const c = Object.hasOwn(s.services, call.service) ? visit(call.service) : undefined;
-      if (c) return c;
+      for (const target of routeTargets(s, call.service)) {
+        const c = Object.hasOwn(s.services, target) ? visit(target, target === call.service ? target : `${call.service} (routed to ${target})`) : undefined;
+        if (c) return c;
+      }
     }
     stack.pop();
+    labels.pop();
     state.set(name, 'done');
     return undefined;
   };
   for (const name of Object.keys(s.services)) {
-    const c = visit(name);
+    const c = visit(name, name);
     if (c) return c;
   }
   return undefined;
+}
+
+/**
+ * A route's destinations are services, each listed once, each the destination of one route at
+ * most (so its share of its route is one figure), with weights that do not all go to zero.
+ */
+function checkRoutes(s: ScenarioParsed, add: Add): void {
+  const routeOf = new Map<string, string>();
+  for (const [name, svc] of Object.entries(s.services)) {
+    if (!svc.route) continue;
+    const seen = new Set<string>();
+    svc.route.forEach((d, i) => {
+      const path = ['services', name, 'route', i, 'destination'];
+      if (!Object.hasOwn(s.services, d.destination)) return add(path, unknownService(d.destination, s));
+      if (seen.has(d.destination)) return add(path, `'${d.destination}' is listed twice in this route`);
+      seen.add(d.destination);
+      const other = routeOf.get(d.destination);
+      if (other !== undefined) return add(path, `'${d.destination}' is a destination of ${other}'s route already; a service takes part in one route at most`);
+      routeOf.set(d.destination, name);
+    });
+    // Envoy refuses a weighted cluster whose weights sum to 0 (weighted_cluster_specifier.cc).
+    if (svc.route.every((d) => d.weight === 0)) add(['services', name, 'route'], 'the weights sum to 0: at least one destination needs a weight above 0');
+  }
+  checkSubsets(s, routeOf, add);
+}
+
+const DEFAULT_RETRIES = JSON.stringify(Retries.parse({}));
+
+/**
+ * A destination other than the routed service itself stands for a subset of it (a DestinationRule
+ * subset, kubernetes-istio.md §6): requests reach it only through the route, under the route's
+ * VirtualService (its timeout and retries). So nothing calls it by name, and it has no route,
+ * timeout or retries of its own; its DestinationRule (trafficPolicy, envoy) is its own.
+ */
+function checkSubsets(s: ScenarioParsed, routeOf: Map<string, string>, add: Add): void {
+  const ownerOf = (name: string) => {
+    const owner = routeOf.get(name);
+    return owner !== undefined && owner !== name ? owner : undefined;
+  };
+  const direct = (name: string, path: PropertyKey[]) => {
+    const owner = ownerOf(name);
+    if (owner !== undefined) add(path, `'${name}' is a destination of ${owner}'s route (a subset of ${owner}): call ${owner}, whose route picks it`);
+  };
+  for (const [name, svc] of Object.entries(s.services)) {
+    svc.app.startupCalls.forEach((c, i) => direct(c.service, ['services', name, 'app', 'startupCalls', i, 'service']));
+    svc.calls.forEach((step, i) => {
+      if ('parallel' in step) step.parallel.forEach((c, j) => direct(c.service, ['services', name, 'calls', i, 'parallel', j, 'service']));
+      else direct(step.service, ['services', name, 'calls', i, 'service']);
+    });
+    const owner = ownerOf(name);
+    if (owner === undefined) continue;
+    const subset = `${name} is a destination of ${owner}'s route (a subset of ${owner})`;
+    if (svc.route) add(['services', name, 'route'], `${subset}, so it has no route of its own`);
+    if (svc.timeout !== 0) add(['services', name, 'timeout'], `${subset}: its requests take that route's timeout; set services.${owner}.timeout instead`);
+    if (JSON.stringify(svc.retries) !== DEFAULT_RETRIES) add(['services', name, 'retries'], `${subset}: its requests take that route's retries; set services.${owner}.retries instead`);
+  }
+  s.workload.forEach((w, i) => direct(w.to, ['workload', i, 'to']));
 }
 
 function checkWorkloads(s: ScenarioParsed, add: Add): void {
   const seen = new Set<string>();
   s.workload.forEach((w, i) => {
     if (!Object.hasOwn(s.services, w.to)) add(['workload', i, 'to'], unknownService(w.to, s));
+    if (w.via === 'kube-proxy' && s.cluster.conntrack.enabled) {
+      add(
+        ['workload', i, 'via'],
+        "clients without a sidecar (via: kube-proxy) are not modelled with cluster.conntrack.enabled: their connections would bypass Envoy's pools; use via: ingress-gateway, or turn conntrack off",
+      );
+    }
     if (w.name !== undefined) {
       if (seen.has(w.name)) add(['workload', i, 'name'], `duplicate workload name '${w.name}'`);
       seen.add(w.name);
@@ -207,6 +283,36 @@ function checkTimeline(s: ScenarioParsed, add: Add): void {
   });
 }
 
+/**
+ * Each `route:` action names a routed service and some of its destinations, and leaves a weight
+ * above 0. Destinations it does not name keep the weights the actions before it set, so they are
+ * followed in the order the run applies them (time, then file order).
+ */
+function checkRouteShifts(s: ScenarioParsed, add: Add): void {
+  const current = new Map<string, Map<string, number>>();
+  const shifts = s.timeline.flatMap((e, i) => (e.route ? [{ at: e.at, i, shift: e.route }] : [])).sort((a, b) => a.at - b.at || a.i - b.i);
+  for (const { i, shift } of shifts) {
+    const path = ['timeline', i, 'route'];
+    if (!Object.hasOwn(s.services, shift.service)) {
+      add([...path, 'service'], unknownService(shift.service, s));
+      continue;
+    }
+    const route = s.services[shift.service]!.route;
+    if (!route) {
+      add([...path, 'service'], `service ${shift.service} has no route to shift: give it services.${shift.service}.route first`);
+      continue;
+    }
+    const destinations = route.map((d) => d.destination);
+    const unknown = Object.keys(shift.weights).filter((name) => !destinations.includes(name));
+    for (const name of unknown) add([...path, 'weights', name], `'${name}' is not a destination of ${shift.service}'s route${suggest(name, destinations) || ` (destinations: ${destinations.join(', ')})`}`);
+    if (unknown.length > 0) continue;
+    const weights = current.get(shift.service) ?? new Map(route.map((d) => [d.destination, d.weight]));
+    for (const [name, w] of Object.entries(shift.weights)) weights.set(name, w);
+    current.set(shift.service, weights);
+    if ([...weights.values()].every((w) => w === 0)) add([...path, 'weights'], 'the weights would sum to 0 from here on: at least one destination needs a weight above 0');
+  }
+}
+
 function checkRateTarget(s: ScenarioParsed, name: string, path: PropertyKey[], add: Add): void {
   const w = s.workload.find((x) => x.name === name);
   if (!w) {
@@ -226,16 +332,20 @@ function checkEventBudget(s: ScenarioParsed, add: Add): void {
     const known = hops.get(name);
     if (known !== undefined) return known;
     const svc = s.services[name]!;
-    const h = 1 + callsOf(svc).reduce((acc, c) => acc + c.probability * hopsFrom(c.service), 0);
+    const h = 1 + callsOf(svc).reduce((acc, c) => acc + c.probability * hopsTo(c.service), 0);
     hops.set(name, h);
     return h;
   };
+  // A routed call lands on one destination; any of them, as the weights may shift.
+  const hopsTo = (name: string): number => Math.max(...routeTargets(s, name).map(hopsFrom));
   let total = 0;
   let worstPath: PropertyKey[] | undefined;
   let worstEvents = 0;
   s.workload.forEach((w, i) => {
     if (!('rate' in w)) return;
-    const events = openLoopRequests(s, w) * hopsFrom(w.to) * EVENTS_PER_HOP_ESTIMATE;
+    // kube-proxy may also pick the routed service's own pods.
+    const hops = w.via === 'kube-proxy' ? Math.max(hopsFrom(w.to), hopsTo(w.to)) : hopsTo(w.to);
+    const events = openLoopRequests(s, w) * hops * EVENTS_PER_HOP_ESTIMATE;
     total += events;
     if (events > worstEvents) [worstPath, worstEvents] = [highestRatePath(s, w, i), events];
   });
@@ -323,9 +433,10 @@ function outlierSweepEvents(s: ScenarioParsed, peak: Map<string, number>): { tot
  * of it, at the most replicas the callers are scaled to.
  */
 function callingPods(s: ScenarioParsed, service: string, peak: Map<string, number>): number {
-  let callers = s.workload.some((w) => w.to === service) ? 1 : 0;
+  const reaches = (to: string) => to === service || routeTargets(s, to).includes(service);
+  let callers = s.workload.some((w) => w.via !== 'kube-proxy' && reaches(w.to)) ? 1 : 0;
   for (const [name, other] of Object.entries(s.services)) {
-    if (callsOf(other).some((c) => c.service === service) || other.app.startupCalls.some((c) => c.service === service)) callers += peak.get(name)!;
+    if (callsOf(other).some((c) => reaches(c.service)) || other.app.startupCalls.some((c) => reaches(c.service))) callers += peak.get(name)!;
   }
   return callers;
 }
@@ -365,6 +476,10 @@ function checkExpectations(s: ScenarioParsed, add: Add): void {
     const ref = parseMetric(e.metric, services, workloads, windowed);
     if (typeof ref === 'string') add(['expect', i, 'metric'], ref);
     const named = e.variant === undefined ? [] : typeof e.variant === 'string' ? [e.variant] : e.variant;
+    // The scenario's own routes decide, whatever variants the expectation names.
+    if (typeof ref !== 'string' && ref.target === 'series' && ref.figure === 'share' && !routePeers(s, ref.series)) {
+      add(['expect', i, 'metric'], `${ref.series} is neither routed nor a route's destination, so it has no share: give a service's route (services.X.route) a destination ${ref.series}`);
+    }
     named.forEach((v, j) => {
       if (!variants.includes(v)) {
         const path = typeof e.variant === 'string' ? ['expect', i, 'variant'] : ['expect', i, 'variant', j];

@@ -158,6 +158,7 @@ const RECORD_PATHS = [
   'cluster.network.sameNode.empirical',
   'cluster.network.crossNode.empirical',
   'workload.*.thinkTime.empirical',
+  'timeline.*.route.weights',
 ];
 
 interface JsonSchema {

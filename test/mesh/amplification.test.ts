@@ -59,3 +59,23 @@ describe('retry amplification through the call graph', () => {
     expect(ts.columns.retries[1]).toBe(20);
   });
 });
+
+describe('the call graph through a weighted route', () => {
+  it("a routed call's nominal load is split by the route's weights, and its destinations sit one hop down", () => {
+    const result = runScenario(
+      scenarioFrom(`
+duration: 4s
+services:
+  web: { replicas: 2, calls: [{ service: api }] }
+  api: { replicas: 2, route: [{ destination: api, weight: 3 }, { destination: api-canary, weight: 1 }] }
+  api-canary: { replicas: 2 }
+workload: [{ to: web, rate: 100/s, arrival: uniform, end: 2s }]
+`),
+    );
+    const [web, api, canary] = result.summary.services;
+    expect(web!.nominalRequests).toBe(199);
+    expect([api!.nominalRequests, canary!.nominalRequests]).toEqual([0.75 * 199, 0.25 * 199]);
+    expect([web!.depth, api!.depth, canary!.depth]).toEqual([1, 2, 2]);
+    expect(api!.attempts + canary!.attempts).toBe(199);
+  });
+});

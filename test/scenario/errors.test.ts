@@ -12,7 +12,7 @@ describe('problem messages', () => {
     }
     expect(e?.message.split('\n')).toEqual([
       "k.yaml:3:15: services.frontend.repl\\nicas: unknown key 'repl\\nicas' (did you mean 'replicas'?)",
-      "k.yaml:3:32: services.frontend.a\\u001b[31m: unknown key 'a\\u001b[31m' (expected one of: replicas, app, calls, timeout, retries, trafficPolicy, terminationGracePeriodSeconds, sidecar, envoy, publishNotReadyAddresses)",
+      "k.yaml:3:32: services.frontend.a\\u001b[31m: unknown key 'a\\u001b[31m' (expected one of: replicas, app, calls, timeout, retries, route, trafficPolicy, terminationGracePeriodSeconds, sidecar, envoy, publishNotReadyAddresses)",
     ]);
   });
 

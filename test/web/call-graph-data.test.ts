@@ -45,4 +45,17 @@ workload: [{ name: wa, to: a, rate: 300/s }, { name: wb, to: b, rate: 100/s }]
     const ended = ts.columns.ended[d * ts.intervals + i]!;
     expect(flow('b', 'd').errorShare).toBe(1 - ts.columns.success[d * ts.intervals + i]! / ended);
   });
+
+  it("a call to a routed service goes to its destinations by weight; kube-proxy's clients by the Service's pods", () => {
+    const canary = parseScenario(readFileSync(new URL('../../scenarios/pagerduty-canary-mesh-split.yaml', import.meta.url), 'utf8'), 'canary.yaml');
+    const g = callGraph(canary);
+    expect(g.edges).toEqual([
+      { from: 'shoppers', to: 'checkout', probability: 1 },
+      { from: 'batch-job', to: 'payments', probability: 0.5 },
+      { from: 'batch-job', to: 'payments-canary', probability: 0.5 },
+      { from: 'checkout', to: 'payments', probability: 0.9 },
+      { from: 'checkout', to: 'payments-canary', probability: 0.1 },
+    ]);
+    expect(Object.fromEntries(g.nodes.map((n) => [n.name, n.layer]))).toEqual({ shoppers: 0, 'batch-job': 0, checkout: 1, payments: 2, 'payments-canary': 2 });
+  });
 });

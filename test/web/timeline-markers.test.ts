@@ -28,4 +28,18 @@ describe('timeline markers', () => {
     summary.timeline.forEach((e, i) => expect(`${e.description.split(' ')[0]} ${markers[i]!.label}`).toBe(e.description));
     expect(markers[0]!.label).toMatch(/^scale api 2 -> 4/);
   });
+
+  it('a route shift states its weights as written', () => {
+    const routed = scenarioFrom(`
+duration: 4s
+services:
+  api: { route: [{ destination: api, weight: 9 }, { destination: api-canary, weight: 1 }] }
+  api-canary: {}
+workload: [{ to: api, rate: 20/s }]
+timeline: [{ at: 1s, route: { service: api, weights: { api-canary: 0, api: 5 } } }]
+`);
+    expect(timelineMarkers(routed, undefined)).toEqual([{ atS: 1, label: 'route service=api weights={api-canary: 0, api: 5}' }]);
+    const { summary } = runScenario(routed, { seed: 1 });
+    expect(timelineMarkers(routed, summary.timeline)[0]!.label).toBe('route api: api 5, api-canary 0');
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * The call graph at a moment: who calls whom (from the scenario), laid out in layers from the
- * workloads, with each edge's request rate and its callee's error share in one interval.
+ * The call graph at a moment: who calls whom (from the scenario; a call to a routed service goes
+ * to its destinations), laid out in layers from the workloads, with each edge's request rate and
+ * its callee's error share in one interval.
  *
  * The time series counts requests per service, not per (caller, callee) pair. An edge into a
  * service with one caller carries exactly that service's rate; a service with several callers
@@ -28,6 +29,23 @@ export interface CallGraph {
   edges: GraphEdge[];
 }
 
+/**
+ * Where requests to `target` land, with each service's expected share: a sidecar follows its
+ * route's weights as the scenario starts them; kube-proxy spreads over the Service's pods (its
+ * own and its destinations', by their starting replicas).
+ */
+function landsOn(scenario: Scenario, target: string, viaKubeProxy: boolean): { service: string; share: number }[] {
+  const route = scenario.services[target]?.route;
+  if (!route) return [{ service: target, share: 1 }];
+  if (viaKubeProxy) {
+    const selected = [...new Set([target, ...route.map((d) => d.destination)])];
+    const pods = selected.reduce((n, s) => n + scenario.services[s]!.replicas, 0);
+    return selected.map((s) => ({ service: s, share: pods === 0 ? 1 / selected.length : scenario.services[s]!.replicas / pods }));
+  }
+  const total = route.reduce((n, d) => n + d.weight, 0);
+  return route.map((d) => ({ service: d.destination, share: d.weight / total }));
+}
+
 export function callGraph(scenario: Scenario): CallGraph {
   const edges: GraphEdge[] = [];
   const add = (from: string, to: string, p: number) => {
@@ -35,9 +53,9 @@ export function callGraph(scenario: Scenario): CallGraph {
     if (e) e.probability += p;
     else edges.push({ from, to, probability: p });
   };
-  for (const w of scenario.workload) add(w.name, w.to, 1);
+  for (const w of scenario.workload) for (const t of landsOn(scenario, w.to, w.via === 'kube-proxy')) add(w.name, t.service, t.share);
   for (const [name, svc] of Object.entries(scenario.services)) {
-    for (const step of svc.calls) for (const call of 'parallel' in step ? step.parallel : [step]) add(name, call.service, call.probability);
+    for (const step of svc.calls) for (const call of 'parallel' in step ? step.parallel : [step]) for (const t of landsOn(scenario, call.service, false)) add(name, t.service, call.probability * t.share);
   }
   const layer = new Map<string, number>(scenario.workload.map((w) => [w.name, 0]));
   // The call graph is acyclic (validation rejects cycles), so relaxing |services| times settles it.

@@ -13,8 +13,14 @@ export function timelineMarkers(scenario: Scenario, logged: readonly TimelineLog
     const fromLog = logged?.find((l) => l.atS === atS)?.description.replace(/^\S+\s+/, '');
     const { at: _at, ...action } = e as unknown as Record<string, unknown>;
     const stated = Object.entries(action)
-      .map(([k, v]) => `${k} ${Object.entries(v as object).map(([f, x]) => `${f}=${String(x)}`).join(' ')}`)
+      .map(([k, v]) => `${k} ${Object.entries(v as object).map(([f, x]) => `${f}=${fieldText(x)}`).join(' ')}`)
       .join(', ');
     return { atS, label: fromLog || stated || `event ${i + 1}` };
   });
+}
+
+/** A field's value as written: route weights are a mapping ({payments-canary: 0}). */
+function fieldText(x: unknown): string {
+  if (x === null || typeof x !== 'object') return String(x);
+  return `{${Object.entries(x).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}}`;
 }

@@ -70,6 +70,24 @@ export const proxiesConverge: Checker = (w) => {
   return problems;
 };
 
+/**
+ * kube-proxy routes to a Service's own pods only, and once nothing waits (no EndpointSlice sync,
+ * no kube-proxy sync), to exactly the serving endpoints the EndpointSlice lists (kubernetes-istio.md §5).
+ */
+export const kubeProxyFollowsEndpointSlices: Checker = (w) => {
+  const kp = w.kubeProxy;
+  if (kp === undefined) return [];
+  const problems: string[] = [];
+  w.serviceNames.forEach((name, s) => {
+    const programmed = kp.endpoints(s);
+    for (const p of programmed) if (w.pods.service[p] !== s) problems.push(`${name}: kube-proxy routes to ${w.pods.names[p]}, a pod of another service`);
+    if (w.endpointSlices.pending(s) || kp.syncPending()) return;
+    const serving = w.endpointSlices.endpoints(s).filter((p) => w.pods.phase[p] !== TERMINATING);
+    if (programmed.join(',') !== serving.join(',')) problems.push(`${name}: kube-proxy is synced with [${programmed.join(',')}] but the EndpointSlice lists [${serving.join(',')}]`);
+  });
+  return problems;
+};
+
 /** A workload sends nothing outside its [start, end) (whole intervals outside the window are empty). */
 export const workloadsHonourWindows: Checker = (w) => {
   const problems: string[] = [];
@@ -219,6 +237,7 @@ export const ALL_CHECKERS: Record<string, Checker> = {
   attemptsAccountedFor,
   countsInBounds,
   connectionsConserved,
+  kubeProxyFollowsEndpointSlices,
 };
 
 /** Runs every checker; throws an InvariantError naming each violated invariant. */

@@ -55,4 +55,6 @@ export interface WorldInspection {
   readonly workloadSeriesBase: number;
   /** Connection pools and conntrack tables, when the run tracks connections. */
   readonly connections: ConnectionPools | undefined;
+  /** kube-proxy's rules, when some workload's clients have no sidecar. */
+  readonly kubeProxy: { endpoints(service: number): readonly number[]; syncPending(): boolean } | undefined;
 }

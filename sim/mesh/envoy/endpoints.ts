@@ -32,6 +32,11 @@ export interface EndpointSnapshot extends ClusterHosts {
 export interface ConfigVersion {
   readonly version: number;
   readonly snapshots: readonly EndpointSnapshot[];
+  /**
+   * Per service with a route (RDS): its destinations' weights as of this version, aligned with
+   * ServiceModel.route.destinations; absent (or undefined per service) means the scenario's.
+   */
+  readonly routes?: readonly (Uint32Array | undefined)[];
 }
 
 const EMPTY = new Int32Array(0);

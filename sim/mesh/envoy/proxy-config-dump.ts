@@ -6,6 +6,7 @@ import type { HostHealth } from './host-health.ts';
 import type { ProxyConfigs } from './proxy-config.ts';
 import { edsStatusOf } from './endpoints.ts';
 import type { Router } from './router.ts';
+import type { RouteModel } from '../service-model.ts';
 
 /** One upstream host as `istioctl proxy-config endpoint` lists it, plus Envoy's flags. */
 export interface EndpointRow {
@@ -35,6 +36,8 @@ export interface ProxyConfigDump {
   healthManaged: boolean;
   panic: boolean;
   rows: EndpointRow[];
+  /** For a routed service: the route (RDS) this proxy applied, each destination with its weight. */
+  route?: { destination: string; weight: number }[];
 }
 
 const FLAG_NAMES = Object.entries(HealthFlag) as [string, number][];
@@ -54,7 +57,9 @@ export function proxyConfigDump(ctx: MeshContext, request: ProxyConfigRequest, h
   const pods = ctx.pods;
   const proxy = pods.names.indexOf(request.pod);
   const service = ctx.services.find((s) => s.name === request.service)!;
-  const base = { atNs: ctx.sim.nowNs, found: proxy >= 0, pod: request.pod, service: service.name, cluster: service.cluster, version: proxy >= 0 ? configs.version(proxy) : -1 };
+  const applied = proxy >= 0 && configs.version(proxy) >= 0;
+  const route = service.route && applied ? routeRows(ctx, service.route, configs.routeWeights(proxy, service.id) ?? service.route.weights) : undefined;
+  const base = { atNs: ctx.sim.nowNs, found: proxy >= 0, pod: request.pod, service: service.name, cluster: service.cluster, version: proxy >= 0 ? configs.version(proxy) : -1, ...(route && { route }) };
   const cluster = proxy >= 0 ? health.cluster(proxy, service.id) : undefined;
   const row = (pod: number, flags: number): EndpointRow => ({
     pod: pods.names[pod]!,
@@ -74,4 +79,8 @@ export function proxyConfigDump(ctx: MeshContext, request: ProxyConfigRequest, h
   if (!snapshot) return { ...base, healthManaged: false, panic: false, rows: [] };
   const rows = [...snapshot.hosts].map((pod, i) => row(pod, edsStatusFlag(edsStatusOf(snapshot.status?.[i] ?? 0))));
   return { ...base, healthManaged: false, panic: snapshot.load.panic[0] === true, rows };
+}
+
+function routeRows(ctx: MeshContext, route: RouteModel, weights: Uint32Array): { destination: string; weight: number }[] {
+  return Array.from(route.destinations, (d, i) => ({ destination: ctx.services[d]!.name, weight: weights[i]! }));
 }

@@ -20,6 +20,11 @@ export class ProxyConfigs {
     return this.applied[proxy]?.snapshots[service];
   }
 
+  /** The route weights of `service` that `proxy` applied, or undefined (the scenario's, or no config). */
+  routeWeights(proxy: number, service: number): Uint32Array | undefined {
+    return this.applied[proxy]?.routes?.[service];
+  }
+
   /** The version `proxy` has applied, or -1. */
   version(proxy: number): number {
     return this.applied[proxy]?.version ?? -1;

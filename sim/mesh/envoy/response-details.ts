@@ -40,6 +40,8 @@ export const Detail = {
   APP_REQUEST_TIMEOUT: 17,
   /** The app abandoned this call: the request that made it timed out (app.requestTimeout). */
   APP_ABANDONED: 18,
+  /** A client without a sidecar reached a Service with no ready endpoint: kube-proxy REJECTs the connection. */
+  NO_ENDPOINTS: 19,
 } as const;
 
 export const DETAIL_TEXT: readonly string[] = [
@@ -62,6 +64,7 @@ export const DETAIL_TEXT: readonly string[] = [
   'upstream_reset_before_response_started{local_connection_failure}',
   'via_upstream{app_request_timeout}',
   'downstream_remote_disconnect{app_request_timeout}',
+  'connection_refused{kube_proxy_no_endpoints}',
 ];
 
 /**
@@ -88,4 +91,5 @@ export const RESET_REASON_OF_DETAIL: Uint8Array = Uint8Array.from([
   ResetReason.CONNECT_FAILURE, // CONNECT_FAILURE: the kernel gave up on the SYNs (UF)
   ResetReason.NONE, // APP_REQUEST_TIMEOUT: the app answered 500 (retriable only as a 5xx)
   ResetReason.NONE, // APP_ABANDONED
+  ResetReason.NONE, // NO_ENDPOINTS (no client Envoy: never retried)
 ]);

@@ -17,6 +17,8 @@ import {
   UP_NOT_SENT,
 } from '../traffic/requests.ts';
 import { INGRESS_SERVICE, STARTING } from '../kube/pods.ts';
+import { NO_ENDPOINT } from '../kube/kube-proxy.ts';
+import type { RouteModel } from '../service-model.ts';
 import { accessLogRecord } from './access-log-record.ts';
 import { ActiveRequestTable, ClientActiveRequests } from './active-requests.ts';
 import { EnvoyLoadBalancer, NO_HOST, type ClusterHosts } from './load-balancer.ts';
@@ -28,6 +30,17 @@ import type { HostHealth } from './host-health.ts';
 import { Origin } from './outlier-detection.ts';
 import { canCreateRetry } from './retry-budget.ts';
 import { wouldRetry } from './retry-policy.ts';
+import { pickWeightedCluster } from './weighted-clusters.ts';
+
+/**
+ * Outcomes that are a failed TCP connection, not an HTTP answer: a client without a sidecar sees
+ * no status code for them (code 0), as no Envoy of its own turns them into a 503.
+ */
+const CONNECTION_LEVEL: Uint8Array = (() => {
+  const t = new Uint8Array(32);
+  for (const d of [Detail.UPSTREAM_RESET, Detail.UPSTREAM_REFUSED, Detail.CONNECT_TIMEOUT, Detail.CONNECT_FAILURE]) t[d] = 1;
+  return t;
+})();
 
 /** Called once per request when its client side ends; `success` means a 2xx response. */
 export type RequestEndedHandler = (request: number, success: boolean) => void;
@@ -84,6 +97,12 @@ export class Router {
   private readonly resources = new ClusterResources();
   private readonly backoffStreams: (RandomStream | undefined)[] = [];
   private readonly health: HostHealth;
+  private readonly routeStreams: (RandomStream | undefined)[] = [];
+  /**
+   * The pseudo-pod that stands for clients without a sidecar (workloads via kube-proxy), or -1:
+   * its requests have no client Envoy (no retries, timeouts, breakers, LB or flags of its own).
+   */
+  clientWithoutSidecar = -1;
 
   constructor(ctx: MeshContext, configs: ProxyConfigs, health: HostHealth) {
     this.health = health;
@@ -105,6 +124,11 @@ export class Router {
    * (deadline propagation), Infinity for none.
    */
   send(client: number, service: number, parent: number, call: number, workload: number, workloadClient: number, deadlineNs = Infinity): number {
+    const refused = !this.ctx.pods.sidecarListening(client) && this.ctx.pods.service[client] !== INGRESS_SERVICE;
+    // A request its sidecar refuses, or that finds no config (503 NC), meets no route: it stays
+    // the addressed service's.
+    const route = this.ctx.services[service]!.route;
+    if (route !== undefined && !refused && this.configs.version(client) >= 0) service = this.routeDestination(client, service, route);
     const { requests: rq, sim, metrics } = this.ctx;
     const r = rq.alloc();
     rq.client[r] = client;
@@ -123,11 +147,57 @@ export class Router {
     metrics.started(service, sim.nowNs);
     if (workload !== NONE) metrics.started(this.ctx.workloadSeriesBase + workload, sim.nowNs);
     this.linkOutbound(client, r);
-    if (!this.ctx.pods.sidecarListening(client) && this.ctx.pods.service[client] !== INGRESS_SERVICE) {
+    if (refused) {
       this.refusedLocally(client, r);
       return r;
     }
     this.startAttempt(r);
+    return r;
+  }
+
+  /** The destination of a routed request, on the route config this proxy applied (weighted-clusters.ts). */
+  private routeDestination(client: number, service: number, route: RouteModel): number {
+    const weights = this.configs.routeWeights(client, service) ?? route.weights;
+    const random = (this.routeStreams[client] ??= this.ctx.rng.stream(`pod/${this.ctx.pods.names[client]}/route`));
+    const i = pickWeightedCluster(weights, random.nextU32());
+    if (i < 0) throw new InvariantError(`route of ${this.ctx.services[service]!.name}: its weights sum to 0`);
+    return route.destinations[i]!;
+  }
+
+  /**
+   * A request from a client without a sidecar, which kube-proxy DNATed to `host` (NO_ENDPOINT:
+   * none, the connection is refused): straight onto the wire, one attempt, no timeout, counted
+   * under the service whose pod it reached (kubernetes-istio.md §5-6).
+   */
+  sendWithoutSidecar(kubeService: number, host: number, workload: number, workloadClient: number): number {
+    const { requests: rq, sim, metrics } = this.ctx;
+    const client = this.clientWithoutSidecar;
+    const service = host === NO_ENDPOINT ? kubeService : this.ctx.pods.service[host]!;
+    const r = rq.alloc();
+    rq.client[r] = client;
+    rq.service[r] = service;
+    rq.parent[r] = NONE;
+    rq.parentGen[r] = 0;
+    rq.call[r] = NONE;
+    rq.workload[r] = workload;
+    rq.workloadClient[r] = workloadClient;
+    rq.startNs[r] = sim.nowNs;
+    rq.host[r] = NONE;
+    rq.deadlineNs[r] = Infinity;
+    rq.retriesLeft[r] = 0;
+    rq.backoffMs[r] = 0;
+    metrics.started(service, sim.nowNs);
+    metrics.started(this.ctx.workloadSeriesBase + workload, sim.nowNs);
+    this.linkOutbound(client, r);
+    if (host === NO_ENDPOINT) {
+      this.endClient(r, 0, 0, Detail.NO_ENDPOINTS);
+      return r;
+    }
+    const a = this.newAttempt(r, host);
+    rq.upState[a] = UP_IN_FLIGHT;
+    rq.deadlineNs[a] = Infinity;
+    metrics.attempt(service, sim.nowNs);
+    this.dispatchAttempt(a, host);
     return r;
   }
 
@@ -378,6 +448,7 @@ export class Router {
     const { requests: rq, sim, metrics } = this.ctx;
     const r = rq.owner[a]!;
     const service = rq.service[r]!;
+    if (rq.client[a] === this.clientWithoutSidecar) return this.finishWith(a, r, CONNECTION_LEVEL[detail] ? 0 : code, 0, detail);
     const svc = this.ctx.services[service]!;
     const policy = svc.retry;
     if (this.health.enabled) this.reportOutlier(a, code, detail);
@@ -455,6 +526,11 @@ export class Router {
     if (handle !== 0) this.ctx.services[rq.service[a]!]!.perTryLine!.cancel(handle);
     rq.timeoutHandle[a] = 0;
     const client = rq.client[a]!;
+    if (client === this.clientWithoutSidecar) {
+      // No Envoy counted it: the row goes once its answer is in (it always is, by then).
+      if (rq.upState[a] !== UP_IN_FLIGHT) rq.release(a);
+      return;
+    }
     const cell = this.cellOf(client, rq.service[a]!);
     const res = this.resources;
     if (rq.upState[a] === UP_NOT_SENT) {

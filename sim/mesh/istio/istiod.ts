@@ -48,6 +48,8 @@ export class Istiod {
   private readonly known: number[][];
   private readonly knownDraining: number[];
   private readonly dirty: Set<number> = new Set();
+  /** Route weights set since the last push, by service (a timeline `route:` shift). */
+  private readonly routeChanges = new Map<number, Uint32Array>();
   private batchFirstChangeNs = Infinity;
   /** Connected proxies, dense, with each one's index for O(1) removal. */
   private readonly connected: number[] = [];
@@ -71,7 +73,7 @@ export class Istiod {
     this.cost = { edsNs: cp.pushCost.eds, fullNs: cp.pushCost.full, perEndpointNs: cp.pushCost.perEndpoint };
     this.known = initial.map((e) => [...e.pods]);
     this.knownDraining = initial.map((e) => e.draining);
-    this.current = { version: 0, snapshots: initial.map((e, s) => this.snapshot(0, s, e.pods, e.draining)) };
+    this.current = { version: 0, snapshots: initial.map((e, s) => this.snapshot(0, s, e.pods, e.draining)), routes: ctx.services.map((s) => s.route?.weights) };
   }
 
   /** Proxies present when the run starts have version 0 already. */
@@ -125,6 +127,22 @@ export class Istiod {
     if (armAt >= 0) this.ctx.sim.post(armAt, EventKind.ISTIOD_DEBOUNCE);
   }
 
+  /**
+   * A VirtualService's weights changed (kubernetes-istio.md §6): like any config change it is
+   * debounced, and its push is a full one (RDS), not an EDS update.
+   */
+  setRouteWeights(service: number, weights: Uint32Array): void {
+    this.routeChanges.set(service, weights);
+    this.batchFirstChangeNs = Math.min(this.batchFirstChangeNs, this.ctx.sim.nowNs);
+    const armAt = this.debouncer.onEvent(this.ctx.sim.nowNs);
+    if (armAt >= 0) this.ctx.sim.post(armAt, EventKind.ISTIOD_DEBOUNCE);
+  }
+
+  /** The route weights of `service` as last set (pushed, or waiting for the next push). */
+  routeWeights(service: number): Uint32Array | undefined {
+    return this.routeChanges.get(service) ?? this.current.routes?.[service];
+  }
+
   onDebounceTimer(): void {
     const rearm = this.debouncer.onTimer(this.ctx.sim.nowNs);
     if (rearm >= 0) this.ctx.sim.post(rearm, EventKind.ISTIOD_DEBOUNCE);
@@ -164,7 +182,7 @@ export class Istiod {
 
   /** Nothing left to propagate: no change waiting for a push, no push queued or in flight. */
   idle(): boolean {
-    return this.dirty.size === 0 && this.debouncer.batchStartNs < 0 && this.queue.waiting === 0 && this.queue.inFlight === 0;
+    return this.dirty.size === 0 && this.routeChanges.size === 0 && this.debouncer.batchStartNs < 0 && this.queue.waiting === 0 && this.queue.inFlight === 0;
   }
 
   pushesInFlight(): number {
@@ -182,14 +200,22 @@ export class Istiod {
   private push(): void {
     const version = this.current.version + 1;
     const snapshots: EndpointSnapshot[] = [...this.current.snapshots];
-    const services = [...this.dirty].sort((a, b) => a - b);
+    const full = this.routeChanges.size > 0;
+    const services = [...new Set([...this.dirty, ...this.routeChanges.keys()])].sort((a, b) => a - b);
     let endpoints = 0;
-    for (const s of services) {
+    for (const s of this.dirty) {
       snapshots[s] = this.snapshot(version, s, this.known[s]!, this.knownDraining[s]!);
       endpoints += this.known[s]!.length;
     }
-    this.current = { version, snapshots };
+    let routes = this.current.routes;
+    if (full) {
+      const changed = [...(routes ?? [])];
+      for (const [s, weights] of this.routeChanges) changed[s] = weights;
+      routes = changed;
+    }
+    this.current = { version, snapshots, routes };
     this.dirty.clear();
+    this.routeChanges.clear();
     this.pushedEndpointsCum[version] = this.pushedEndpointsCum[version - 1]! + endpoints;
     const record: PushRecord = { version, pushNs: this.ctx.sim.nowNs, firstChangeNs: this.batchFirstChangeNs, services, target: 0, delaysNs: [] };
     this.batchFirstChangeNs = Infinity;
@@ -197,7 +223,7 @@ export class Istiod {
     this.pushOf.set(version, record);
     for (const proxy of this.connected) {
       if (this.configs.version(proxy) < version) record.target++;
-      this.queue.enqueue(proxy, false);
+      this.queue.enqueue(proxy, full);
     }
     if (record.target === 0) this.pushOf.delete(version);
     this.pump();

@@ -27,6 +27,8 @@ const APP_STATE_NAMES = ['waiting', 'starting', 'serving', 'stopping', 'exited']
 export const INGRESS_SERVICE = -1;
 /** The ingress gateway's pod name, and its name as a caller (access logs, proxy-status, summary.conntrack.pairs). */
 export const GATEWAY_NAME = 'istio-ingressgateway';
+/** The pseudo-pod that stands for clients without a sidecar (workloads via kube-proxy), as a caller in access logs. */
+export const CLIENTS_WITHOUT_SIDECAR_NAME = 'clients-without-sidecar';
 
 /**
  * Every pod ever created (ids are dense and never reused, so a stale id cannot point at a new
@@ -113,7 +115,7 @@ export class PodTable {
 
   /** "app=serving proxy=draining": the container states that explain a failure, for the access log. */
   containerStates(id: number): string {
-    if (this.service[id] === INGRESS_SERVICE) return 'gateway';
+    if (this.service[id] === INGRESS_SERVICE) return this.names[id] === CLIENTS_WITHOUT_SIDECAR_NAME ? 'no-sidecar' : 'gateway';
     return `app=${APP_STATE_NAMES[this.app[id]!]} proxy=${PROXY_STATE_NAMES[this.proxy[id]!]}`;
   }
 

@@ -4,9 +4,12 @@ import type { MeshContext } from '../context.ts';
 import type { Router } from '../envoy/router.ts';
 import { EventKind } from '../event-kinds.ts';
 import { NONE } from './requests.ts';
+import type { KubeProxy } from '../kube/kube-proxy.ts';
 
 interface OpenLoopState {
   target: number;
+  /** Sent by clients without a sidecar, through kube-proxy. */
+  viaKubeProxy: boolean;
   ratePerS: number;
   poisson: boolean;
   startNs: number;
@@ -21,13 +24,15 @@ interface OpenLoopState {
 
 interface ClosedLoopState {
   target: number;
+  viaKubeProxy: boolean;
   endNs: number;
   think: Sampler;
   random: RandomStream;
 }
 
 /**
- * Traffic entering the mesh through the ingress gateway. Open loop: arrivals at a rate
+ * Traffic entering the mesh through the ingress gateway, or from clients without a sidecar
+ * through kube-proxy (`via: kube-proxy`). Open loop: arrivals at a rate
  * (Poisson, or evenly spaced), whatever the mesh does. Closed loop: N clients that each send,
  * wait for the answer, think, and send again, so load falls when the mesh slows down.
  */
@@ -40,6 +45,9 @@ export class Workloads {
   /** Closed-loop client id -> workload index. */
   private readonly clientWorkload: number[] = [];
 
+  /** Set by the world when some workload's clients have no sidecar. */
+  kubeProxy: KubeProxy | undefined;
+
   constructor(ctx: MeshContext, router: Router, gateway: number) {
     this.ctx = ctx;
     this.router = router;
@@ -51,12 +59,13 @@ export class Workloads {
     workloads.forEach((w, i) => {
       const endNs = w.end ?? this.ctx.scenario.duration;
       const target = serviceIndex(w.to);
+      const viaKubeProxy = w.via === 'kube-proxy';
       if ('rate' in w) {
         const random = this.ctx.rng.stream(`workload/${w.name}/arrivals`);
-        this.open[i] = { target, ratePerS: w.rate, poisson: w.arrival === 'poisson', startNs: w.start, endNs, gen: 0, originNs: w.start, k: 0, random };
+        this.open[i] = { target, viaKubeProxy, ratePerS: w.rate, poisson: w.arrival === 'poisson', startNs: w.start, endNs, gen: 0, originNs: w.start, k: 0, random };
         this.scheduleArrival(i, w.start);
       } else {
-        const state = { target, endNs, think: compileDistribution(w.thinkTime), random: this.ctx.rng.stream(`workload/${w.name}/think`) };
+        const state = { target, viaKubeProxy, endNs, think: compileDistribution(w.thinkTime), random: this.ctx.rng.stream(`workload/${w.name}/think`) };
         this.closed[i] = state;
         for (let c = 0; c < w.clients; c++) {
           const client = this.clientWorkload.length;
@@ -72,7 +81,7 @@ export class Workloads {
     const w = this.open[workload]!;
     if (gen !== w.gen) return; // superseded by a rate change
     if (this.ctx.sim.nowNs >= w.endNs) return;
-    this.router.send(this.gateway, w.target, NONE, NONE, workload, NONE);
+    this.sendFrom(w, workload, NONE);
     this.scheduleArrival(workload, this.ctx.sim.nowNs);
   }
 
@@ -80,7 +89,12 @@ export class Workloads {
     const workload = this.clientWorkload[client]!;
     const w = this.closed[workload]!;
     if (this.ctx.sim.nowNs >= w.endNs) return;
-    this.router.send(this.gateway, w.target, NONE, NONE, workload, client);
+    this.sendFrom(w, workload, client);
+  }
+
+  private sendFrom(w: OpenLoopState | ClosedLoopState, workload: number, client: number): void {
+    if (w.viaKubeProxy) this.router.sendWithoutSidecar(w.target, this.kubeProxy!.pick(w.target), workload, client);
+    else this.router.send(this.gateway, w.target, NONE, NONE, workload, client);
   }
 
   /** A request this layer sent has ended; a closed-loop client thinks, then sends again. */

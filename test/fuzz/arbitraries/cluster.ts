@@ -36,6 +36,7 @@ export const clusterArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
       },
       { requiredKeys: [] },
     ),
+    kubeProxy: fc.record({ minSyncPeriod: fc.constantFrom('0s', '1s', '300ms') }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
 );

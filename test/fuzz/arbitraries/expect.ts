@@ -1,7 +1,7 @@
 /** `expect:` (schema-lifecycle.ts Expectation): figures of the scenario's own services, bounds that hold together. */
 import fc from 'fast-check';
 
-export function expectArb(services: string[], durationNs: number): fc.Arbitrary<Record<string, unknown>[]> {
+export function expectArb(services: string[], durationNs: number, destinations: string[] = []): fc.Arbitrary<Record<string, unknown>[]> {
   const whole = fc.record(
     {
       metric: fc.tuple(fc.constantFrom(...services), fc.constantFrom('successRate', 'p99Ms', 'code.503', 'flag.UF', 'startupFailures', 'readyAtEnd')).map(([s, f]) => `${s}.${f}`),
@@ -22,5 +22,6 @@ export function expectArb(services: string[], durationNs: number): fc.Arbitrary<
     },
     { requiredKeys: ['metric', 'atLeast', 'from', 'to'] },
   );
-  return fc.array(fc.oneof(whole, windowed), { maxLength: 3 });
+  const shares = destinations.length === 0 ? [] : [fc.record({ metric: fc.constantFrom(...destinations).map((s) => `${s}.share`), atLeast: fc.constant(0), from: fc.constant('0s') }, { requiredKeys: ['metric', 'atLeast'] })];
+  return fc.array(fc.oneof(whole, windowed, ...shares), { maxLength: 3 });
 }

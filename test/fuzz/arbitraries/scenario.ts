@@ -13,7 +13,7 @@ import { clusterArb } from './cluster.ts';
 import { expectArb } from './expect.ts';
 import { meshArb } from './mesh.ts';
 import { limitsArb, metricsArb } from './limits.ts';
-import { servicesArb, type ServicesPart } from './services.ts';
+import { routesOf, servicesArb, subsetOwners, type ServicesPart } from './services.ts';
 import { timelineArb } from './timeline.ts';
 import { durationArb, paceArb } from './units.ts';
 import { variantsArb } from './variants.ts';
@@ -83,29 +83,40 @@ export const validScenarioArb: fc.Arbitrary<GeneratedScenario> = fc
             metrics: metricsArb(duration.value),
             cluster: clusterArb,
             mesh: meshArb,
-            expect: expectArb(services.names, duration.value),
+            expect: expectArb(services.names, duration.value, Object.values(routesOf(services)).flat()),
             sweep: fc.record({ seeds: fc.integer({ min: 1, max: 2 }), grid: fc.constant({ [`services.${services.names[0]}.replicas`]: [1, 2] }) }, { requiredKeys: [] }),
-            timeline: timelineArb(services.names, w.openLoop, duration.value, pace.maxRatePerS),
-            variants: variantsArb(services.names, openIndexes, pace.maxRatePerS),
+            timeline: timelineArb(services.names, w.openLoop, duration.value, pace.maxRatePerS, routesOf(services)),
+            variants: variantsArb(services.names, openIndexes, pace.maxRatePerS, Object.keys(routesOf(services)), [...subsetOwners(services.services).keys()]),
             limits: limitsArb(minEvents, closedLoop),
           },
           { requiredKeys: closedLoop ? ['limits'] : [] },
         )
         .chain((optional) => {
-          const data: Record<string, unknown> = { ...optional, duration: duration.text, services: services.services, workload: w.workload };
+          // Clients without a sidecar are refused with connection tracking on (semantics.ts).
+          const conntrack = (optional.cluster as { conntrack?: { enabled?: boolean } } | undefined)?.conntrack?.enabled === true;
+          // Nothing sends to a route's subset by name (semantics.ts): its routed service does.
+          const owners = subsetOwners(services.services);
+          const workload = w.workload.map(({ via, ...rest }) => ({
+            ...rest,
+            to: owners.get(rest['to'] as string) ?? rest['to'],
+            ...(via !== undefined && !conntrack && { via }),
+          }));
+          const data: Record<string, unknown> = { ...optional, duration: duration.text, services: services.services, workload };
           if (data.seed === undefined) delete data.seed;
           return yamlStyleArb.map((style) => ({ data, yaml: style(data) }));
         });
     }),
   );
 
-/** Requests one ingress request can cause, with every call made (probability taken as 1). */
+/** Requests one ingress request can cause, with every call made (probability taken as 1), a routed call at its costliest destination. */
 function maxHops(part: ServicesPart): number {
   const memo = new Map<string, number>();
+  const routes = routesOf(part);
+  const hopsTo = (name: string): number => Math.max(...(Object.hasOwn(routes, name) ? routes[name]! : [name]).map(hops));
   const hops = (name: string): number => {
     if (memo.has(name)) return memo.get(name)!;
     const calls = (part.services[name]!.calls as ({ service: string } | { parallel: { service: string }[] })[] | undefined) ?? [];
-    const h = 1 + calls.flatMap((c) => ('parallel' in c ? c.parallel : [c])).reduce((a, c) => a + hops(c.service), 0);
+    const h = 1 + calls.flatMap((c) => ('parallel' in c ? c.parallel : [c])).reduce((a, c) => a + hopsTo(c.service), 0);
     memo.set(name, h);
     return h;
   };

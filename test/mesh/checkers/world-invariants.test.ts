@@ -147,6 +147,33 @@ workload: [{ to: frontend, rate: 50/s, start: 2s }]
   });
 });
 
+describe('kubeProxyFollowsEndpointSlices reports a tampered kube-proxy', () => {
+  const w = worldAt(`
+duration: 10s
+services:
+  frontend: { replicas: 2, calls: [{ service: backend }] }
+  backend: { replicas: 3 }
+workload: [{ to: backend, rate: 50/s, via: kube-proxy }]
+timeline: [{ at: 2s, kill: { service: backend, count: 1 } }]
+`, 9e9);
+  const real = w.inspect();
+  const kp = real.kubeProxy!;
+
+  it('is quiet on the real world, synced with the EndpointSlices after the kill', () => {
+    expect(ALL_CHECKERS.kubeProxyFollowsEndpointSlices!(real, 'end')).toEqual([]);
+    expect(kp.endpoints(1)).toHaveLength(3);
+  });
+
+  it('sees a gone endpoint kube-proxy kept, and a pod of another service', () => {
+    const stale = Object.create(kp) as typeof kp;
+    const frontend = real.deployments.pods(0)[0]!;
+    stale.endpoints = (s: number) => (s === 1 ? [...kp.endpoints(s), frontend] : kp.endpoints(s));
+    const problems = ALL_CHECKERS.kubeProxyFollowsEndpointSlices!({ ...real, kubeProxy: stale }, 'end');
+    expect(problems[0]).toBe(`backend: kube-proxy routes to ${real.pods.names[frontend]}, a pod of another service`);
+    expect(problems[1]).toMatch(new RegExp(`^backend: kube-proxy is synced with \\[\\d+,\\d+,\\d+,${frontend}\\] but the EndpointSlice lists \\[\\d+,\\d+,\\d+\\]$`));
+  });
+});
+
 describe('checkers on every shipped scenario', () => {
   const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
   for (const file of files) {

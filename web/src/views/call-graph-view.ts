@@ -4,7 +4,7 @@ import { formatPct, formatRate } from 'meshsim/browser';
 import type { CallGraph, EdgeFlow } from '../call-graph-data.ts';
 import { hideTooltip, showTooltip } from './tooltip.ts';
 
-const NODE_W = 104;
+const NODE_W = 124;
 /** Room between layers for the edge labels. */
 const GAP_W = 84;
 /** Above this many edges, labels would pile up: the values are in each edge's tooltip. */
