@@ -42,6 +42,7 @@ export function renderRunReport(input: RunReportInput, assets: ReportAssets): st
     '</header>',
     '<h2>Summary</h2>',
     ...(['services', 'workloads'] as const).map((kind) => summaryTable(kind, first, input.merged)),
+    sharesTable(first),
     connectsTable(first),
     '<h2>Timeline</h2>',
     timelineList(first),
@@ -75,6 +76,28 @@ function summaryTable(kind: 'services' | 'workloads', runs: RunResult[], merged:
     });
   });
   return `<h3>${kind === 'services' ? 'Services' : 'Workloads'}</h3><div class="table-wrap"><table class="summary" data-kind="${kind}"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+/**
+ * With routes: each routed service's and destination's share of the requests addressed to the
+ * routed service (summary `share`), per variant; the split the weights and kube-proxy made.
+ */
+function sharesTable(runs: RunResult[]): string {
+  const names = runs[0]!.summary.services.map((s) => s.name).filter((name) => runs.some((r) => r.summary.services.find((s) => s.name === name)?.share !== null));
+  if (names.length === 0) return '';
+  const head = ['<th>service</th>', ...runs.map((r) => `<th class="num">${escapeHtml(r.summary.variant)}</th>`)];
+  const rows = names.map((name) => {
+    const cells = runs.map((r) => {
+      const share = r.summary.services.find((s) => s.name === name)?.share ?? null;
+      return valueCell(pct(share), { series: name, kind: 'service', variant: r.summary.variant, metric: 'share', value: share });
+    });
+    return `<tr><td>${escapeHtml(name)}</td>${cells.join('')}</tr>`;
+  });
+  return [
+    '<h3>Route shares</h3>',
+    '<p class="note">Each routed service\'s and destination\'s share of the requests addressed to the routed service: its route\'s weights for clients with a sidecar, kube-proxy\'s pick among all the Service\'s pods for clients without.</p>',
+    `<div class="table-wrap"><table class="summary shares"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`,
+  ].join('\n');
 }
 
 /**

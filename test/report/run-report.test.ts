@@ -109,6 +109,28 @@ describe('the run report', () => {
     expect(html).not.toContain('<h3>Connects</h3>');
   });
 
+  it("lists, with routes, each routed service's and destination's share per variant, exactly the summary's", () => {
+    const routed = scenarioFrom(`
+duration: 2s
+services:
+  pay: { replicas: 2, route: [{ destination: pay, weight: 3 }, { destination: pay-canary, weight: 1 }] }
+  pay-canary: { replicas: 2 }
+workload: [{ to: pay, rate: 200/s }, { to: pay, rate: 200/s, via: kube-proxy }]
+variants:
+  all-routed: { set: { workload.1.via: ingress-gateway } }
+`);
+    const rRuns = ['base', 'all-routed'].map((variant) => runScenario(routed, { variant }));
+    const page = renderRunReport({ ...input, runs: rRuns }, assets);
+    expect(page).toContain('<h3>Route shares</h3>');
+    for (const r of rRuns) {
+      for (const name of ['pay', 'pay-canary']) {
+        const share = r.summary.services.find((s) => s.name === name)!.share!;
+        expect(new RegExp(`data-series="${name}" data-kind="service" data-variant="${r.summary.variant}" data-metric="share" data-value="([0-9.e-]+)"`).exec(page)?.[1]).toBe(String(share));
+      }
+    }
+    expect(html).not.toContain('<h3>Route shares</h3>');
+  });
+
   it('groups intervals beyond MAX_CHART_POINTS, keeping the counts', () => {
     const long = scenarioFrom(YAML.replace('duration: 2s', 'duration: 4s').replace('interval: 100ms', 'interval: 2ms'));
     const run = runScenario(long);
