@@ -78,6 +78,8 @@ export interface WorldResult {
   health: ServiceHealthSummary[];
   /** Per service: expected calls to it per request of each workload, and its depth (amplification.ts). */
   reach: Float64Array[];
+  /** Each routed service with its destinations (route-groups.ts shares their nominal load out). */
+  routeGroups: number[][];
   depths: number[];
   /** Connections and conntrack, when cluster.conntrack.enabled. */
   connections: ConnectionsResult | null;
@@ -201,7 +203,7 @@ export class World {
     this.timeline = new Timeline(this.ctx, this.deployments, this.workloads, (n) => this.serviceIds.get(n)!);
     this.timeline.routeWeights = (s) => this.istiod.routeWeights(s)!;
     this.timeline.setRouteWeights = (s, weights) => this.istiod.setRouteWeights(s, weights);
-    this.ctx.metrics.setReach(services.length, services.length, reachPerRootRequest(this.callGraph()));
+    this.ctx.metrics.setReach(services.length, services.length, reachPerRootRequest(this.callGraph()), this.routeGroups());
     this.wire();
     this.start();
   }
@@ -247,6 +249,7 @@ export class World {
       proxyConfigs: this.proxyConfigDumps,
       health: healthSummary(this.ctx, this.health.settled(this.ctx.scenario.duration)),
       reach: reachPerRootRequest(graph),
+      routeGroups: this.routeGroups(),
       depths: callDepths(graph),
       connections: this.connections?.result() ?? null,
       invariantCheckPoints: this.options.checkInvariants ? this.checkPoints : null,
@@ -264,6 +267,11 @@ export class World {
       return selects.map((s) => ({ service: s, share: pods === 0 ? 1 / selects.length : services[s]!.replicas / pods }));
     });
     return { workloadTargets, services };
+  }
+
+  /** Each routed service with its route's destinations: who shares the requests addressed to it. */
+  routeGroups(): number[][] {
+    return this.ctx.services.filter((s) => s.route).map((s) => s.selects);
   }
 
   get services(): readonly ServiceModel[] {

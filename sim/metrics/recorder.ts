@@ -3,6 +3,7 @@
  * Everything per interval lives in Float64Arrays indexed [series * intervals + interval], so a
  * run's time series is a handful of typed arrays that transfer to the main thread without copying.
  */
+import { spreadOverRouteGroups } from './route-groups.ts';
 import { Histogram } from './histogram.ts';
 import { FLAG_NAMES, ResponseFlag } from './response-flags.ts';
 
@@ -315,22 +316,25 @@ export class MetricsRecorder {
    * over its nominal load then (the workloads' requests started in the interval carried down the
    * call graph); NaN where that is 0. Filled as each interval closes, so live views see it too.
    */
-  setReach(services: number, workloadBase: number, reach: readonly Float64Array[]): void {
-    this.reach = { services, workloadBase, reach };
+  setReach(services: number, workloadBase: number, reach: readonly Float64Array[], routeGroups: readonly (readonly number[])[] = []): void {
+    this.reach = { services, workloadBase, reach, routeGroups, nominal: new Float64Array(services) };
   }
 
-  private reach: { services: number; workloadBase: number; reach: readonly Float64Array[] } | undefined;
+  private reach: { services: number; workloadBase: number; reach: readonly Float64Array[]; routeGroups: readonly (readonly number[])[]; nominal: Float64Array } | undefined;
 
+  /** `routeGroups`: each route's members share their nominal load as their requests did (route-groups.ts). */
   private fillAmplification(i: number): void {
     if (!this.reach) return;
-    const { services, workloadBase, reach } = this.reach;
+    const { services, workloadBase, reach, routeGroups, nominal } = this.reach;
     const n = this.intervals;
     const c = this.columns;
     for (let s = 0; s < services; s++) {
-      let nominal = 0;
-      for (let w = 0; w < reach.length; w++) nominal += reach[w]![s]! * c.started[(workloadBase + w) * n + i]!;
-      c.amplification[s * n + i] = nominal > 0 ? c.attempts[s * n + i]! / nominal : NaN;
+      let x = 0;
+      for (let w = 0; w < reach.length; w++) x += reach[w]![s]! * c.started[(workloadBase + w) * n + i]!;
+      nominal[s] = x;
     }
+    if (routeGroups.length > 0) spreadOverRouteGroups(nominal, (s) => c.started[s * n + i]!, routeGroups);
+    for (let s = 0; s < services; s++) c.amplification[s * n + i] = nominal[s]! > 0 ? c.attempts[s * n + i]! / nominal[s]! : NaN;
   }
 
   /** Closes any remaining interval and returns the time series and per-series totals. */

@@ -42,7 +42,7 @@ export function renderRunReport(input: RunReportInput, assets: ReportAssets): st
     '</header>',
     '<h2>Summary</h2>',
     ...(['services', 'workloads'] as const).map((kind) => summaryTable(kind, first, input.merged)),
-    sharesTable(first),
+    sharesTable(runs),
     connectsTable(first),
     '<h2>Timeline</h2>',
     timelineList(first),
@@ -80,22 +80,27 @@ function summaryTable(kind: 'services' | 'workloads', runs: RunResult[], merged:
 
 /**
  * With routes: each routed service's and destination's share of the requests addressed to the
- * routed service (summary `share`), per variant; the split the weights and kube-proxy made.
+ * routed service (summary `share`), per variant, the mean over seeds as the summary table's
+ * figures are; the split the weights and kube-proxy made.
  */
 function sharesTable(runs: RunResult[]): string {
-  const names = runs[0]!.summary.services.map((s) => s.name).filter((name) => runs.some((r) => r.summary.services.find((s) => s.name === name)?.share !== null));
+  const variants = [...new Set(runs.map((r) => r.summary.variant))];
+  const shareOf = (r: RunResult, name: string) => r.summary.services.find((s) => s.name === name)?.share ?? null;
+  const names = runs[0]!.summary.services.map((s) => s.name).filter((name) => runs.some((r) => shareOf(r, name) !== null));
   if (names.length === 0) return '';
-  const head = ['<th>service</th>', ...runs.map((r) => `<th class="num">${escapeHtml(r.summary.variant)}</th>`)];
+  const head = ['<th>service</th>', ...variants.map((v) => `<th class="num">${escapeHtml(v)}</th>`)];
   const rows = names.map((name) => {
-    const cells = runs.map((r) => {
-      const share = r.summary.services.find((s) => s.name === name)?.share ?? null;
-      return valueCell(pct(share), { series: name, kind: 'service', variant: r.summary.variant, metric: 'share', value: share });
+    const cells = variants.map((variant) => {
+      const shares = runs.filter((r) => r.summary.variant === variant).map((r) => shareOf(r, name)).filter((x): x is number => x !== null);
+      const mean = shares.length === 0 ? null : shares.reduce((a, b) => a + b, 0) / shares.length;
+      return valueCell(pct(mean), { series: name, kind: 'service', variant, metric: 'share', value: mean });
     });
     return `<tr><td>${escapeHtml(name)}</td>${cells.join('')}</tr>`;
   });
+  const seeds = new Set(runs.map((r) => r.summary.seed)).size;
   return [
     '<h3>Route shares</h3>',
-    '<p class="note">Each routed service\'s and destination\'s share of the requests addressed to the routed service: its route\'s weights for clients with a sidecar, kube-proxy\'s pick among all the Service\'s pods for clients without.</p>',
+    `<p class="note">Each routed service's and destination's share of the requests addressed to the routed service${seeds > 1 ? `, the mean over ${seeds} seeds` : ''}: its route's weights for clients with a sidecar, kube-proxy's pick among all the Service's pods for clients without.</p>`,
     `<div class="table-wrap"><table class="summary shares"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`,
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { NS_PER_MS, NS_PER_S } from '../engine/index.ts';
 import { connectionColumns, histogramBins, type Histogram, type SeriesTotals } from '../metrics/index.ts';
+import { spreadOverRouteGroups } from '../metrics/route-groups.ts';
 import type { WorldResult } from '../mesh/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { canonicalJson, ResultDigest } from './digest.ts';
@@ -107,8 +108,9 @@ function conntrackSummary(world: WorldResult): RunSummary['conntrack'] {
 export function buildRunResult(scenario: Scenario, variant: string, seed: number, world: WorldResult, memoryEstimateBytes: number): RunResult {
   const windowS = (scenario.duration - scenario.metrics.warmup) / NS_PER_S;
   const base = scenario.workload.length ? world.totals.length - scenario.workload.length : world.totals.length;
-  const nominal = (s: number) => (s < base ? world.reach.reduce((n, r, w) => n + r[s]! * world.totals[base + w]!.startedTotal, 0) : 0);
-  const series = world.totals.map((t, s) => seriesSummary(t, windowS, nominal(s), s < base ? world.depths[s]! : 0));
+  const nominal = Float64Array.from({ length: base }, (_, s) => world.reach.reduce((n, r, w) => n + r[s]! * world.totals[base + w]!.startedTotal, 0));
+  spreadOverRouteGroups(nominal, (s) => world.totals[s]!.startedTotal, world.routeGroups);
+  const series = world.totals.map((t, s) => seriesSummary(t, windowS, s < base ? nominal[s]! : 0, s < base ? world.depths[s]! : 0));
   setRouteShares(scenario, series.slice(0, base));
   const summary: RunSummary = {
     scenario: scenario.name,

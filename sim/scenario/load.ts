@@ -7,7 +7,7 @@ import { ScenarioError, pathToString, type ScenarioProblem } from './errors.ts';
 import { describeIssues, type RawProblem } from './issues.ts';
 import { locate } from './locate.ts';
 import { ScenarioSchema, type ScenarioParsed } from './schema.ts';
-import { checkSemantics } from './semantics.ts';
+import { checkSemantics, checkVariantShares } from './semantics.ts';
 import type { Scenario, Variant, Workload } from './scenario.ts';
 import { planSweep, type PointProblem, type PointValidation, type SweepOverrides, type SweepPlan } from './sweep.ts';
 import { applyOverrides, parseOverridePath, pathsOverlap } from './variants.ts';
@@ -54,6 +54,8 @@ function parseAll(text: string, file: string, overrides: SweepOverrides | undefi
     else variants.push({ name, ...(v.description !== undefined && { description: v.description }), set: v.set, scenario: finish(result.parsed, file, []) });
   }
   if (problems.length > 0) throw new ScenarioError(file, problems);
+  const shares = checkVariantShares(base.parsed, variants);
+  if (shares.length > 0) throw new ScenarioError(file, located(shares));
   const scenario = finish(base.parsed, file, variants);
   if (!overrides && !base.parsed.sweep) return { scenario };
   // Without overrides (parseScenario), the grid is still validated but its points are not kept.

@@ -207,8 +207,9 @@ function checkRoutes(s: ScenarioParsed, add: Add): void {
       if (other !== undefined) return add(path, `'${d.destination}' is a destination of ${other}'s route already; a service takes part in one route at most`);
       routeOf.set(d.destination, name);
     });
-    // Envoy refuses a weighted cluster whose weights sum to 0 (weighted_cluster_specifier.cc).
-    if (svc.route.every((d) => d.weight === 0)) add(['services', name, 'route'], 'the weights sum to 0: at least one destination needs a weight above 0');
+    // Envoy refuses a weighted cluster whose weights sum to 0 (weighted_cluster_specifier.cc); a
+    // lone destination takes every request whatever its weight (kubernetes-istio.md §6).
+    if (svc.route.length > 1 && svc.route.every((d) => d.weight === 0)) add(['services', name, 'route'], 'the weights sum to 0: at least one destination needs a weight above 0');
   }
   checkSubsets(s, routeOf, add);
 }
@@ -309,7 +310,7 @@ function checkRouteShifts(s: ScenarioParsed, add: Add): void {
     const weights = current.get(shift.service) ?? new Map(route.map((d) => [d.destination, d.weight]));
     for (const [name, w] of Object.entries(shift.weights)) weights.set(name, w);
     current.set(shift.service, weights);
-    if ([...weights.values()].every((w) => w === 0)) add([...path, 'weights'], 'the weights would sum to 0 from here on: at least one destination needs a weight above 0');
+    if (weights.size > 1 && [...weights.values()].every((w) => w === 0)) add([...path, 'weights'], 'the weights would sum to 0 from here on: at least one destination needs a weight above 0');
   }
 }
 
@@ -476,9 +477,9 @@ function checkExpectations(s: ScenarioParsed, add: Add): void {
     const ref = parseMetric(e.metric, services, workloads, windowed);
     if (typeof ref === 'string') add(['expect', i, 'metric'], ref);
     const named = e.variant === undefined ? [] : typeof e.variant === 'string' ? [e.variant] : e.variant;
-    // The scenario's own routes decide, whatever variants the expectation names.
-    if (typeof ref !== 'string' && ref.target === 'series' && ref.figure === 'share' && !routePeers(s, ref.series)) {
-      add(['expect', i, 'metric'], `${ref.series} is neither routed nor a route's destination, so it has no share: give a service's route (services.X.route) a destination ${ref.series}`);
+    // For the base here; for variants, checkVariantShares once they are validated.
+    if (typeof ref !== 'string' && ref.target === 'series' && ref.figure === 'share' && (named.length === 0 || named.includes('base')) && !routePeers(s, ref.series)) {
+      add(['expect', i, 'metric'], noShare(ref.series, 'base'));
     }
     named.forEach((v, j) => {
       if (!variants.includes(v)) {
@@ -504,7 +505,29 @@ function checkMemory(s: ScenarioParsed, add: Add): void {
     ['limits', 'maxMemoryMb'],
     `this scenario needs about ${formatMb(m.totalBytes)} before it starts (time series ${formatMb(m.timeSeriesBytes)}, ` +
       (m.expiryWheelBytes > 0 ? `conntrack series ${formatMb(m.connectionSeriesBytes)}, conntrack expiry wheel ${formatMb(m.expiryWheelBytes)}, ` : '') +
-      `histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}), ` +
+      `histograms ${formatMb(m.histogramBytes)}, pods ${formatMb(m.podBytes)}${m.routedClusterBytes > 0 ? `, routes' clusters in their callers ${formatMb(m.routedClusterBytes)}` : ''}), ` +
       `more than limits.maxMemoryMb (${s.limits.maxMemoryMb}); use a longer metrics.interval${m.expiryWheelBytes > 0 ? ' or cluster.conntrack.wheelSlot' : ''} or fewer pods, or raise limits.maxMemoryMb if the machine has the memory`,
   );
+}
+
+function noShare(series: string, variant: string): string {
+  const where = variant === 'base' ? '' : ` in variant '${variant}'`;
+  return `${series} is neither routed nor a route's destination${where}, so it has no share: give a service's route (services.X.route) a destination ${series}`;
+}
+
+/** A `share` expectation names a route's member in every variant it applies to (the base: checkExpectations). */
+export function checkVariantShares(s: ScenarioParsed, variants: readonly { name: string; scenario: Pick<ScenarioParsed, 'services'> }[]): RawProblem[] {
+  const problems: RawProblem[] = [];
+  const services = Object.keys(s.services);
+  const workloads = s.workload.map((w, i) => w.name ?? `w${i}`);
+  s.expect.forEach((e, i) => {
+    const ref = parseMetric(e.metric, services, workloads, e.from !== undefined || e.to !== undefined);
+    if (typeof ref === 'string' || ref.target !== 'series' || ref.figure !== 'share') return;
+    const named = e.variant === undefined ? undefined : typeof e.variant === 'string' ? [e.variant] : e.variant;
+    for (const v of variants) {
+      if (named && !named.includes(v.name)) continue;
+      if (!routePeers(v.scenario, ref.series)) problems.push({ path: ['expect', i, 'metric'], message: noShare(ref.series, v.name) });
+    }
+  });
+  return problems;
 }

@@ -203,3 +203,19 @@ timeline:
     expect(log.filter((r) => r.startNs > 3e9 && r.upstreamCluster.includes('||pay-canary.'))).toEqual([]);
   });
 });
+
+describe('a route with one destination (kubernetes-istio.md §6: "it will receive all traffic")', () => {
+  it('takes every request whatever its weight, 0 included', () => {
+    const { result } = runLogged(`
+duration: 2s
+services:
+  pay: { replicas: 0, route: [{ destination: pay-v2, weight: 0 }] }
+  pay-v2: { replicas: 2 }
+workload: [{ to: pay, rate: 100/s }]
+timeline: [{ at: 1s, route: { service: pay, weights: { pay-v2: 0 } } }]
+`);
+    expect(service(result, 'pay').requests).toBe(0);
+    expect(service(result, 'pay-v2').successRate).toBe(1);
+    expect(service(result, 'pay-v2').share).toBe(1);
+  });
+});

@@ -129,6 +129,12 @@ variants:
       }
     }
     expect(html).not.toContain('<h3>Route shares</h3>');
+    // Over seeds, the mean, as the summary table's figures.
+    const seeded = [1, 2].map((seed) => runScenario(routed, { seed }));
+    const mean = seeded.reduce((a, r) => a + r.summary.services.find((s) => s.name === 'pay-canary')!.share!, 0) / 2;
+    const twoSeeds = renderRunReport({ ...input, runs: seeded }, assets);
+    expect(/data-series="pay-canary" data-kind="service" data-variant="base" data-metric="share" data-value="([0-9.e-]+)"/.exec(twoSeeds)?.[1]).toBe(String(mean));
+    expect(twoSeeds).toContain('the mean over 2 seeds');
   });
 
   it('groups intervals beyond MAX_CHART_POINTS, keeping the counts', () => {

@@ -42,3 +42,23 @@ describe('the static memory estimate of connection tracking', () => {
     expect(staticMemoryEstimate(on, peakPods(on)).connectionSeriesBytes).toBe(actual);
   });
 });
+
+describe('the static memory estimate of routes', () => {
+  const routed = (destinations: number, callers: number) => {
+    const names = Array.from({ length: destinations }, (_, i) => `api-v${i}`);
+    return scenarioFrom(`
+duration: 2s
+services:
+  web: { replicas: ${callers}, calls: [{ service: api }] }
+  api: { replicas: 0, route: [${names.map((n) => `{ destination: ${n}, weight: 1 }`).join(', ')}] }
+${names.map((n) => `  ${n}: { replicas: 1 }`).join('\n')}
+workload: [{ to: web, rate: 10/s }, { to: api, rate: 10/s }]
+`);
+  };
+
+  it("counts the clusters a route adds to every caller's sidecar, and none without routes", () => {
+    // 30 web pods reach 64 destinations of api besides api itself; the gateway too.
+    expect(staticMemoryEstimate(routed(64, 30), 95).routedClusterBytes).toBe((30 + 1) * 64 * 320);
+    expect(staticMemoryEstimate(scenarioFrom(yaml('')), 150).routedClusterBytes).toBe(0);
+  });
+});

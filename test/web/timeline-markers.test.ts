@@ -39,6 +39,13 @@ workload: [{ to: api, rate: 20/s }]
 timeline: [{ at: 1s, route: { service: api, weights: { api-canary: 0, api: 5 } } }]
 `);
     expect(timelineMarkers(routed, undefined)).toEqual([{ atS: 1, label: 'route service=api weights={api-canary: 0, api: 5}' }]);
+    const killed = scenarioFrom(`
+duration: 4s
+services: { api: { replicas: 3 } }
+workload: [{ to: api, rate: 20/s }]
+timeline: [{ at: 1s, kill: { service: api, pods: [api-0, api-2] } }]
+`);
+    expect(timelineMarkers(killed, undefined)[0]!.label).toBe('kill service=api pods=api-0,api-2 replace=true');
     const { summary } = runScenario(routed, { seed: 1 });
     expect(timelineMarkers(routed, summary.timeline)[0]!.label).toBe('route api: api 5, api-canary 0');
   });

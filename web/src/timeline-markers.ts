@@ -19,8 +19,8 @@ export function timelineMarkers(scenario: Scenario, logged: readonly TimelineLog
   });
 }
 
-/** A field's value as written: route weights are a mapping ({payments-canary: 0}). */
+/** A field's value as written: a list as a,b (kill's pods), a mapping as {k: v} (route weights). */
 function fieldText(x: unknown): string {
-  if (x === null || typeof x !== 'object') return String(x);
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return String(x);
   return `{${Object.entries(x).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}}`;
 }

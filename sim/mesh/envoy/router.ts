@@ -155,8 +155,13 @@ export class Router {
     return r;
   }
 
-  /** The destination of a routed request, on the route config this proxy applied (weighted-clusters.ts). */
+  /**
+   * The destination of a routed request, on the route config this proxy applied
+   * (weighted-clusters.ts); a lone destination takes every request whatever its weight
+   * (kubernetes-istio.md §6: Istio then routes to a plain cluster).
+   */
   private routeDestination(client: number, service: number, route: RouteModel): number {
+    if (route.destinations.length === 1) return route.destinations[0]!;
     const weights = this.configs.routeWeights(client, service) ?? route.weights;
     const random = (this.routeStreams[client] ??= this.ctx.rng.stream(`pod/${this.ctx.pods.names[client]}/route`));
     const i = pickWeightedCluster(weights, random.nextU32());
