@@ -5,6 +5,7 @@
  * input best is reported, not every branch's complaints.
  */
 import type { z } from 'zod';
+import type { ScenarioParsed } from './schema.ts';
 
 export interface RawProblem {
   /** Full path to the problem; for a key problem, the last segment is the key. */
@@ -233,4 +234,11 @@ function objectKeys(schema: AnySchema): string[] {
   const def = defOf(unwrap(schema));
   if (def.type === 'union') return [...new Set((def.options ?? []).flatMap(objectKeys))];
   return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** Names the likely intended service when there is one (a typo), else lists them all. */
+export function unknownService(name: string, s: Pick<ScenarioParsed, 'services'>): string {
+  const known = Object.keys(s.services);
+  if (known.length === 0) return `unknown service '${name}' (there are no services)`;
+  return `unknown service '${name}'${suggest(name, known) || ` (services: ${known.join(', ')})`}`;
 }
