@@ -26,6 +26,8 @@ export interface TargetShare {
 export function routeShares(services: readonly ServiceModel[], target: number): TargetShare[] {
   const route = services[target]!.route;
   if (!route) return [{ service: target, share: 1 }];
+  // A lone destination takes every request whatever its weight (kubernetes-istio.md §6).
+  if (route.destinations.length === 1) return [{ service: route.destinations[0]!, share: 1 }];
   const total = route.weights.reduce((a, w) => a + w, 0);
   return Array.from(route.destinations, (service, i) => ({ service, share: route.weights[i]! / total }));
 }

@@ -217,5 +217,7 @@ timeline: [{ at: 1s, route: { service: pay, weights: { pay-v2: 0 } } }]
     expect(service(result, 'pay').requests).toBe(0);
     expect(service(result, 'pay-v2').successRate).toBe(1);
     expect(service(result, 'pay-v2').share).toBe(1);
+    // The call graph sends it all the nominal load too: no retries, 1x.
+    expect(service(result, 'pay-v2').amplification).toBe(1);
   });
 });

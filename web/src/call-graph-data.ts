@@ -42,6 +42,8 @@ function landsOn(scenario: Scenario, target: string, viaKubeProxy: boolean): { s
     const pods = selected.reduce((n, s) => n + scenario.services[s]!.replicas, 0);
     return selected.map((s) => ({ service: s, share: pods === 0 ? 1 / selected.length : scenario.services[s]!.replicas / pods }));
   }
+  // A lone destination takes every request whatever its weight (kubernetes-istio.md §6).
+  if (route.length === 1) return [{ service: route[0]!.destination, share: 1 }];
   const total = route.reduce((n, d) => n + d.weight, 0);
   return route.map((d) => ({ service: d.destination, share: d.weight / total }));
 }

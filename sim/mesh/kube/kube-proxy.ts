@@ -22,7 +22,7 @@ export class KubeProxy {
   private readonly programmed: (readonly number[])[];
   /** The rules the run starts with count as written at 0. */
   private lastSyncNs = 0;
-  private syncPending_ = false;
+  private pendingSync = false;
 
   constructor(ctx: MeshContext, initial: readonly ServiceEndpoints[]) {
     this.ctx = ctx;
@@ -35,14 +35,14 @@ export class KubeProxy {
   /** The EndpointSlice of `service` was written. */
   onEndpointSlice(service: number, endpoints: ServiceEndpoints): void {
     this.watched[service] = servingEndpoints(endpoints);
-    if (this.syncPending_) return;
-    this.syncPending_ = true;
+    if (this.pendingSync) return;
+    this.pendingSync = true;
     this.ctx.sim.post(Math.max(this.ctx.sim.nowNs, this.lastSyncNs + this.minSyncNs), EventKind.KUBE_PROXY_SYNC);
   }
 
   /** kube-proxy rewrites its rules from what it watched. */
   onSync(): void {
-    this.syncPending_ = false;
+    this.pendingSync = false;
     this.lastSyncNs = this.ctx.sim.nowNs;
     for (let s = 0; s < this.watched.length; s++) this.programmed[s] = this.watched[s]!;
   }
@@ -69,7 +69,7 @@ export class KubeProxy {
 
   /** An EndpointSlice change waits for kube-proxy's next sync. */
   syncPending(): boolean {
-    return this.syncPending_;
+    return this.pendingSync;
   }
 }
 
